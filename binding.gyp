@@ -1,0 +1,56 @@
+# MSVC build on real Windows (node-gyp). Must compile exactly the sources and defines of
+# CMakeLists.txt's WINOPS_SOURCES / target_compile_definitions: scripts/wine/check-sources.mjs checks.
+# node-gyp adds its own win_delay_load_hook.cc (the role native/host/delay_load_host.c plays for mingw).
+# This file is JSON plus '#' comment lines so the check can read it.
+{
+  "targets": [
+    {
+      "target_name": "winops",
+      "sources": [
+        "native/addon.cc",
+        "native/common/apartment.cc",
+        "native/common/hresult.cc",
+        "native/common/instance.cc",
+        "native/common/utf.cc",
+        "native/common/worker.cc",
+        "native/diag/diag.cc",
+        "native/imapi2/probe.cc",
+        "native/mi/probe.cc",
+        "native/vss/probe.cc"
+      ],
+      "include_dirs": [
+        "native",
+        "<!(node -p \"require('node-addon-api').include_dir\")"
+      ],
+      "defines": [
+        "NAPI_VERSION=8",
+        "NAPI_CPP_EXCEPTIONS",
+        "NODE_ADDON_API_DISABLE_DEPRECATED",
+        "UNICODE",
+        "_UNICODE",
+        "WIN32_LEAN_AND_MEAN",
+        "NOMINMAX",
+        "_WIN32_WINNT=0x0A00",
+        "WINVER=0x0A00"
+      ],
+      "win_delay_load_hook": "true",
+      "conditions": [
+        ["OS=='win'", {
+          "libraries": ["ole32.lib", "oleaut32.lib", "uuid.lib"],
+          "msvs_settings": {
+            "VCCLCompilerTool": {
+              "ExceptionHandling": 1,
+              "RuntimeTypeInfo": "true",
+              "WarningLevel": 4,
+              "WarnAsError": "true",
+              "AdditionalOptions": ["/sdl", "/guard:cf", "/Qspectre", "/std:c++17", "/permissive-", "/utf-8"]
+            },
+            "VCLinkerTool": {
+              "AdditionalOptions": ["/guard:cf", "/DYNAMICBASE", "/CETCOMPAT"]
+            }
+          }
+        }]
+      ]
+    }
+  ]
+}

@@ -1,0 +1,17 @@
+// Registration only. Each environment (main thread, every worker_thread) gets its own state.
+#include <napi.h>
+
+#include "common/instance.h"
+#include "diag/diag.h"
+
+namespace {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  winops::InitAddonState(env);
+  exports.Set("diag", winops::diag::Create(env));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(winops, Init)

@@ -1,0 +1,18 @@
+#include "common/apartment.h"
+
+namespace winops {
+
+ComApartment::ComApartment(Apartment kind) noexcept
+    : hr_(::CoInitializeEx(nullptr, kind == Apartment::kMta ? COINIT_MULTITHREADED
+                                                             : COINIT_APARTMENTTHREADED)) {}
+
+ComApartment::~ComApartment() {
+  if (SUCCEEDED(hr_)) ::CoUninitialize();
+}
+
+HRESULT InitializeComSecurityForVss() noexcept {
+  return ::CoInitializeSecurity(nullptr, -1, nullptr, nullptr, RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
+                                RPC_C_IMP_LEVEL_IDENTIFY, nullptr, EOAC_DYNAMIC_CLOAKING, nullptr);
+}
+
+}  // namespace winops

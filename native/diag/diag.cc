@@ -1,0 +1,117 @@
+#include "diag/diag.h"
+
+#include "common/apartment.h"
+#include "common/handles.h"
+#include "common/hresult.h"
+#include "common/instance.h"
+#include "common/utf.h"
+#include "common/worker.h"
+#include "imapi2/probe.h"
+#include "mi/probe.h"
+#include "vss/probe.h"
+
+namespace winops::diag {
+namespace {
+
+uint32_t HResultArg(const Napi::CallbackInfo& info, size_t i) {
+  if (info.Length() <= i || !info[i].IsNumber()) {
+    throw Napi::TypeError::New(info.Env(), "expected an HRESULT number");
+  }
+  return info[i].As<Napi::Number>().Uint32Value();
+}
+
+Napi::Function CallbackArg(const Napi::CallbackInfo& info, size_t i) {
+  if (info.Length() <= i || info[i].IsUndefined()) return Napi::Function();
+  if (!info[i].IsFunction()) throw Napi::TypeError::New(info.Env(), "callback must be a function");
+  return info[i].As<Napi::Function>();
+}
+
+// comInitOnWorker(): { hresult, apartmentType, threadId } from an addon thread.
+Napi::Value ComInitOnWorker(const Napi::CallbackInfo& info) {
+  return RunOnOwnThread(info.Env(), "winops.diag.comInit", [](const StopToken&) -> Finish {
+    ComApartment com(Apartment::kMta);
+    APTTYPE type = APTTYPE_CURRENT;
+    APTTYPEQUALIFIER qualifier = APTTYPEQUALIFIER_NONE;
+    const HRESULT typeHr = com.ok() ? ::CoGetApartmentType(&type, &qualifier) : com.hr();
+    const HRESULT hr = com.hr();
+    const DWORD tid = ::GetCurrentThreadId();
+    const int apt = SUCCEEDED(typeHr) ? static_cast<int>(type) : -1;
+    return [hr, apt, tid](Napi::Env env) -> Napi::Value {
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("hresult", Napi::Number::New(env, static_cast<double>(static_cast<uint32_t>(hr))));
+      o.Set("apartmentType", Napi::Number::New(env, apt));  // APTTYPE_MTA = 1
+      o.Set("threadId", Napi::Number::New(env, static_cast<double>(tid)));
+      return o;
+    };
+  }, CallbackArg(info, 0));
+}
+
+// sleepOnWorker(ms[, cb]): blocks an addon thread for ms (or until env teardown).
+Napi::Value SleepOnWorker(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsNumber()) {
+    throw Napi::TypeError::New(info.Env(), "sleepOnWorker(ms[, cb]): ms must be a number");
+  }
+  const DWORD ms = info[0].As<Napi::Number>().Uint32Value();
+  return RunOnOwnThread(info.Env(), "winops.diag.sleep", [ms](const StopToken& stop) -> Finish {
+    const ULONGLONG start = ::GetTickCount64();
+    const bool stopped = stop.WaitFor(ms);
+    const double elapsed = static_cast<double>(::GetTickCount64() - start);
+    const DWORD tid = ::GetCurrentThreadId();
+    return [elapsed, stopped, tid](Napi::Env env) -> Napi::Value {
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("elapsedMs", Napi::Number::New(env, elapsed));
+      o.Set("stopped", Napi::Boolean::New(env, stopped));
+      o.Set("threadId", Napi::Number::New(env, static_cast<double>(tid)));
+      return o;
+    };
+  }, CallbackArg(info, 1));
+}
+
+// failOnWorker(hr): rejects, from an addon thread, with the Error shape the TS layer consumes.
+Napi::Value FailOnWorker(const Napi::CallbackInfo& info) {
+  const uint32_t hr = HResultArg(info, 0);
+  return RunOnOwnThread(info.Env(), "winops.diag.fail", [hr](const StopToken&) -> Finish {
+    Check(static_cast<HRESULT>(hr), "diag.failOnWorker");
+    return [](Napi::Env env) -> Napi::Value { return env.Undefined(); };
+  });
+}
+
+// formatMessage(hr[, moduleName]): the system text ("" when unknown), optionally searching the
+// message table of a System32 module first (e.g. "vssapi.dll").
+Napi::Value FormatMessageJs(const Napi::CallbackInfo& info) {
+  const uint32_t hr = HResultArg(info, 0);
+  UniqueModule module;
+  if (info.Length() > 1 && info[1].IsString()) {
+    const std::wstring name = U16ToWide(info[1].As<Napi::String>().Utf16Value());
+    module.Reset(::LoadLibraryExW(name.c_str(), nullptr,
+                                  LOAD_LIBRARY_AS_DATAFILE | LOAD_LIBRARY_SEARCH_SYSTEM32));
+  }
+  return Napi::String::New(info.Env(), SystemMessage(static_cast<HRESULT>(hr), module.Get()));
+}
+
+Napi::Value LiveThreads(const Napi::CallbackInfo& info) {
+  auto state = StateOf(info.Env());
+  return Napi::Number::New(info.Env(), state ? state->liveThreads.load() : -1);
+}
+
+Napi::Value CurrentThreadId(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(::GetCurrentThreadId()));
+}
+
+}  // namespace
+
+Napi::Object Create(Napi::Env env) {
+  Napi::Object diag = Napi::Object::New(env);
+  diag.Set("comInitOnWorker", Napi::Function::New(env, ComInitOnWorker, "comInitOnWorker"));
+  diag.Set("sleepOnWorker", Napi::Function::New(env, SleepOnWorker, "sleepOnWorker"));
+  diag.Set("failOnWorker", Napi::Function::New(env, FailOnWorker, "failOnWorker"));
+  diag.Set("formatMessage", Napi::Function::New(env, FormatMessageJs, "formatMessage"));
+  diag.Set("liveThreads", Napi::Function::New(env, LiveThreads, "liveThreads"));
+  diag.Set("currentThreadId", Napi::Function::New(env, CurrentThreadId, "currentThreadId"));
+  diag.Set("vssCreateProbe", Napi::Function::New(env, vss::CreateProbe, "vssCreateProbe"));
+  diag.Set("miLoadProbe", Napi::Function::New(env, mi::LoadProbe, "miLoadProbe"));
+  diag.Set("imapi2Probe", Napi::Function::New(env, imapi2::Probe, "imapi2Probe"));
+  return diag;
+}
+
+}  // namespace winops::diag

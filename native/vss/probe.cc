@@ -1,0 +1,44 @@
+#include "vss/probe.h"
+
+#include <vss.h>
+#include <vsbackup.h>
+
+#include "common/apartment.h"
+#include "common/com_ptr.h"
+#include "common/handles.h"
+#include "common/hresult.h"
+#include "common/worker.h"
+
+namespace winops::vss {
+namespace {
+
+// The C export. Never the x64 MSVC-mangled ?CreateVssBackupComponents@@... one: Wine's x64 vssapi
+// does not export it and a binary importing it is killed at load.
+using CreateInternalFn = HRESULT(STDAPICALLTYPE*)(IVssBackupComponents**);
+
+Finish Report(HResultError e) {
+  return [e = std::move(e)](Napi::Env env) -> Napi::Value { return ToJsData(env, e); };
+}
+
+}  // namespace
+
+Napi::Value CreateProbe(const Napi::CallbackInfo& info) {
+  return RunOnOwnThread(info.Env(), "winops.vss.createProbe", [](const StopToken&) -> Finish {
+    ComApartment com(Apartment::kMta);
+    if (!com.ok()) return Report(CaptureHResult(com.hr(), "CoInitializeEx"));
+    UniqueModule vssapi(::LoadLibraryExW(L"vssapi.dll", nullptr, LOAD_LIBRARY_SEARCH_SYSTEM32));
+    if (!vssapi) return Report(CaptureWin32(::GetLastError(), "LoadLibraryExW(vssapi.dll)"));
+    auto create = vssapi.Proc<CreateInternalFn>("CreateVssBackupComponentsInternal");
+    if (!create) {
+      return Report(
+          CaptureWin32(::GetLastError(), "GetProcAddress(CreateVssBackupComponentsInternal)"));
+    }
+    ComPtr<IVssBackupComponents> backup;
+    const HRESULT hr = create(backup.Put());
+    HResultError result = CaptureHResult(hr, "CreateVssBackupComponentsInternal", vssapi.Get());
+    backup.Reset();  // before vssapi is freed and COM uninitialised (reverse declaration order)
+    return Report(std::move(result));
+  });
+}
+
+}  // namespace winops::vss

