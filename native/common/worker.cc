@@ -94,7 +94,9 @@ void CallJs(napi_env raw_env, napi_value /*js_cb*/, void* context, void* data) {
                           value.IsEmpty() ? env.Undefined() : value});
     }
   } catch (const Napi::Error& e) {
-    e.ThrowAsJavaScriptException();  // a throwing callback becomes an uncaught exception
+    // A throwing callback becomes an ordinary uncaught exception ('uncaughtException' / exit 1).
+    // Merely leaving it pending would hit Node's DEP0168 policy: a warning, and the error is lost.
+    napi_fatal_exception(env, e.Value());
   }
 }
 

@@ -1,5 +1,7 @@
 #include "diag/diag.h"
 
+#include <cstring>
+
 #include "common/apartment.h"
 #include "common/handles.h"
 #include "common/hresult.h"
@@ -98,6 +100,19 @@ Napi::Value CurrentThreadId(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(::GetCurrentThreadId()));
 }
 
+// wineVersion(): Wine's version string when running under Wine (ntdll exports wine_get_version),
+// else null. Lets the native tests hold Wine-specific expectations only where they apply.
+Napi::Value WineVersion(const Napi::CallbackInfo& info) {
+  using WineGetVersionFn = const char*(__cdecl*)();
+  HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
+  FARPROC p = ntdll ? ::GetProcAddress(ntdll, "wine_get_version") : nullptr;
+  if (!p) return info.Env().Null();
+  WineGetVersionFn fn;
+  std::memcpy(&fn, &p, sizeof fn);
+  const char* v = fn();
+  return v ? Napi::String::New(info.Env(), v) : info.Env().Null();
+}
+
 }  // namespace
 
 Napi::Object Create(Napi::Env env) {
@@ -108,6 +123,7 @@ Napi::Object Create(Napi::Env env) {
   diag.Set("formatMessage", Napi::Function::New(env, FormatMessageJs, "formatMessage"));
   diag.Set("liveThreads", Napi::Function::New(env, LiveThreads, "liveThreads"));
   diag.Set("currentThreadId", Napi::Function::New(env, CurrentThreadId, "currentThreadId"));
+  diag.Set("wineVersion", Napi::Function::New(env, WineVersion, "wineVersion"));
   diag.Set("vssCreateProbe", Napi::Function::New(env, vss::CreateProbe, "vssCreateProbe"));
   diag.Set("miLoadProbe", Napi::Function::New(env, mi::LoadProbe, "miLoadProbe"));
   diag.Set("imapi2Probe", Napi::Function::New(env, imapi2::Probe, "imapi2Probe"));
