@@ -19,7 +19,7 @@ mkdir -p build
 cmake -S . -B "$out" -DCMAKE_TOOLCHAIN_FILE="$WINOPS_ROOT/cmake/mingw-w64-x86_64.cmake" \
   -DCMAKE_BUILD_TYPE="${WINOPS_BUILD_TYPE:-Release}" >"$out.configure.log" 2>&1 ||
   { cat "$out.configure.log" >&2; exit 1; }
-cmake --build "$out" -j "${WINOPS_JOBS:-$(nproc)}"
+cmake --build "$out" -j "${WINOPS_JOBS:-$(nproc)}" --target winops winops_plain_import
 mkdir -p prebuilds/win32-x64
 cp "$out/winops.node" prebuilds/win32-x64/winops.napi.node
 winops_log "built $out/winops.node in $(winops_elapsed "$t0") s"

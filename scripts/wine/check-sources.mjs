@@ -16,8 +16,8 @@ function cmakeList(text, name) {
 }
 
 function cmakeDefines(text) {
-  const m = text.match(/target_compile_definitions\(\s*winops\s+PRIVATE\s+([^)]*)\)/);
-  if (!m) throw new Error('CMakeLists.txt: no target_compile_definitions(winops PRIVATE ...)');
+  const m = text.match(/target_compile_definitions\(\s*winops_objects\s+PRIVATE\s+([^)]*)\)/);
+  if (!m) throw new Error('CMakeLists.txt: no target_compile_definitions(winops_objects PRIVATE ...)');
   return m[1].split(/\s+/).filter(Boolean);
 }
 

@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { binding, addonPath, wineVersion } from './helpers.mjs';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { binding, addonPath, wineVersion, root } from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
 
 const skip = process.platform !== 'win32' && 'Windows node.exe only (npm run test:wine)';
 
@@ -24,4 +28,19 @@ test('N-API calls with floating-point arguments arrive intact (host binding)', {
   const r = await binding.diag.sleepOnWorker(1);
   assert.equal(typeof r.elapsedMs, 'number');
   assert.ok(Number.isFinite(r.elapsedMs) && r.elapsedMs >= 0 && r.elapsedMs < 5000, String(r.elapsedMs));
+});
+
+// build/win32-x64/winops_plain_import.node: the same objects linked against an ordinary node.exe
+// import library (what a naive mingw build makes). It must fail where the real addon loads; otherwise
+// the renamed-host run would prove nothing.
+const control = path.join(root, 'build', 'win32-x64', 'winops_plain_import.node');
+test('control: a plain node.exe import loads only in a host named node.exe', {
+  skip: skip || (!existsSync(control) && 'control build absent (npm run build:win makes it)'),
+}, () => {
+  const named = path.win32.basename(process.execPath).toLowerCase() === 'node.exe';
+  if (named) {
+    assert.equal(typeof require(control).diag, 'object');
+  } else {
+    assert.throws(() => require(control), (e) => e.code === 'ERR_DLOPEN_FAILED');
+  }
 });
