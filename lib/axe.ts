@@ -1,0 +1,334 @@
+import type { AxeBackend, AxeCallResult, Backend, Handle } from '../types/backend';
+import { AXE_PROGRESS } from '../types/backend';
+import { AxeError, BackendUnavailableError, hresultError, StateError, toWinopsError } from './errors';
+import { AbortError, CancelScope, checkOptions, checkTimeout, deferred, describeValue, Operation, Settlement, type CancelOutcomeBase, type OperationOptions } from './operation';
+
+/** The escalation steps winops takes when an AXE run is cancelled, in order. */
+export type AxeEscalationStep = 'cancel-assessment' | 'cancel-job' | 'terminate-job';
+const STEPS: readonly AxeEscalationStep[] = ['cancel-assessment', 'cancel-job', 'terminate-job'];
+const STEP_CALL: Record<AxeEscalationStep, string> = { 'cancel-assessment': 'Engine::CancelAssessment', 'cancel-job': 'Engine::CancelJob', 'terminate-job': 'Engine::TerminateJob' };
+
+const PROGRESS_NAMES = Object.fromEntries(Object.entries(AXE_PROGRESS).map(([k, v]) => [v, k])) as Record<number, string>;
+
+export type AxeEvent =
+  | { readonly type: 'job-begin' }
+  | { readonly type: 'assessment-begin'; readonly index: number; readonly name: string }
+  | { readonly type: 'progress'; readonly index: number; readonly progressType: string; readonly value: number; readonly message: string | null }
+  | { readonly type: 'assessment-end'; readonly index: number; readonly name: string; readonly code: string; readonly hresult: number | undefined; readonly exitCode: number }
+  | { readonly type: 'job-end'; readonly code: string; readonly hresult: number | undefined; readonly executedAssessments: number; readonly failedAssessments: number; readonly resultPath: string | null };
+
+/** One step the escalation took. */
+export interface AxeEscalationRecord {
+  readonly step: AxeEscalationStep;
+  readonly index?: number | undefined;
+  /** What the Engine call returned. */
+  readonly code: string;
+  readonly hresult: number | undefined;
+  /** Milliseconds after the cancel began. */
+  readonly at: number;
+}
+
+/** What cancelling an AXE run did. */
+export interface AxeCancelOutcome extends CancelOutcomeBase {
+  readonly family: 'axe';
+  /** The escalation step that ended the job: the last one issued before the job-end event. */
+  readonly endedBy: AxeEscalationStep | undefined;
+  readonly steps: readonly AxeEscalationRecord[];
+  /** The job-end error code ('AXE_E_JOB_CANCELED', ...). */
+  readonly jobCode: string | undefined;
+}
+
+export interface AxeAssessmentResult {
+  readonly index: number;
+  readonly name: string;
+  readonly code: string;
+  readonly hresult: number | undefined;
+  readonly exitCode: number;
+}
+
+export interface AxeRunResult {
+  readonly executedAssessments: number;
+  readonly failedAssessments: number;
+  readonly resultPath: string | null;
+  readonly assessments: readonly AxeAssessmentResult[];
+}
+
+export interface AxeRunOptions extends OperationOptions {
+  /** Milliseconds to wait after each escalation step before taking the next. Default 30000. */
+  readonly grace?: number;
+  /** The steps a cancel takes, in order. Default ['cancel-assessment', 'cancel-job', 'terminate-job']. */
+  readonly escalation?: readonly AxeEscalationStep[];
+  /** Every engine event, in order. */
+  readonly onEvent?: (event: AxeEvent) => void;
+}
+
+export type AxeRun = Operation<AxeRunResult, AxeCancelOutcome> & {
+  /**
+   * Engine::CancelAssessment for one assessment (default: the one running, by the index its assessment-begin event
+   * gave, which avoids the race the docs warn about). Resolves when the engine accepted the request; rejects with
+   * AxeError AXE_E_INVALID_INDEX (not the running assessment) or AXE_E_NO_JOB_RUNNING. The run goes on.
+   */
+  cancelAssessment(index?: number): Promise<void>;
+  /** The index of the assessment running now, if any. */
+  readonly runningIndex: number | undefined;
+};
+
+function axeErr(r: AxeCallResult, call: string): AxeError {
+  return hresultError('axe', r.hresult, call, r.code) as AxeError;
+}
+
+class RunDriver {
+  readonly operation: AxeRun;
+  readonly #axe: AxeBackend;
+  readonly #job: AxeJob;
+  readonly #scope: CancelScope;
+  readonly #settlement = new Settlement<AxeRunResult>();
+  readonly #outcome = deferred<AxeCancelOutcome>();
+  readonly #grace: number;
+  readonly #ladder: readonly AxeEscalationStep[];
+  readonly #onEvent: ((e: AxeEvent) => void) | undefined;
+  #run: Handle | undefined;
+  #running: number | undefined;
+  #cancelling = false;
+  #cancelStart = 0;
+  #stepIndex = -1;
+  #lastStep: AxeEscalationStep | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #steps: AxeEscalationRecord[] = [];
+  readonly #results: AxeAssessmentResult[] = [];
+  #ended = false;
+  #outcomeAsked = false;
+
+  constructor(axe: AxeBackend, job: AxeJob, jobHandle: Handle, options: AxeRunOptions) {
+    this.#axe = axe;
+    this.#job = job;
+    this.#grace = options.grace ?? 30_000;
+    this.#ladder = options.escalation ?? STEPS;
+    this.#onEvent = options.onEvent;
+    this.#scope = new CancelScope(options);
+    this.#outcome.promise.catch(() => undefined);
+    const done = deferred<AxeRunResult>();
+    if (this.#scope.aborted) {
+      const outcome: AxeCancelOutcome = { family: 'axe', status: 'not-started', endedBy: undefined, steps: [], jobCode: undefined };
+      this.#outcome.resolve(outcome);
+      done.reject(new AbortError('AxeJob.run was aborted before it started', { cause: this.#scope.reason, outcome }));
+    } else {
+      try {
+        this.#run = axe.execute(jobHandle, {
+          jobBegin: () => this.#emit({ type: 'job-begin' }),
+          assessmentBegin: (index, name) => {
+            this.#running = index;
+            this.#emit({ type: 'assessment-begin', index, name });
+            // While a cancel is under way, every assessment that still begins is cancelled too.
+            if (this.#cancelling && this.#ladder.includes('cancel-assessment')) void this.#issue('cancel-assessment', index);
+          },
+          progress: (index, type, value, message) => this.#emit({ type: 'progress', index, progressType: PROGRESS_NAMES[type] ?? String(type), value, message }),
+          assessmentEnd: (index, error, exitCode) => {
+            if (this.#running === index) this.#running = undefined;
+            const name = job.assessments[index]?.name ?? '';
+            this.#results.push({ index, name, code: error.code, hresult: error.hresult, exitCode });
+            this.#emit({ type: 'assessment-end', index, name, code: error.code, hresult: error.hresult, exitCode });
+          },
+          jobEnd: (r) => {
+            this.#ended = true;
+            this.#running = undefined;
+            if (this.#timer !== undefined) clearTimeout(this.#timer);
+            this.#scope.dispose();
+            job.runEnded();
+            this.#emit({ type: 'job-end', code: r.error.code, hresult: r.error.hresult, executedAssessments: r.executedAssessments, failedAssessments: r.failedAssessments, resultPath: r.resultPath });
+            const result: AxeRunResult = { executedAssessments: r.executedAssessments, failedAssessments: r.failedAssessments, resultPath: r.resultPath, assessments: [...this.#results] };
+            if (r.error.code === 'S_OK') {
+              if (this.#cancelling || this.#outcomeAsked) this.#outcome.resolve({ family: 'axe', status: 'already-finished', endedBy: undefined, steps: [...this.#steps], jobCode: 'S_OK' });
+              done.resolve(result);
+            } else if (this.#cancelling) {
+              const outcome: AxeCancelOutcome = { family: 'axe', status: 'cancelled', endedBy: this.#lastStep, steps: [...this.#steps], jobCode: r.error.code };
+              this.#outcome.resolve(outcome);
+              done.reject(new AbortError(`the AXE job ${job.name} was cancelled (ended by ${this.#lastStep ?? 'the job itself'})`, { cause: this.#scope.reason, outcome }));
+            } else {
+              const e = axeErr(r.error, 'Engine::ExecuteJob');
+              Object.defineProperty(e, 'result', { value: result, enumerable: false });
+              if (this.#outcomeAsked) this.#outcome.reject(e);
+              done.reject(e);
+            }
+          },
+        });
+        job.runStarted();
+      } catch (e) {
+        done.reject(toWinopsError('axe', e, 'Engine::ExecuteJob'));
+      }
+    }
+    const op = new Operation(this.#settlement.track(done.promise), (reason) => this.#cancel(reason)) as AxeRun;
+    Object.defineProperty(op, 'runningIndex', { get: () => this.#running, enumerable: true });
+    op.cancelAssessment = (index?: number) => this.#cancelOne(index);
+    this.operation = op;
+    this.#scope.onAbort(() => this.#beginCancel());
+  }
+
+  #emit(e: AxeEvent): void {
+    try {
+      this.#onEvent?.(e);
+    } catch {
+      // a throwing observer must not break the run
+    }
+  }
+
+  async #cancelOne(index?: number): Promise<void> {
+    const fn = 'AxeRun.cancelAssessment';
+    if (index !== undefined && (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= this.#job.assessments.length)) {
+      throw new RangeError(`${fn}: index must be an integer from 0 to ${this.#job.assessments.length - 1}, got ${describeValue(index)}`);
+    }
+    if (this.#run === undefined) throw axeErr({ hresult: undefined, code: 'AXE_E_NO_JOB_RUNNING' }, 'Engine::CancelAssessment');
+    const r = await this.#axe.cancelAssessment(this.#run, index ?? this.#running ?? -1);
+    if (r.code !== 'S_OK') throw axeErr(r, 'Engine::CancelAssessment');
+  }
+
+  async #issue(step: AxeEscalationStep, index?: number): Promise<void> {
+    if (this.#run === undefined || this.#ended) return;
+    this.#lastStep = step;
+    let r: AxeCallResult;
+    try {
+      r = step === 'cancel-assessment' ? await this.#axe.cancelAssessment(this.#run, index!) : step === 'cancel-job' ? await this.#axe.cancelJob(this.#run) : await this.#axe.terminateJob(this.#run);
+    } catch (e) {
+      const w = toWinopsError('axe', e, STEP_CALL[step]) as { hresult?: number; code?: string };
+      r = { hresult: w.hresult, code: w.code ?? 'E_FAIL' };
+    }
+    this.#steps.push({ step, index, code: r.code, hresult: r.hresult, at: Date.now() - this.#cancelStart });
+  }
+
+  #beginCancel(): void {
+    if (this.#ended || this.#cancelling || this.#run === undefined) return;
+    this.#cancelling = true;
+    this.#cancelStart = Date.now();
+    this.#nextStep();
+  }
+
+  #nextStep(): void {
+    if (this.#ended) return;
+    this.#stepIndex++;
+    const step = this.#ladder[this.#stepIndex];
+    if (step === undefined) return; // the ladder is spent: the job ends when it ends
+    if (step === 'cancel-assessment' && this.#running === undefined) {
+      // No assessment is running (between two, or before the first): go straight on.
+      this.#nextStep();
+      return;
+    }
+    void this.#issue(step, this.#running).then(() => {
+      if (!this.#ended) this.#timer = setTimeout(() => this.#nextStep(), this.#grace);
+    });
+  }
+
+  #cancel(reason: unknown): Promise<AxeCancelOutcome> {
+    this.#outcomeAsked = true;
+    if (!this.#scope.aborted) {
+      if (this.#settlement.state === 'fulfilled') this.#outcome.resolve({ family: 'axe', status: 'already-finished', endedBy: undefined, steps: [], jobCode: 'S_OK' });
+      else if (this.#settlement.state === 'rejected') this.#outcome.reject(this.#settlement.error);
+    }
+    this.#scope.abort(reason);
+    return this.#outcome.promise;
+  }
+}
+
+/** A loaded job manifest. run() executes it; close() releases it. One run at a time. */
+export class AxeJob implements AsyncDisposable {
+  readonly name: string;
+  readonly assessments: readonly { readonly index: number; readonly name: string }[];
+  readonly #axe: AxeBackend;
+  readonly #handle: Handle;
+  #running = false;
+  #released = false;
+
+  /** @internal */
+  constructor(axe: AxeBackend, handle: Handle, name: string, assessments: readonly { index: number; name: string }[]) {
+    this.#axe = axe;
+    this.#handle = handle;
+    this.name = name;
+    this.assessments = assessments;
+  }
+
+  /** @internal */
+  runStarted(): void {
+    this.#running = true;
+  }
+
+  /** @internal */
+  runEnded(): void {
+    this.#running = false;
+    if (this.#closeWhenDone) this.#release();
+  }
+
+  #closeWhenDone = false;
+
+  #release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#axe.releaseJob(this.#handle);
+  }
+
+  /**
+   * Runs the job (Engine::ExecuteJob) with events. Cancelling (signal, timeout, cancel()) climbs the escalation
+   * ladder: CancelAssessment for the running assessment, then after `grace` CancelJob, then TerminateJob; the
+   * outcome says which step ended it.
+   */
+  run(options?: AxeRunOptions): AxeRun {
+    const fn = 'AxeJob.run';
+    const o = checkOptions<AxeRunOptions>(options, fn);
+    if (o.grace !== undefined) checkTimeout(o.grace, fn, 'options.grace');
+    if (o.escalation !== undefined) {
+      if (!Array.isArray(o.escalation) || o.escalation.length === 0) throw new TypeError(`${fn}: options.escalation must be a non-empty array of steps`);
+      for (const s of o.escalation) if (!STEPS.includes(s)) throw new RangeError(`${fn}: options.escalation has an unknown step ${JSON.stringify(s)}; steps are ${STEPS.join(', ')}`);
+      if (new Set(o.escalation).size !== o.escalation.length) throw new RangeError(`${fn}: options.escalation names a step twice`);
+    }
+    if (o.onEvent !== undefined && typeof o.onEvent !== 'function') throw new TypeError(`${fn}: options.onEvent must be a function`);
+    if (this.#released || this.#closeWhenDone) throw new StateError({ family: 'axe', code: 'WINOPS_RELEASED', hresult: undefined, call: 'Engine::ExecuteJob', message: `${fn}: the job was closed` });
+    if (this.#running) throw axeErr({ hresult: 0x80041005, code: 'AXE_E_JOB_RUNNING' }, 'Engine::ExecuteJob');
+    return new RunDriver(this.#axe, this, this.#handle, o).operation;
+  }
+
+  /** Releases the job; if a run is in flight, as soon as it ends. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#running) {
+      this.#closeWhenDone = true;
+      return;
+    }
+    this.#release();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/** The AXE family: Windows Assessment Toolkit jobs. */
+export class Axe {
+  readonly #backend: () => Backend;
+
+  /** @internal */
+  constructor(backend: () => Backend) {
+    this.#backend = backend;
+  }
+
+  /** Whether AXE can run here, and if not, why and how to enable it. */
+  availability(): { readonly available: true } | { readonly available: false; readonly reason: string } {
+    return this.#backend().axe.availability();
+  }
+
+  /** Loads a job manifest (Solution::CreateJob) and lists its assessments in AssessmentRuns order. */
+  async loadJob(manifestPath: string): Promise<AxeJob> {
+    const fn = 'axe.loadJob';
+    if (typeof manifestPath !== 'string') throw new TypeError(`${fn}: manifestPath must be a string, got ${describeValue(manifestPath)}`);
+    if (manifestPath.length === 0) throw new TypeError(`${fn}: manifestPath must not be empty`);
+    if (manifestPath.includes('\0')) throw new TypeError(`${fn}: manifestPath must not contain a NUL character`);
+    if (manifestPath.length > 32_767) throw new RangeError(`${fn}: manifestPath is longer than a Windows path can be`);
+    const axe = this.#backend().axe;
+    const a = axe.availability();
+    if (!a.available) {
+      throw new BackendUnavailableError({ family: 'axe', code: 'WINOPS_AXE_UNAVAILABLE', hresult: undefined, call: 'AxeInitSolution', message: a.reason });
+    }
+    try {
+      const data = await axe.loadJob(manifestPath);
+      return new AxeJob(axe, data.job, data.name, data.assessments);
+    } catch (e) {
+      throw toWinopsError('axe', e, 'Solution::CreateJob');
+    }
+  }
+}

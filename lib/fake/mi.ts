@@ -1,0 +1,367 @@
+import type { Handle, MiBackend, MiInstanceData, MiOperationRequest, MiResultData, MiSessionRequest, MiValue } from '../../types/backend';
+import type { MiScenario } from '../../types/scenario';
+import { MI_RESULTS } from '../codes';
+import { FakeCore } from './core';
+import { evaluate, parseWql, WqlSyntaxError, type ParsedQuery } from './wql-eval';
+
+const R = Object.fromEntries(MI_RESULTS.map((r) => [r.name.replace('MI_RESULT_', ''), r.value])) as Record<string, number>;
+const OK = 0;
+
+function miCode(code: string | number): number {
+  if (typeof code === 'number') return code;
+  const name = code.replace(/^MI_RESULT_/, '');
+  const v = R[name];
+  if (v === undefined) throw new RangeError(`scenario: unknown MI_Result ${JSON.stringify(code)}`);
+  return v;
+}
+
+const BOOT = new Date(Date.UTC(2026, 10, 1, 8, 0, 0));
+
+/** The machine the fake pretends to be, when the scenario names no classes. */
+export const DEFAULT_CLASSES: Record<string, Record<string, unknown>[]> = {
+  Win32_OperatingSystem: [
+    { Caption: 'Microsoft Windows 11 Pro (simulated)', Version: '10.0.26100', BuildNumber: '26100', OSArchitecture: '64-bit', CSName: 'FAKEHOST', LastBootUpTime: { $date: BOOT.toISOString() }, FreePhysicalMemory: { $uint64: '8388608' }, NumberOfProcesses: 3, Primary: true },
+  ],
+  Win32_Process: [
+    { ProcessId: 4, Name: 'System', ExecutablePath: null, ThreadCount: 180, Handle: '4' },
+    { ProcessId: 612, Name: 'svchost.exe', ExecutablePath: 'C:\\Windows\\System32\\svchost.exe', ThreadCount: 12, Handle: '612' },
+    { ProcessId: 4242, Name: 'node.exe', ExecutablePath: 'C:\\Program Files\\nodejs\\node.exe', ThreadCount: 11, Handle: '4242' },
+  ],
+  Win32_Service: [
+    { Name: 'VSS', DisplayName: 'Volume Shadow Copy', State: 'Stopped', StartMode: 'Manual', ProcessId: 0 },
+    { Name: 'Winmgmt', DisplayName: 'Windows Management Instrumentation', State: 'Running', StartMode: 'Auto', ProcessId: 612 },
+    { Name: 'WinRM', DisplayName: "Windows Remote Management (WS-Management)", State: 'Running', StartMode: 'Auto', ProcessId: 612 },
+    { Name: 'Spooler', DisplayName: 'Print Spooler', State: 'Running', StartMode: 'Auto', ProcessId: 1712 },
+  ],
+  Win32_LogicalDisk: [
+    { DeviceID: 'C:', DriveType: 3, FileSystem: 'NTFS', Size: { $uint64: '510770802688' }, FreeSpace: { $uint64: '123456789012' }, VolumeName: 'Windows' },
+    { DeviceID: 'D:', DriveType: 3, FileSystem: 'NTFS', Size: { $uint64: '1000186310656' }, FreeSpace: { $uint64: '900000000000' }, VolumeName: 'Data' },
+  ],
+};
+
+const KEYS: Record<string, string[]> = {
+  win32_process: ['Handle'],
+  win32_service: ['Name'],
+  win32_logicaldisk: ['DeviceID'],
+  win32_operatingsystem: ['Name'],
+};
+
+/** JSON scenario values -> MI values: {"$date": iso}, {"$uint64": "..."}, {"$interval": {...}}, nested objects are embedded instances. */
+export function toMiValue(v: unknown): MiValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return v;
+  if (v instanceof Date) return v;
+  if (Array.isArray(v)) return v.map(toMiValue);
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (typeof o.$date === 'string') return new Date(o.$date);
+    if (typeof o.$uint64 === 'string' || typeof o.$sint64 === 'string') return BigInt((o.$uint64 ?? o.$sint64) as string);
+    if (typeof o.$interval === 'object' && o.$interval !== null) {
+      const i = o.$interval as Record<string, number>;
+      return { kind: 'interval', days: i.days ?? 0, hours: i.hours ?? 0, minutes: i.minutes ?? 0, seconds: i.seconds ?? 0, microseconds: i.microseconds ?? 0 };
+    }
+    if (o.kind === 'instance' || o.kind === 'interval') return o as unknown as MiValue;
+    const className = typeof o.$class === 'string' ? o.$class : 'Embedded';
+    const properties: Record<string, MiValue> = {};
+    for (const [k, x] of Object.entries(o)) if (k !== '$class') properties[k] = toMiValue(x);
+    return { kind: 'instance', className, properties };
+  }
+  throw new TypeError(`scenario: cannot turn ${typeof v} into an MI value`);
+}
+
+function instance(className: string, namespace: string, props: Readonly<Record<string, unknown>>): MiInstanceData {
+  const properties: Record<string, MiValue> = {};
+  for (const [k, v] of Object.entries(props)) properties[k] = toMiValue(v);
+  return { kind: 'instance', className, namespace, properties };
+}
+
+interface Op {
+  handle: Handle;
+  session: Handle;
+  onResult: (r: MiResultData) => void;
+  queue: MiResultData[];
+  /** Results waiting, produced lazily for subscriptions. */
+  awaitingAck: boolean;
+  finalDelivered: boolean;
+  cancelled: boolean;
+  extraAfterCancel: number;
+  timer: unknown;
+  closed: boolean;
+  endless: boolean;
+  produced: number;
+  indicationTemplate: MiInstanceData | undefined;
+  indicationCount: number;
+}
+
+/**
+ * MI as a state machine: sessions, operations in callback mode with manual acknowledgement (one result in flight),
+ * MI_Operation_Cancel that is asynchronous (extra results may still arrive, then a final result), and the rule that
+ * every operation is closed, and only after its final result.
+ */
+export class FakeMi implements MiBackend {
+  readonly #core: FakeCore;
+  readonly #scenario: MiScenario;
+  readonly #sessions = new Map<Handle, { request: MiSessionRequest; ops: Set<Handle>; closing: boolean }>();
+  readonly #ops = new Map<Handle, Op>();
+
+  constructor(core: FakeCore, scenario: MiScenario) {
+    this.#core = core;
+    this.#scenario = scenario;
+  }
+
+  #classes(): Record<string, readonly Readonly<Record<string, unknown>>[]> {
+    return { ...(this.#scenario.classes ? {} : DEFAULT_CLASSES), ...(this.#scenario.classes ?? {}) };
+  }
+
+  #namespaces(): string[] {
+    return (this.#scenario.namespaces ?? ['root/cimv2', 'root/standardcimv2', 'root/microsoft/windows/storage', 'root/subscription']).map((n) => n.toLowerCase().replace(/\\/g, '/'));
+  }
+
+  async openSession(request: MiSessionRequest): Promise<Handle> {
+    const rec = this.#core.record('mi', 'MI_Application_NewSession', undefined, request.computer ?? 'local');
+    const fail = (result: number, message: string): never => {
+      rec.result = `MI_RESULT_${MI_RESULTS.find((r) => r.value === result)?.name.replace('MI_RESULT_', '') ?? result}`;
+      throw { call: 'MI_Application_NewSession', miResult: result, errorMessage: message };
+    };
+    if (this.#scenario.sessionFail !== undefined) fail(miCode(this.#scenario.sessionFail), 'the session could not be opened (scripted)');
+    const reachable = this.#scenario.reachableComputers;
+    if (request.computer !== null && reachable !== undefined && !reachable.map((c) => c.toLowerCase()).includes(request.computer.toLowerCase())) {
+      fail(R.FAILED!, `The client cannot connect to the destination specified in the request (${request.computer}).`);
+    }
+    rec.result = 'MI_RESULT_OK';
+    const h = this.#core.open('mi', 'MI_Session');
+    this.#sessions.set(h, { request, ops: new Set(), closing: false });
+    return h;
+  }
+
+  async closeSession(session: Handle): Promise<void> {
+    const s = this.#sessions.get(session);
+    this.#core.record('mi', 'MI_Session_Close', session);
+    if (!s) throw { call: 'MI_Session_Close', miResult: R.INVALID_PARAMETER };
+    s.closing = true;
+    // MI_Session_Close completes when every operation of the session is closed.
+    while (s.ops.size > 0) await new Promise<void>((resolve) => this.#core.after(1, resolve));
+    this.#sessions.delete(session);
+    this.#core.close(session);
+  }
+
+  start(session: Handle, request: MiOperationRequest, onResult: (r: MiResultData) => void): Handle {
+    const call = `MI_Session_${{ query: 'QueryInstances', enumerate: 'EnumerateInstances', get: 'GetInstance', invoke: 'Invoke', subscribe: 'Subscribe' }[request.kind]}`;
+    const rec = this.#core.record('mi', call, session, 'expression' in request ? request.expression : 'className' in request ? request.className : undefined);
+    const s = this.#sessions.get(session);
+    const handle = this.#core.open('mi', 'MI_Operation');
+    const op: Op = {
+      handle, session, onResult, queue: [], awaitingAck: false, finalDelivered: false, cancelled: false, extraAfterCancel: 0,
+      timer: undefined, closed: false, endless: false, produced: 0, indicationTemplate: undefined, indicationCount: 0,
+    };
+    this.#ops.set(handle, op);
+    if (!s || s.closing) {
+      rec.result = 'MI_RESULT_INVALID_PARAMETER';
+      op.queue.push({ instance: null, moreResults: false, result: R.INVALID_PARAMETER!, errorMessage: 'The session handle is not valid' });
+    } else {
+      s.ops.add(handle);
+      rec.result = 'MI_RESULT_OK';
+      this.#plan(op, request);
+    }
+    this.#schedule(op);
+    return handle;
+  }
+
+  #final(op: Op, result: number, errorMessage?: string, errorDetails?: MiResultData['errorDetails']): void {
+    op.queue.push({ instance: null, moreResults: false, result, errorMessage, errorDetails });
+  }
+
+  #plan(op: Op, request: MiOperationRequest): void {
+    if (!this.#namespaces().includes(request.namespace.toLowerCase().replace(/\\/g, '/'))) {
+      this.#final(op, R.INVALID_NAMESPACE!, `Invalid namespace ${request.namespace}`, { errorType: 'HRESULT', errorCode: 0x8004100e, category: 13, message: 'Invalid namespace' });
+      return;
+    }
+    const classes = this.#classes();
+    const findClass = (name: string): [string, readonly Readonly<Record<string, unknown>>[]] | undefined => {
+      const key = Object.keys(classes).find((k) => k.toLowerCase() === name.toLowerCase());
+      return key === undefined ? undefined : [key, classes[key]!];
+    };
+    const invalidClass = (name: string): void =>
+      this.#final(op, R.INVALID_CLASS!, `Invalid class ${name}`, { errorType: 'HRESULT', errorCode: 0x80041010, category: 13, message: 'Invalid class' });
+    const failAfter = this.#scenario.failAfter;
+    const emit = (list: MiInstanceData[]): void => {
+      for (const inst of list) {
+        if (failAfter && op.queue.length >= failAfter.results) break;
+        op.queue.push({ instance: inst, moreResults: true, result: OK });
+      }
+      if (failAfter && list.length >= failAfter.results) this.#final(op, miCode(failAfter.result), failAfter.message ?? 'the operation failed (scripted)');
+      else this.#final(op, OK);
+    };
+    switch (request.kind) {
+      case 'query':
+      case 'subscribe': {
+        let q: ParsedQuery;
+        try {
+          q = parseWql(request.expression);
+        } catch (e) {
+          if (!(e instanceof WqlSyntaxError)) throw e;
+          this.#final(op, R.INVALID_QUERY!, `Invalid query: ${e.message}`, { errorType: 'HRESULT', errorCode: 0x80041017, category: 16, message: 'Invalid query' });
+          return;
+        }
+        if (request.kind === 'subscribe') {
+          const ind = this.#scenario.indications ?? {};
+          op.endless = ind.count === undefined;
+          op.indicationCount = ind.count ?? Number.POSITIVE_INFINITY;
+          op.indicationTemplate = instance(ind.className ?? q.className, request.namespace, ind.properties ?? { TargetInstance: { $class: 'Win32_Process', Name: 'notepad.exe', ProcessId: 5150 } });
+          return;
+        }
+        const found = findClass(q.className);
+        if (!found) return invalidClass(q.className);
+        const [className, rows] = found;
+        const matches = rows.filter((r) => !q.where || evaluate(q.where, r, () => className));
+        emit(matches.map((r) => {
+          const props = q.properties === '*' ? r : Object.fromEntries(Object.entries(r).filter(([k]) => (q.properties as readonly string[]).some((p) => p.toLowerCase() === k.toLowerCase())));
+          return instance(className, request.namespace, props);
+        }));
+        return;
+      }
+      case 'enumerate': {
+        const found = findClass(request.className);
+        if (!found) return invalidClass(request.className);
+        const [className, rows] = found;
+        const keys = KEYS[className.toLowerCase()];
+        emit(rows.map((r) => instance(className, request.namespace, request.keysOnly && keys ? Object.fromEntries(Object.entries(r).filter(([k]) => keys.includes(k))) : r)));
+        return;
+      }
+      case 'get': {
+        const found = findClass(request.className);
+        if (!found) return invalidClass(request.className);
+        const [className, rows] = found;
+        const match = rows.find((r) => Object.entries(request.keys).every(([k, v]) => {
+          const key = Object.keys(r).find((x) => x.toLowerCase() === k.toLowerCase());
+          const have = key === undefined ? undefined : toMiValue(r[key]);
+          return have !== undefined && String(have).toLowerCase() === String(v).toLowerCase();
+        }));
+        if (!match) {
+          this.#final(op, R.NOT_FOUND!, 'Not found', { errorType: 'HRESULT', errorCode: 0x80041002, category: 13, message: 'Not found' });
+          return;
+        }
+        emit([instance(className, request.namespace, match)]);
+        return;
+      }
+      case 'invoke': {
+        const key = Object.keys(this.#scenario.methods ?? {}).find((k) => k.toLowerCase() === `${request.className}.${request.methodName}`.toLowerCase());
+        const m = key === undefined ? undefined : this.#scenario.methods![key]!;
+        if (!m) {
+          if (!findClass(request.className)) return invalidClass(request.className);
+          this.#final(op, R.METHOD_NOT_FOUND!, `Method ${request.methodName} not found`, { errorType: 'HRESULT', errorCode: 0x80041055, category: 13, message: 'Method not found' });
+          return;
+        }
+        if (m.fail !== undefined) {
+          this.#final(op, miCode(m.fail), 'the method failed (scripted)');
+          return;
+        }
+        op.queue.push({ instance: instance('__PARAMETERS', request.namespace, { ReturnValue: m.returnValue ?? 0, ...(m.out ?? {}) }), moreResults: true, result: OK });
+        this.#final(op, OK);
+        return;
+      }
+    }
+  }
+
+  #interval(op: Op): number {
+    if (op.indicationTemplate) return this.#scenario.indications?.intervalMs ?? 100;
+    return this.#scenario.resultIntervalMs ?? 1;
+  }
+
+  #schedule(op: Op): void {
+    if (op.timer !== undefined || op.awaitingAck || op.finalDelivered || op.closed) return;
+    const delay = op.cancelled && op.extraAfterCancel === 0 ? this.#scenario.cancelLatencyMs ?? 0 : this.#interval(op);
+    op.timer = this.#core.after(delay, () => {
+      op.timer = undefined;
+      this.#deliverNext(op);
+    });
+  }
+
+  #deliverNext(op: Op): void {
+    if (op.closed || op.finalDelivered) return;
+    let r: MiResultData | undefined;
+    if (op.cancelled) {
+      if (op.extraAfterCancel > 0) {
+        op.extraAfterCancel--;
+        r = op.queue[0]?.moreResults ? op.queue.shift() : op.indicationTemplate ? this.#indication(op) : undefined;
+      }
+      // After MI_Operation_Cancel the final result reports the cancellation as a failure.
+      r ??= { instance: null, moreResults: false, result: R.FAILED!, errorMessage: 'The operation was cancelled', errorDetails: { errorType: 'MI', errorCode: R.FAILED!, category: 14, message: 'Operation cancelled' } };
+    } else if (op.indicationTemplate) {
+      r = op.produced < op.indicationCount ? this.#indication(op) : { instance: null, moreResults: false, result: OK };
+    } else {
+      r = op.queue.shift();
+    }
+    if (!r) return;
+    if (r.instance) op.produced++;
+    if (!r.moreResults) op.finalDelivered = true;
+    else op.awaitingAck = true;
+    op.onResult(r);
+    this.#schedule(op);
+  }
+
+  #indication(op: Op): MiResultData {
+    const t = op.indicationTemplate!;
+    return { instance: { ...t, properties: { ...t.properties, SequenceNumber: op.produced + 1 } }, moreResults: true, result: OK };
+  }
+
+  #op(handle: Handle, call: string): Op | undefined {
+    const op = this.#ops.get(handle);
+    if (!op || op.closed) {
+      this.#core.violation(`${call} on an operation that is closed or unknown (${handle})`);
+      return undefined;
+    }
+    return op;
+  }
+
+  ack(handle: Handle): void {
+    const op = this.#op(handle, 'resultAcknowledgement');
+    if (!op) return;
+    if (!op.awaitingAck) {
+      this.#core.violation(`resultAcknowledgement without a result to acknowledge (${handle})`);
+      return;
+    }
+    op.awaitingAck = false;
+    this.#schedule(op);
+  }
+
+  cancel(handle: Handle, reason: number): number {
+    const rec = this.#core.record('mi', 'MI_Operation_Cancel', handle, reason);
+    const op = this.#op(handle, 'MI_Operation_Cancel');
+    if (!op) {
+      rec.result = 'MI_RESULT_INVALID_PARAMETER';
+      return R.INVALID_PARAMETER!;
+    }
+    rec.result = 'MI_RESULT_OK';
+    if (op.finalDelivered || op.cancelled) return OK;
+    op.cancelled = true;
+    op.extraAfterCancel = this.#scenario.extraResultsAfterCancel ?? 0;
+    // Cancellation is asynchronous: the final result comes later, through the same callback.
+    if (!op.awaitingAck) {
+      this.#core.cancelTimer(op.timer);
+      op.timer = undefined;
+      this.#schedule(op);
+    }
+    return OK;
+  }
+
+  close(handle: Handle): number {
+    const rec = this.#core.record('mi', 'MI_Operation_Close', handle);
+    const op = this.#op(handle, 'MI_Operation_Close');
+    if (!op) {
+      rec.result = 'MI_RESULT_INVALID_PARAMETER';
+      return R.INVALID_PARAMETER!;
+    }
+    if (!op.finalDelivered) {
+      // On Windows this would block (sync mode) or abandon results; the caller must drain first.
+      this.#core.violation(`MI_Operation_Close before the final result (${handle})`);
+    }
+    rec.result = 'MI_RESULT_OK';
+    op.closed = true;
+    this.#core.cancelTimer(op.timer);
+    this.#sessions.get(op.session)?.ops.delete(handle);
+    this.#ops.delete(handle);
+    this.#core.close(handle);
+    return OK;
+  }
+}

@@ -1,0 +1,454 @@
+import { randomUUID } from 'node:crypto';
+import type { Handle, VssBackend, VssBackupState, VssSnapshotProperties, VssWriterInfo } from '../../types/backend';
+import type { VssAsyncStep, VssScenario, VssSyncCall } from '../../types/scenario';
+import { FakeCore, hresultOf, rawError, resolveCode } from './core';
+
+const S_OK = 0;
+const VSS_S_ASYNC_PENDING = 0x00042309;
+const VSS_S_ASYNC_FINISHED = 0x0004230a;
+const VSS_S_ASYNC_CANCELLED = 0x0004230b;
+const E_UNEXPECTED = 0x8000ffff;
+const INFINITE = 0xffffffff;
+
+/** A shadow copy that exists on the simulated machine. */
+export interface FakeShadowCopy {
+  readonly snapshotId: string;
+  readonly snapshotSetId: string;
+  readonly volume: string;
+  readonly deviceObject: string;
+  readonly persistent: boolean;
+  readonly createdAt: Date;
+}
+
+interface Components {
+  handle: Handle;
+  initialized: boolean;
+  context: number;
+  contextSet: boolean;
+  gathered: 'no' | 'running' | 'done';
+  setId: string | undefined;
+  volumes: Map<string, string>; // snapshotId -> volume
+  backupStateSet: boolean;
+  prepared: 'no' | 'running' | 'done';
+  snapshot: 'no' | 'running' | 'done' | 'failed' | 'cancelled';
+  completed: boolean;
+  aborted: boolean;
+  created: FakeShadowCopy[];
+}
+
+interface AsyncOp {
+  handle: Handle;
+  step: VssAsyncStep;
+  components: Components;
+  state: 'pending' | 'cancelling' | 'finished' | 'cancelled' | 'failed';
+  failHr: number;
+  waiters: Set<() => void>;
+  timer: unknown;
+  onFinish: () => void;
+  onEnd: (state: 'finished' | 'cancelled' | 'failed') => void;
+}
+
+const DEFAULT_DURATION: Record<VssAsyncStep, number> = { gatherWriterMetadata: 20, prepareForBackup: 20, doSnapshotSet: 50, backupComplete: 20 };
+const DEFAULT_WRITERS: VssWriterInfo[] = [
+  { name: 'System Writer', writerId: 'e8132975-6f93-4464-a53e-1050253ae220', instanceId: 'a5b2e4cc-7f1c-4a9b-8f0e-2c4d7b0e9a11' },
+  { name: 'Registry Writer', writerId: 'afbab4a2-367d-4d15-a586-71dbb18f8485', instanceId: '6e1f4b3a-2a8f-4c2b-9d39-5a0b8e7c1d22' },
+];
+
+/**
+ * The VSS requester API as a state machine: the documented call order (VSS_E_BAD_STATE otherwise), IVssAsync
+ * with Wait/QueryStatus/Cancel and their documented return values, shadow copies that exist until released (or,
+ * persistent ones, until deleted), and a record of writer state left behind when a started set is released without
+ * BackupComplete or AbortBackup.
+ */
+export class FakeVss implements VssBackend {
+  readonly #core: FakeCore;
+  readonly #scenario: VssScenario;
+  readonly #components = new Map<Handle, Components>();
+  readonly #asyncs = new Map<Handle, AsyncOp>();
+  readonly #shadowCopies: FakeShadowCopy[] = [];
+  readonly #leftovers: string[] = [];
+  #snapshotInProgress = false;
+  #deviceCounter = 0;
+
+  constructor(core: FakeCore, scenario: VssScenario) {
+    this.#core = core;
+    this.#scenario = scenario;
+  }
+
+  /** Shadow copies that exist now. */
+  shadowCopies(): FakeShadowCopy[] {
+    return [...this.#shadowCopies];
+  }
+
+  /** Writer state left behind: sets that were started and released without BackupComplete or AbortBackup. */
+  leftovers(): string[] {
+    return [...this.#leftovers];
+  }
+
+  #volumes(): string[] {
+    return (this.#scenario.volumes ?? ['C:\\', 'D:\\']).map((v) => v.toUpperCase());
+  }
+
+  #sync(call: VssSyncCall, winCall: string, handle?: Handle, detail?: string | number): void {
+    const rec = this.#core.record('vss', winCall, handle, detail);
+    const fail = this.#scenario.failCall?.[call];
+    if (fail !== undefined) {
+      rec.result = resolveCode(fail).code;
+      throw rawError(winCall, fail);
+    }
+    rec.result = 'S_OK';
+  }
+
+  #get(handle: Handle, winCall: string): Components {
+    const c = this.#components.get(handle);
+    if (!c) throw { call: winCall, hresult: 0x80070006, code: 'E_HANDLE' };
+    return c;
+  }
+
+  #badState(winCall: string, why: string): never {
+    this.#core.violation(`${winCall}: ${why}`);
+    const last = this.#core.calls[this.#core.calls.length - 1];
+    if (last) last.result = 'VSS_E_BAD_STATE';
+    throw rawError(winCall, 'VSS_E_BAD_STATE');
+  }
+
+  async createBackupComponents(): Promise<Handle> {
+    this.#sync('createBackupComponents', 'CreateVssBackupComponents');
+    const handle = this.#core.open('vss', 'IVssBackupComponents');
+    this.#components.set(handle, {
+      handle, initialized: false, context: 0, contextSet: false, gathered: 'no', setId: undefined, volumes: new Map(),
+      backupStateSet: false, prepared: 'no', snapshot: 'no', completed: false, aborted: false, created: [],
+    });
+    return handle;
+  }
+
+  async initializeForBackup(h: Handle): Promise<void> {
+    const call = 'IVssBackupComponents::InitializeForBackup';
+    const c = this.#get(h, call);
+    this.#sync('initializeForBackup', call, h);
+    if (c.initialized) this.#badState(call, 'called twice');
+    c.initialized = true;
+  }
+
+  async setContext(h: Handle, context: number): Promise<void> {
+    const call = 'IVssBackupComponents::SetContext';
+    const c = this.#get(h, call);
+    this.#sync('setContext', call, h, context);
+    if (!c.initialized) this.#badState(call, 'before InitializeForBackup');
+    if (c.setId !== undefined) this.#badState(call, 'after StartSnapshotSet');
+    c.context = context;
+    c.contextSet = true;
+  }
+
+  async setBackupState(h: Handle, _state: VssBackupState): Promise<void> {
+    const call = 'IVssBackupComponents::SetBackupState';
+    const c = this.#get(h, call);
+    this.#sync('setBackupState', call, h);
+    if (!c.initialized) this.#badState(call, 'before InitializeForBackup');
+    if (c.prepared !== 'no') this.#badState(call, 'after PrepareForBackup');
+    c.backupStateSet = true;
+  }
+
+  async gatherWriterMetadata(h: Handle): Promise<Handle> {
+    const call = 'IVssBackupComponents::GatherWriterMetadata';
+    const c = this.#get(h, call);
+    this.#core.record('vss', call, h).result = 'S_OK';
+    if (!c.initialized) this.#badState(call, 'before InitializeForBackup');
+    if (c.gathered !== 'no') this.#badState(call, 'may be called only once per IVssBackupComponents');
+    c.gathered = 'running';
+    return this.#startAsync(c, 'gatherWriterMetadata', () => {
+      c.gathered = 'done';
+    }, (state) => {
+      if (state !== 'finished') c.gathered = 'no';
+    });
+  }
+
+  async getWriters(h: Handle): Promise<VssWriterInfo[]> {
+    const call = 'IVssBackupComponents::GetWriterMetadata';
+    const c = this.#get(h, call);
+    this.#core.record('vss', call, h).result = 'S_OK';
+    if (c.gathered !== 'done') this.#badState(call, 'before GatherWriterMetadata completed');
+    return (this.#scenario.writers ?? DEFAULT_WRITERS).map((w) => ({ ...w }));
+  }
+
+  async startSnapshotSet(h: Handle): Promise<string> {
+    const call = 'IVssBackupComponents::StartSnapshotSet';
+    const c = this.#get(h, call);
+    this.#sync('startSnapshotSet', call, h);
+    if (!c.initialized) this.#badState(call, 'before InitializeForBackup');
+    if (c.setId !== undefined) {
+      this.#core.calls[this.#core.calls.length - 1]!.result = 'VSS_E_SNAPSHOT_SET_IN_PROGRESS';
+      throw rawError(call, 'VSS_E_SNAPSHOT_SET_IN_PROGRESS');
+    }
+    c.setId = randomUUID();
+    return c.setId;
+  }
+
+  async addToSnapshotSet(h: Handle, volume: string): Promise<string> {
+    const call = 'IVssBackupComponents::AddToSnapshotSet';
+    const c = this.#get(h, call);
+    this.#sync('addToSnapshotSet', call, h, volume);
+    if (c.setId === undefined) this.#badState(call, 'before StartSnapshotSet');
+    if (c.prepared !== 'no') this.#badState(call, 'after PrepareForBackup');
+    const v = volume.toUpperCase();
+    const rec = this.#core.calls[this.#core.calls.length - 1]!;
+    if (!this.#volumes().includes(v)) {
+      rec.result = 'VSS_E_OBJECT_NOT_FOUND';
+      throw rawError(call, 'VSS_E_OBJECT_NOT_FOUND');
+    }
+    if ((this.#scenario.unsupportedVolumes ?? []).map((x) => x.toUpperCase()).includes(v)) {
+      rec.result = 'VSS_E_VOLUME_NOT_SUPPORTED';
+      throw rawError(call, 'VSS_E_VOLUME_NOT_SUPPORTED');
+    }
+    if ([...c.volumes.values()].includes(v)) {
+      rec.result = 'VSS_E_OBJECT_ALREADY_EXISTS';
+      throw rawError(call, 'VSS_E_OBJECT_ALREADY_EXISTS');
+    }
+    const id = randomUUID();
+    c.volumes.set(id, v);
+    return id;
+  }
+
+  async prepareForBackup(h: Handle): Promise<Handle> {
+    const call = 'IVssBackupComponents::PrepareForBackup';
+    const c = this.#get(h, call);
+    this.#core.record('vss', call, h).result = 'S_OK';
+    if (c.setId === undefined || c.volumes.size === 0) this.#badState(call, 'before StartSnapshotSet/AddToSnapshotSet');
+    if (!c.backupStateSet) this.#badState(call, 'before SetBackupState');
+    if (c.prepared !== 'no') this.#badState(call, 'called twice');
+    c.prepared = 'running';
+    return this.#startAsync(c, 'prepareForBackup', () => {
+      c.prepared = 'done';
+    }, (state) => {
+      if (state !== 'finished') c.prepared = 'no';
+    });
+  }
+
+  async doSnapshotSet(h: Handle): Promise<Handle> {
+    const call = 'IVssBackupComponents::DoSnapshotSet';
+    const c = this.#get(h, call);
+    const rec = this.#core.record('vss', call, h);
+    rec.result = 'S_OK';
+    if (c.prepared !== 'done') this.#badState(call, 'before PrepareForBackup completed');
+    if (c.snapshot !== 'no') this.#badState(call, 'called twice');
+    if (this.#snapshotInProgress) {
+      rec.result = 'VSS_E_SNAPSHOT_SET_IN_PROGRESS';
+      throw rawError(call, 'VSS_E_SNAPSHOT_SET_IN_PROGRESS');
+    }
+    this.#snapshotInProgress = true;
+    c.snapshot = 'running';
+    return this.#startAsync(c, 'doSnapshotSet', () => {
+      const persistent = (c.context & 0x01) !== 0 && c.context !== 0xffffffff;
+      for (const [snapshotId, volume] of c.volumes) {
+        const copy: FakeShadowCopy = {
+          snapshotId,
+          snapshotSetId: c.setId!,
+          volume,
+          deviceObject: `\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy${++this.#deviceCounter}`,
+          persistent,
+          createdAt: new Date(this.#core.clock.now()),
+        };
+        c.created.push(copy);
+        this.#shadowCopies.push(copy);
+      }
+      c.snapshot = 'done';
+    }, (state) => {
+      this.#snapshotInProgress = false;
+      if (state === 'failed') c.snapshot = 'failed';
+      if (state === 'cancelled') c.snapshot = 'cancelled';
+    });
+  }
+
+  async getSnapshotProperties(h: Handle, snapshotId: string): Promise<VssSnapshotProperties> {
+    const call = 'IVssBackupComponents::GetSnapshotProperties';
+    const c = this.#get(h, call);
+    this.#sync('getSnapshotProperties', call, h, snapshotId);
+    const copy = this.#shadowCopies.find((s) => s.snapshotId === snapshotId);
+    if (!copy) {
+      this.#core.calls[this.#core.calls.length - 1]!.result = 'VSS_E_OBJECT_NOT_FOUND';
+      throw rawError(call, 'VSS_E_OBJECT_NOT_FOUND');
+    }
+    return {
+      snapshotId: copy.snapshotId,
+      snapshotSetId: copy.snapshotSetId,
+      originalVolumeName: copy.volume,
+      snapshotDeviceObject: copy.deviceObject,
+      originatingMachine: 'FAKEHOST',
+      createdAt: copy.createdAt,
+      snapshotCount: c.volumes.size,
+      context: c.context,
+    };
+  }
+
+  async backupComplete(h: Handle): Promise<Handle> {
+    const call = 'IVssBackupComponents::BackupComplete';
+    const c = this.#get(h, call);
+    this.#core.record('vss', call, h).result = 'S_OK';
+    if (c.snapshot !== 'done') this.#badState(call, 'before DoSnapshotSet completed');
+    return this.#startAsync(c, 'backupComplete', () => {
+      c.completed = true;
+    }, () => undefined);
+  }
+
+  async abortBackup(h: Handle): Promise<void> {
+    const call = 'IVssBackupComponents::AbortBackup';
+    const c = this.#get(h, call);
+    this.#sync('abortBackup', call, h);
+    // "ignored if nothing underway"
+    c.aborted = true;
+    for (const copy of c.created.splice(0)) this.#removeCopy(copy);
+  }
+
+  async deleteSnapshotSet(h: Handle, snapshotSetId: string): Promise<number> {
+    const call = 'IVssBackupComponents::DeleteSnapshots';
+    this.#get(h, call);
+    this.#sync('deleteSnapshotSet', call, h, snapshotSetId);
+    const doomed = this.#shadowCopies.filter((s) => s.snapshotSetId === snapshotSetId);
+    if (doomed.length === 0) {
+      this.#core.calls[this.#core.calls.length - 1]!.result = 'VSS_E_OBJECT_NOT_FOUND';
+      throw rawError(call, 'VSS_E_OBJECT_NOT_FOUND');
+    }
+    for (const copy of doomed) this.#removeCopy(copy);
+    return doomed.length;
+  }
+
+  #removeCopy(copy: FakeShadowCopy): void {
+    const i = this.#shadowCopies.indexOf(copy);
+    if (i >= 0) this.#shadowCopies.splice(i, 1);
+  }
+
+  async releaseBackupComponents(h: Handle): Promise<void> {
+    const call = 'IVssBackupComponents::Release';
+    const c = this.#get(h, call);
+    this.#core.record('vss', call, h).result = 'S_OK';
+    for (const a of this.#asyncs.values()) {
+      if (a.components === c && (a.state === 'pending' || a.state === 'cancelling')) {
+        this.#core.violation(`${call}: released while ${a.step} is still pending`);
+      }
+    }
+    if (c.setId !== undefined && c.prepared !== 'no' && !c.completed && !c.aborted && c.snapshot !== 'done') {
+      const why = `snapshot set ${c.setId} released after PrepareForBackup without BackupComplete or AbortBackup`;
+      this.#leftovers.push(why);
+      this.#core.violation(`${call}: ${why}`);
+    }
+    for (const copy of c.created) if (!copy.persistent) this.#removeCopy(copy);
+    this.#components.delete(h);
+    this.#core.close(h);
+  }
+
+  // ------------------------------------------------------------------------------------------------------- IVssAsync
+
+  #startAsync(c: Components, step: VssAsyncStep, onFinish: () => void, onEnd: AsyncOp['onEnd']): Handle {
+    const handle = this.#core.open('vss', `IVssAsync(${step})`);
+    const script = this.#scenario.steps?.[step] ?? {};
+    const op: AsyncOp = { handle, step, components: c, state: 'pending', failHr: 0, waiters: new Set(), timer: undefined, onFinish, onEnd };
+    this.#asyncs.set(handle, op);
+    op.timer = this.#core.after(script.durationMs ?? DEFAULT_DURATION[step], () => {
+      op.timer = undefined;
+      if (op.state !== 'pending') return;
+      if (script.fail !== undefined) {
+        op.state = 'failed';
+        op.failHr = hresultOf(script.fail);
+        op.onEnd('failed');
+      } else {
+        op.state = 'finished';
+        op.onFinish();
+        op.onEnd('finished');
+      }
+      this.#wake(op);
+    });
+    return handle;
+  }
+
+  #wake(op: AsyncOp): void {
+    for (const w of op.waiters) w();
+    op.waiters.clear();
+  }
+
+  #async(handle: Handle, call: string): AsyncOp {
+    const op = this.#asyncs.get(handle);
+    if (!op) throw { call, hresult: 0x80070006, code: 'E_HANDLE' };
+    return op;
+  }
+
+  asyncWait(handle: Handle, timeoutMs: number): Promise<number> {
+    const call = 'IVssAsync::Wait';
+    let op: AsyncOp;
+    try {
+      op = this.#async(handle, call);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const rec = this.#core.record('vss', call, handle, timeoutMs === INFINITE ? 'INFINITE' : timeoutMs);
+    const result = (): number => (op.state === 'failed' ? op.failHr : S_OK);
+    if (op.state !== 'pending' && op.state !== 'cancelling') {
+      rec.result = op.state === 'failed' ? resolveCode(op.failHr).code : 'S_OK';
+      return Promise.resolve(result());
+    }
+    return new Promise((resolve) => {
+      let timer: unknown;
+      const done = (): void => {
+        this.#core.cancelTimer(timer);
+        op.waiters.delete(done);
+        const r = this.#asyncs.has(handle) ? result() : E_UNEXPECTED;
+        rec.result = resolveCode(r).code;
+        resolve(r);
+      };
+      op.waiters.add(done);
+      if (timeoutMs !== INFINITE) timer = this.#core.after(timeoutMs, done);
+    });
+  }
+
+  async asyncQueryStatus(handle: Handle): Promise<{ hr: number; status: number }> {
+    const op = this.#async(handle, 'IVssAsync::QueryStatus');
+    const status =
+      op.state === 'pending' || op.state === 'cancelling' ? VSS_S_ASYNC_PENDING
+        : op.state === 'finished' ? VSS_S_ASYNC_FINISHED
+          : op.state === 'cancelled' ? VSS_S_ASYNC_CANCELLED
+            : op.failHr;
+    this.#core.record('vss', 'IVssAsync::QueryStatus', handle).result = resolveCode(status).code;
+    return { hr: S_OK, status };
+  }
+
+  async asyncCancel(handle: Handle): Promise<number> {
+    const op = this.#async(handle, 'IVssAsync::Cancel');
+    const rec = this.#core.record('vss', 'IVssAsync::Cancel', handle);
+    let hr: number;
+    switch (op.state) {
+      case 'pending': {
+        hr = S_OK;
+        op.state = 'cancelling';
+        this.#core.cancelTimer(op.timer);
+        const latency = this.#scenario.steps?.[op.step]?.cancelLatencyMs ?? 0;
+        op.timer = this.#core.after(latency, () => {
+          op.timer = undefined;
+          op.state = 'cancelled';
+          op.onEnd('cancelled');
+          this.#wake(op);
+        });
+        break;
+      }
+      case 'cancelling':
+      case 'cancelled':
+        hr = VSS_S_ASYNC_CANCELLED;
+        break;
+      case 'finished':
+        hr = VSS_S_ASYNC_FINISHED;
+        break;
+      case 'failed':
+        hr = op.failHr;
+        break;
+    }
+    rec.result = resolveCode(hr).code;
+    return hr;
+  }
+
+  async asyncRelease(handle: Handle): Promise<void> {
+    const op = this.#async(handle, 'IVssAsync::Release');
+    this.#core.record('vss', 'IVssAsync::Release', handle).result = 'S_OK';
+    this.#asyncs.delete(handle);
+    this.#core.close(handle);
+    this.#wake(op);
+    // Releasing an IVssAsync does not stop the operation; it runs to its end on the service side.
+  }
+}

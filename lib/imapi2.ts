@@ -1,0 +1,308 @@
+import type { Backend, Handle, ImapiSource, ImapiUpdate, ImapiWriteRequest, MediaInfo, RawError, RecorderInfo } from '../types/backend';
+import { codeByValue } from './codes';
+import { hresultError, ImapiError, toWinopsError } from './errors';
+import { AbortError, CancelScope, checkOptions, deferred, describeValue, Operation, Settlement, type CancelOutcomeBase, type OperationOptions } from './operation';
+
+const S_OK = 0;
+const S_IMAPI_WRITE_NOT_IN_PROGRESS = 0x00aa0302;
+const E_IMAPI_REQUEST_CANCELLED = 0xc0aa0002;
+
+/** IMAPI_FORMAT2_DATA_WRITE_ACTION names. */
+export const WRITE_ACTIONS = ['validating-media', 'formatting-media', 'initializing-hardware', 'calibrating-power', 'writing-data', 'finalization', 'completed', 'verifying'] as const;
+export type WriteAction = (typeof WRITE_ACTIONS)[number];
+
+/** One Update event: the write engine's LBAs and buffer figures, plus a percentage. */
+export interface WriteProgress extends ImapiUpdate {
+  /** Sectors written / sectors to write, 0..100. */
+  readonly percent: number;
+  /** For burns: what the drive is doing. */
+  readonly action: WriteAction | undefined;
+}
+
+/** What cancelling a write did. */
+export interface ImapiCancelOutcome extends CancelOutcomeBase {
+  readonly family: 'imapi2';
+  /** CancelWrite calls made from inside Update handlers. */
+  readonly attempts: number;
+  /** How many of them answered S_IMAPI_WRITE_NOT_IN_PROGRESS (the write had not begun; retried on the next Update). */
+  readonly notInProgress: number;
+  /** What Write/WriteSection returned in the end (E_IMAPI_REQUEST_CANCELLED when the cancel took). */
+  readonly hresult: number | undefined;
+}
+
+export interface WriteResult {
+  /** What Write/WriteSection returned: S_OK, or a success code such as S_IMAPI_SPEEDADJUSTED. */
+  readonly hresult: number;
+  readonly code: string;
+  /** Set when the success code says something was adjusted. */
+  readonly warning: string | undefined;
+  readonly sectors: number;
+  readonly updates: number;
+}
+
+/** An image to write: a file path, bytes, or a stream with its size in bytes. */
+export type ImageSource = string | Uint8Array | { readonly stream: AsyncIterable<Uint8Array>; readonly size: number };
+
+export interface BurnOptions extends OperationOptions {
+  /** A recorder id (from listRecorders) or one of its volume paths ('E:\\'). Default: the only recorder with media. */
+  readonly recorder?: string;
+  /** IDiscFormat2Data::put_ClientName. Default 'winops'. */
+  readonly clientName?: string;
+  /** Write over non-blank rewritable media. Default false. */
+  readonly forceOverwrite?: boolean;
+  readonly onProgress?: (progress: WriteProgress) => void;
+}
+
+export interface WriteSectionOptions extends OperationOptions {
+  readonly recorder: string;
+  readonly startLba: number;
+  readonly sectorCount: number;
+  /** Default 2048. */
+  readonly bytesPerSector?: number;
+  readonly clientName?: string;
+  readonly onProgress?: (progress: WriteProgress) => void;
+}
+
+export interface Recorder extends RecorderInfo {
+  readonly media: MediaInfo;
+}
+
+export type WriteOperation = Operation<WriteResult, ImapiCancelOutcome>;
+
+/** Adapts a stream to the sequential read(offset, length) the backend's IStream calls. */
+function pullSource(stream: AsyncIterable<Uint8Array>, size: number): ImapiSource {
+  const it = stream[Symbol.asyncIterator]();
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let position = 0;
+  let done = false;
+  return {
+    kind: 'pull',
+    size,
+    async read(offset: number, length: number): Promise<Uint8Array> {
+      if (offset !== position) throw new RangeError(`the image stream can only be read in order (asked for ${offset}, at ${position})`);
+      while (pendingBytes < length && !done) {
+        const r = await it.next();
+        if (r.done) done = true;
+        else {
+          const chunk = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+          pending.push(chunk);
+          pendingBytes += chunk.byteLength;
+        }
+      }
+      if (pendingBytes < length) throw new RangeError(`the image stream ended at ${position + pendingBytes} bytes, before its declared size ${size}`);
+      const all = Buffer.concat(pending);
+      const out = all.subarray(0, length);
+      const rest = all.subarray(length);
+      pending = rest.byteLength > 0 ? [rest] : [];
+      pendingBytes = rest.byteLength;
+      position += length;
+      if (position >= size) await it.return?.();
+      return out;
+    },
+  };
+}
+
+function toSource(image: unknown, fn: string, arg: string): ImapiSource {
+  if (typeof image === 'string') {
+    if (image.length === 0) throw new TypeError(`${fn}: ${arg} must not be an empty path`);
+    if (image.includes('\0')) throw new TypeError(`${fn}: ${arg} must not contain a NUL character`);
+    if (image.length > 32_767) throw new RangeError(`${fn}: ${arg} is longer than a Windows path can be`);
+    return { kind: 'file', path: image };
+  }
+  if (image instanceof Uint8Array) return { kind: 'bytes', data: image };
+  if (typeof image === 'object' && image !== null && 'stream' in image) {
+    const s = image as { stream: unknown; size: unknown };
+    if (typeof s.stream !== 'object' || s.stream === null || typeof (s.stream as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !== 'function') {
+      throw new TypeError(`${fn}: ${arg}.stream must be a readable stream (an async iterable of bytes)`);
+    }
+    if (typeof s.size !== 'number' || !Number.isSafeInteger(s.size) || s.size <= 0) throw new RangeError(`${fn}: ${arg}.size must be the stream's size in bytes (a positive integer), got ${describeValue(s.size)}`);
+    return pullSource(s.stream as AsyncIterable<Uint8Array>, s.size);
+  }
+  throw new TypeError(`${fn}: ${arg} must be a file path, a Uint8Array or { stream, size }, got ${describeValue(image)}`);
+}
+
+function checkCallback(cb: unknown, fn: string, arg: string): void {
+  if (cb !== undefined && typeof cb !== 'function') throw new TypeError(`${fn}: ${arg} must be a function, got ${describeValue(cb)}`);
+}
+
+function checkClientName(name: unknown, fn: string): string {
+  if (name === undefined) return 'winops';
+  if (typeof name !== 'string' || name.length === 0 || name.length > 256 || name.includes('\0')) throw new TypeError(`${fn}: options.clientName must be a non-empty string without NUL`);
+  return name;
+}
+
+function checkInt(value: unknown, fn: string, arg: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`${fn}: ${arg} must be an integer, got ${describeValue(value)}`);
+  if (value < min || value > max) throw new RangeError(`${fn}: ${arg} must be from ${min} to ${max}, got ${value}`);
+  return value;
+}
+
+/** One write (burn or WriteSection), with its cancel protocol. */
+class WriteDriver {
+  readonly operation: WriteOperation;
+  readonly #scope: CancelScope;
+  readonly #settlement = new Settlement<WriteResult>();
+  readonly #outcome = deferred<ImapiCancelOutcome>();
+  #handle: Handle | undefined;
+  #attempts = 0;
+  #notInProgress = 0;
+  #updates = 0;
+  #outcomeAsked = false;
+
+  constructor(backend: () => Backend, build: () => Promise<ImapiWriteRequest>, options: OperationOptions & { onProgress?: ((p: WriteProgress) => void) | undefined }, fn: string) {
+    this.#scope = new CancelScope(options);
+    this.#outcome.promise.catch(() => undefined);
+    const run = async (): Promise<WriteResult> => {
+      if (this.#scope.aborted) return this.#notStarted(fn);
+      const request = await build();
+      if (this.#scope.aborted) return this.#notStarted(fn);
+      const imapi = backend().imapi2;
+      const done = deferred<WriteResult>();
+      const call = request.api === 'format2data' ? 'IDiscFormat2Data::Write' : 'IWriteEngine2::WriteSection';
+      let sectors = 0;
+      this.#handle = imapi.startWrite(request, {
+        update: (u) => {
+          this.#updates++;
+          sectors = u.sectorCount;
+          const written = Math.max(0, u.lastWrittenLba - u.startLba + 1);
+          const progress: WriteProgress = {
+            ...u,
+            percent: u.sectorCount > 0 ? Math.min(100, Math.round((1000 * written) / u.sectorCount) / 10) : 0,
+            action: u.currentAction === undefined ? undefined : WRITE_ACTIONS[u.currentAction],
+          };
+          try {
+            options.onProgress?.(progress);
+          } catch {
+            // a throwing progress observer must not break the write
+          }
+        },
+        cancelAttempt: (hr) => {
+          this.#attempts++;
+          if (hr >>> 0 === S_IMAPI_WRITE_NOT_IN_PROGRESS) this.#notInProgress++;
+        },
+        done: (error: RawError | null, hr: number) => {
+          this.#scope.dispose();
+          if (error && (error.hresult ?? 0) >>> 0 === E_IMAPI_REQUEST_CANCELLED && this.#scope.aborted) {
+            const outcome = this.#make('cancelled', E_IMAPI_REQUEST_CANCELLED);
+            this.#outcome.resolve(outcome);
+            done.reject(new AbortError(`${fn} was cancelled`, { cause: this.#scope.reason, outcome }));
+            return;
+          }
+          if (error) {
+            const e = toWinopsError('imapi2', error, call);
+            if (this.#scope.aborted || this.#outcomeAsked) this.#outcome.reject(e);
+            done.reject(e);
+            return;
+          }
+          const code = hr === S_OK ? 'S_OK' : codeByValue(hr)?.name ?? `0x${(hr >>> 0).toString(16)}`;
+          const result: WriteResult = { hresult: hr >>> 0, code, warning: hr === S_OK ? undefined : codeByValue(hr)?.message, sectors, updates: this.#updates };
+          if (this.#scope.aborted || this.#outcomeAsked) this.#outcome.resolve(this.#make('already-finished', hr >>> 0));
+          done.resolve(result);
+        },
+      });
+      return done.promise;
+    };
+    const result = this.#settlement.track(run().catch((e: unknown) => {
+      this.#scope.dispose();
+      throw e instanceof AbortError || e instanceof ImapiError || e instanceof TypeError || e instanceof RangeError ? e : toWinopsError('imapi2', e, fn);
+    }));
+    this.operation = new Operation(result, (reason) => this.#cancel(reason));
+    this.#scope.onAbort(() => {
+      if (this.#handle !== undefined) backend().imapi2.requestCancel(this.#handle);
+    });
+  }
+
+  #make(status: ImapiCancelOutcome['status'], hresult: number | undefined): ImapiCancelOutcome {
+    return { family: 'imapi2', status, attempts: this.#attempts, notInProgress: this.#notInProgress, hresult };
+  }
+
+  #notStarted(fn: string): never {
+    const outcome = this.#make('not-started', undefined);
+    this.#outcome.resolve(outcome);
+    throw new AbortError(`${fn} was aborted before the write started`, { cause: this.#scope.reason, outcome });
+  }
+
+  #cancel(reason: unknown): Promise<ImapiCancelOutcome> {
+    this.#outcomeAsked = true;
+    if (!this.#scope.aborted) {
+      if (this.#settlement.state === 'fulfilled') this.#outcome.resolve(this.#make('already-finished', this.#settlement.value?.hresult));
+      else if (this.#settlement.state === 'rejected') this.#outcome.reject(this.#settlement.error);
+    }
+    this.#scope.abort(reason);
+    return this.#outcome.promise;
+  }
+}
+
+/** The IMAPI2 family: disc recorders, burning images (IDiscFormat2Data) and raw sections (IWriteEngine2). */
+export class Imapi2 {
+  readonly #backend: () => Backend;
+
+  /** @internal */
+  constructor(backend: () => Backend) {
+    this.#backend = backend;
+  }
+
+  /** Every recorder with the state of its media. */
+  async listRecorders(): Promise<Recorder[]> {
+    try {
+      return await this.#backend().imapi2.listRecorders();
+    } catch (e) {
+      throw toWinopsError('imapi2', e, 'IDiscMaster2');
+    }
+  }
+
+  async #pick(recorder: string | undefined, fn: string): Promise<Recorder> {
+    const all = await this.listRecorders();
+    if (recorder !== undefined) {
+      const want = recorder.toLowerCase().replace(/\//g, '\\');
+      const wantVol = want.endsWith('\\') ? want : `${want}\\`;
+      const r = all.find((x) => x.id.toLowerCase() === want || x.volumePaths.some((v) => v.toLowerCase() === wantVol));
+      if (!r) throw hresultError('imapi2', 0xc0aa0003 /* E_IMAPI_RECORDER_REQUIRED */, `${fn}: no recorder matches ${JSON.stringify(recorder)}`);
+      return r;
+    }
+    const withMedia = all.filter((r) => r.media.present);
+    if (withMedia.length === 1) return withMedia[0]!;
+    if (withMedia.length === 0) {
+      throw hresultError('imapi2', all.length === 0 ? 0xc0aa0003 : 0xc0aa0202 /* E_IMAPI_RECORDER_MEDIA_NO_MEDIA */, `${fn}: ${all.length === 0 ? 'no recorder on this machine' : 'no recorder has media'}`);
+    }
+    throw new RangeError(`${fn}: ${withMedia.length} recorders have media; pick one with options.recorder (${withMedia.map((r) => r.volumePaths[0] ?? r.id).join(', ')})`);
+  }
+
+  /**
+   * Burns an image (file path, bytes, or { stream, size }) with IDiscFormat2Data::Write. Cancelling requests
+   * CancelWrite from inside the next Update event, retried while the write has not begun; the burn then rejects
+   * with an AbortError (E_IMAPI_REQUEST_CANCELLED is a cancel, not a failure). A CD may take minutes to stop.
+   */
+  burn(image: ImageSource, options?: BurnOptions): WriteOperation {
+    const fn = 'imapi2.burn';
+    const source = toSource(image, fn, 'image');
+    const o = checkOptions<BurnOptions>(options, fn);
+    if (o.recorder !== undefined && (typeof o.recorder !== 'string' || o.recorder.length === 0 || o.recorder.includes('\0'))) throw new TypeError(`${fn}: options.recorder must be a non-empty string, got ${describeValue(o.recorder)}`);
+    const clientName = checkClientName(o.clientName, fn);
+    checkCallback(o.onProgress, fn, 'options.onProgress');
+    if (o.forceOverwrite !== undefined && typeof o.forceOverwrite !== 'boolean') throw new TypeError(`${fn}: options.forceOverwrite must be a boolean`);
+    return new WriteDriver(this.#backend, async () => {
+      const r = await this.#pick(o.recorder, fn);
+      return { api: 'format2data', recorderId: r.id, clientName, forceOverwrite: o.forceOverwrite === true, source };
+    }, o, fn).operation;
+  }
+
+  /** Writes raw sectors with IWriteEngine2::WriteSection, with the same progress and cancel as burn(). */
+  writeSection(data: ImageSource, options: WriteSectionOptions): WriteOperation {
+    const fn = 'imapi2.writeSection';
+    const source = toSource(data, fn, 'data');
+    if (options === undefined) throw new TypeError(`${fn}: options with recorder, startLba and sectorCount are required`);
+    const o = checkOptions<WriteSectionOptions>(options, fn);
+    if (typeof o.recorder !== 'string' || o.recorder.length === 0 || o.recorder.includes('\0')) throw new TypeError(`${fn}: options.recorder must be a non-empty string, got ${describeValue(o.recorder)}`);
+    const startLba = checkInt(o.startLba, fn, 'options.startLba', -2_147_483_648, 2_147_483_647);
+    const sectorCount = checkInt(o.sectorCount, fn, 'options.sectorCount', 1, 2_147_483_647);
+    const bytesPerSector = o.bytesPerSector === undefined ? 2048 : checkInt(o.bytesPerSector, fn, 'options.bytesPerSector', 1, 65_536);
+    const clientName = checkClientName(o.clientName, fn);
+    checkCallback(o.onProgress, fn, 'options.onProgress');
+    return new WriteDriver(this.#backend, async () => {
+      const r = await this.#pick(o.recorder, fn);
+      return { api: 'writeEngine2', recorderId: r.id, clientName, startLba, sectorCount, bytesPerSector, source };
+    }, o, fn).operation;
+  }
+}

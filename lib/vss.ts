@@ -1,0 +1,609 @@
+import type { Backend, Handle, VssBackend, VssSnapshotProperties, VssWriterInfo } from '../types/backend';
+import { VSS_BT, VSS_CTX } from '../types/backend';
+import { codeByValue } from './codes';
+import { hresultError, StateError, toWinopsError, VssError } from './errors';
+import {
+  AbortError,
+  CancelScope,
+  checkOptions,
+  checkTimeout,
+  deferred,
+  describeValue,
+  Operation,
+  Settlement,
+  type CancelOutcomeBase,
+  type OperationOptions,
+} from './operation';
+
+export const S_OK = 0;
+export const VSS_S_ASYNC_PENDING = 0x00042309;
+export const VSS_S_ASYNC_FINISHED = 0x0004230a;
+export const VSS_S_ASYNC_CANCELLED = 0x0004230b;
+const INFINITE = 0xffffffff;
+
+/** The steps of the requester flow, in the order winops runs them. */
+export type VssStep =
+  | 'createBackupComponents'
+  | 'initializeForBackup'
+  | 'setContext'
+  | 'gatherWriterMetadata'
+  | 'startSnapshotSet'
+  | 'addToSnapshotSet'
+  | 'setBackupState'
+  | 'prepareForBackup'
+  | 'doSnapshotSet'
+  | 'getSnapshotProperties';
+
+/** What cancelling a snapshot set (or one IVssAsync) did. */
+export interface VssCancelOutcome extends CancelOutcomeBase {
+  readonly family: 'vss';
+  /** The step the flow was in when the cancel arrived. */
+  readonly step: VssStep | undefined;
+  /** IVssAsync::Cancel's HRESULT, when a step was pending and Cancel was called. */
+  readonly hresult: number | undefined;
+  /** Its symbolic name: 'S_OK', 'VSS_S_ASYNC_CANCELLED', 'VSS_S_ASYNC_FINISHED'. */
+  readonly code: string | undefined;
+  /** IVssBackupComponents::AbortBackup was called (the set had been started), so no writer state is left behind. */
+  readonly backupAborted: boolean;
+}
+
+/** The state of an IVssAsync, from QueryStatus. */
+export type VssAsyncStatus = 'pending' | 'finished' | 'cancelled';
+
+function vssCall<T>(call: string, fn: () => Promise<T>): Promise<T> {
+  let p: Promise<T>;
+  try {
+    p = fn();
+  } catch (e) {
+    return Promise.reject(toWinopsError('vss', e, call));
+  }
+  return p.catch((e: unknown) => {
+    throw toWinopsError('vss', e, call);
+  });
+}
+
+function codeName(hr: number): string {
+  if (hr === S_OK) return 'S_OK';
+  return codeByValue(hr)?.name ?? `0x${(hr >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+function isFailure(hr: number): boolean {
+  return (hr >>> 0) >= 0x80000000;
+}
+
+/**
+ * One IVssAsync: the handle a VSS step returns. status(), wait() and cancel() map one to one onto
+ * QueryStatus, Wait and Cancel; release() lets it go (the owner does that for you in createSnapshotSet).
+ */
+export class VssAsync {
+  readonly #vss: VssBackend;
+  readonly #handle: Handle;
+  /** The IVssBackupComponents method that returned it, e.g. 'DoSnapshotSet'. */
+  readonly method: string;
+  #released = false;
+
+  /** @internal */
+  constructor(vss: VssBackend, handle: Handle, method: string) {
+    this.#vss = vss;
+    this.#handle = handle;
+    this.method = method;
+  }
+
+  #check(fn: string): void {
+    if (this.#released) {
+      throw new StateError({ family: 'vss', code: 'WINOPS_RELEASED', hresult: undefined, call: `IVssAsync::${fn}`, message: `IVssAsync::${fn}: this IVssAsync (${this.method}) was released` });
+    }
+  }
+
+  /** IVssAsync::QueryStatus. Rejects with the step's VssError when the step failed. */
+  async status(): Promise<VssAsyncStatus> {
+    this.#check('QueryStatus');
+    const { hr, status } = await vssCall('IVssAsync::QueryStatus', () => this.#vss.asyncQueryStatus(this.#handle));
+    if (isFailure(hr)) throw hresultError('vss', hr, 'IVssAsync::QueryStatus');
+    if (status === VSS_S_ASYNC_PENDING) return 'pending';
+    if (status === VSS_S_ASYNC_FINISHED || status === S_OK) return 'finished';
+    if (status === VSS_S_ASYNC_CANCELLED) return 'cancelled';
+    throw hresultError('vss', status, `IVssBackupComponents::${this.method}`);
+  }
+
+  /**
+   * IVssAsync::Wait with a time limit, then QueryStatus. Resolves 'pending' if the limit passed first,
+   * 'finished' or 'cancelled' otherwise; rejects with the step's VssError if it failed.
+   */
+  async wait(options?: { readonly timeout?: number }): Promise<VssAsyncStatus> {
+    if (options !== undefined && (typeof options !== 'object' || options === null)) {
+      throw new TypeError(`VssAsync.wait: options must be an object, got ${describeValue(options)}`);
+    }
+    const ms = options?.timeout === undefined ? INFINITE : checkTimeout(options.timeout, 'VssAsync.wait', 'options.timeout');
+    this.#check('Wait');
+    const hr = await vssCall('IVssAsync::Wait', () => this.#vss.asyncWait(this.#handle, ms));
+    if (isFailure(hr)) throw hresultError('vss', hr, `IVssBackupComponents::${this.method}`);
+    return this.status();
+  }
+
+  /**
+   * IVssAsync::Cancel. 'cancelled' (S_OK), 'already-cancelled' (VSS_S_ASYNC_CANCELLED), 'already-finished'
+   * (VSS_S_ASYNC_FINISHED); if the step had already failed, rejects with that step's error.
+   */
+  async cancel(): Promise<{ status: 'cancelled' | 'already-cancelled' | 'already-finished'; hresult: number; code: string }> {
+    this.#check('Cancel');
+    const hr = (await vssCall('IVssAsync::Cancel', () => this.#vss.asyncCancel(this.#handle))) >>> 0;
+    if (hr === S_OK) return { status: 'cancelled', hresult: hr, code: 'S_OK' };
+    if (hr === VSS_S_ASYNC_CANCELLED) return { status: 'already-cancelled', hresult: hr, code: 'VSS_S_ASYNC_CANCELLED' };
+    if (hr === VSS_S_ASYNC_FINISHED) return { status: 'already-finished', hresult: hr, code: 'VSS_S_ASYNC_FINISHED' };
+    if (isFailure(hr)) throw hresultError('vss', hr, `IVssBackupComponents::${this.method}`);
+    // Another success code: the docs list none; treat as accepted but keep the code.
+    return { status: 'cancelled', hresult: hr, code: codeName(hr) };
+  }
+
+  /** Releases the IVssAsync. Idempotent. */
+  async release(): Promise<void> {
+    if (this.#released) return;
+    this.#released = true;
+    await vssCall('IVssAsync::Release', () => this.#vss.asyncRelease(this.#handle));
+  }
+}
+
+/** Backup state for {@link VssBackupComponents.setBackupState}. */
+export interface BackupStateOptions {
+  readonly selectComponents?: boolean;
+  readonly backupBootableSystemState?: boolean;
+  readonly backupType?: keyof typeof VSS_BT | number;
+  readonly partialFileSupport?: boolean;
+}
+
+/**
+ * IVssBackupComponents, one method per Windows call, for callers who drive the requester flow themselves.
+ * Most callers want {@link Vss.createSnapshotSet}. One instance is good for one backup only.
+ */
+export class VssBackupComponents implements AsyncDisposable {
+  readonly #vss: VssBackend;
+  readonly #handle: Handle;
+  #released = false;
+
+  /** @internal */
+  constructor(vss: VssBackend, handle: Handle) {
+    this.#vss = vss;
+    this.#handle = handle;
+  }
+
+  #h(call: string): Handle {
+    if (this.#released) {
+      throw new StateError({ family: 'vss', code: 'WINOPS_RELEASED', hresult: undefined, call: `IVssBackupComponents::${call}`, message: `IVssBackupComponents::${call}: these backup components were released` });
+    }
+    return this.#handle;
+  }
+
+  initializeForBackup(): Promise<void> {
+    return vssCall('IVssBackupComponents::InitializeForBackup', () => this.#vss.initializeForBackup(this.#h('InitializeForBackup')));
+  }
+
+  /** SetContext with a VSS_SNAPSHOT_CONTEXT name ('BACKUP', 'CLIENT_ACCESSIBLE', ...) or value. */
+  setContext(context: keyof typeof VSS_CTX | number): Promise<void> {
+    const value = resolveEnum(VSS_CTX, context, 'VssBackupComponents.setContext', 'context');
+    return vssCall('IVssBackupComponents::SetContext', () => this.#vss.setContext(this.#h('SetContext'), value));
+  }
+
+  setBackupState(state: BackupStateOptions = {}): Promise<void> {
+    if (typeof state !== 'object' || state === null) throw new TypeError(`VssBackupComponents.setBackupState: state must be an object, got ${describeValue(state)}`);
+    const backupType = resolveEnum(VSS_BT, state.backupType ?? 'COPY', 'VssBackupComponents.setBackupState', 'state.backupType');
+    return vssCall('IVssBackupComponents::SetBackupState', () =>
+      this.#vss.setBackupState(this.#h('SetBackupState'), {
+        selectComponents: state.selectComponents ?? false,
+        backupBootableSystemState: state.backupBootableSystemState ?? false,
+        backupType,
+        partialFileSupport: state.partialFileSupport ?? false,
+      }),
+    );
+  }
+
+  async gatherWriterMetadata(): Promise<VssAsync> {
+    const a = await vssCall('IVssBackupComponents::GatherWriterMetadata', () => this.#vss.gatherWriterMetadata(this.#h('GatherWriterMetadata')));
+    return new VssAsync(this.#vss, a, 'GatherWriterMetadata');
+  }
+
+  getWriters(): Promise<VssWriterInfo[]> {
+    return vssCall('IVssBackupComponents::GetWriterMetadata', () => this.#vss.getWriters(this.#h('GetWriterMetadata')));
+  }
+
+  startSnapshotSet(): Promise<string> {
+    return vssCall('IVssBackupComponents::StartSnapshotSet', () => this.#vss.startSnapshotSet(this.#h('StartSnapshotSet')));
+  }
+
+  addToSnapshotSet(volume: string): Promise<string> {
+    const v = normalizeVolume(volume, 'VssBackupComponents.addToSnapshotSet', 'volume');
+    return vssCall('IVssBackupComponents::AddToSnapshotSet', () => this.#vss.addToSnapshotSet(this.#h('AddToSnapshotSet'), v));
+  }
+
+  async prepareForBackup(): Promise<VssAsync> {
+    const a = await vssCall('IVssBackupComponents::PrepareForBackup', () => this.#vss.prepareForBackup(this.#h('PrepareForBackup')));
+    return new VssAsync(this.#vss, a, 'PrepareForBackup');
+  }
+
+  async doSnapshotSet(): Promise<VssAsync> {
+    const a = await vssCall('IVssBackupComponents::DoSnapshotSet', () => this.#vss.doSnapshotSet(this.#h('DoSnapshotSet')));
+    return new VssAsync(this.#vss, a, 'DoSnapshotSet');
+  }
+
+  async backupComplete(): Promise<VssAsync> {
+    const a = await vssCall('IVssBackupComponents::BackupComplete', () => this.#vss.backupComplete(this.#h('BackupComplete')));
+    return new VssAsync(this.#vss, a, 'BackupComplete');
+  }
+
+  getSnapshotProperties(snapshotId: string): Promise<VssSnapshotProperties> {
+    if (typeof snapshotId !== 'string' || snapshotId.length === 0) {
+      throw new TypeError(`VssBackupComponents.getSnapshotProperties: snapshotId must be a non-empty string, got ${describeValue(snapshotId)}`);
+    }
+    return vssCall('IVssBackupComponents::GetSnapshotProperties', () => this.#vss.getSnapshotProperties(this.#h('GetSnapshotProperties'), snapshotId));
+  }
+
+  abortBackup(): Promise<void> {
+    return vssCall('IVssBackupComponents::AbortBackup', () => this.#vss.abortBackup(this.#h('AbortBackup')));
+  }
+
+  deleteSnapshotSet(snapshotSetId: string): Promise<number> {
+    if (typeof snapshotSetId !== 'string' || snapshotSetId.length === 0) {
+      throw new TypeError(`VssBackupComponents.deleteSnapshotSet: snapshotSetId must be a non-empty string, got ${describeValue(snapshotSetId)}`);
+    }
+    return vssCall('IVssBackupComponents::DeleteSnapshots', () => this.#vss.deleteSnapshotSet(this.#h('DeleteSnapshots'), snapshotSetId));
+  }
+
+  /** Releases the components (non-persistent shadow copies go with them). Idempotent. */
+  async release(): Promise<void> {
+    if (this.#released) return;
+    this.#released = true;
+    await vssCall('IVssBackupComponents::Release', () => this.#vss.releaseBackupComponents(this.#handle));
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.release();
+  }
+}
+
+function resolveEnum<E extends Record<string, number>>(table: E, value: keyof E | number, fn: string, arg: string): number {
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new RangeError(`${fn}: ${arg} must be a uint32, got ${value}`);
+    return value;
+  }
+  if (typeof value === 'string') {
+    const key = value.toUpperCase().replace(/-/g, '_');
+    const v = table[key];
+    if (typeof v === 'number') return v;
+    throw new RangeError(`${fn}: ${arg} must be one of ${Object.keys(table).join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  throw new TypeError(`${fn}: ${arg} must be a string or a number, got ${describeValue(value)}`);
+}
+
+/** Checks a volume argument and gives it the trailing backslash AddToSnapshotSet needs ('C:' -> 'C:\\'). */
+export function normalizeVolume(volume: unknown, fn: string, arg: string): string {
+  if (typeof volume !== 'string') throw new TypeError(`${fn}: ${arg} must be a string such as 'C:\\\\', got ${describeValue(volume)}`);
+  if (volume.length === 0) throw new TypeError(`${fn}: ${arg} must not be empty`);
+  if (volume.length > 32767) throw new RangeError(`${fn}: ${arg} is longer than a Windows path can be (32767)`);
+  if (volume.includes('\0')) throw new TypeError(`${fn}: ${arg} must not contain a NUL character`);
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(volume)) {
+    throw new TypeError(`${fn}: ${arg} contains an unpaired surrogate and cannot be converted to UTF-16 for Windows`);
+  }
+  let v = volume.replace(/\//g, '\\');
+  if (/^[A-Za-z]:$/.test(v)) v += '\\';
+  if (!v.endsWith('\\')) v += '\\';
+  if (/^[a-z]:\\$/.test(v)) v = v.toUpperCase();
+  return v;
+}
+
+/** One shadow copy of a snapshot set. */
+export interface Snapshot {
+  /** The volume as given (normalised, e.g. 'C:\\'). */
+  readonly volume: string;
+  readonly snapshotId: string;
+  /** The shadow copy's device path, e.g. '\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy12'. */
+  readonly deviceObject: string;
+  readonly originatingMachine: string;
+  readonly createdAt: Date;
+}
+
+/**
+ * A shadow-copy set that exists until you close it. close() (or `await using`) runs BackupComplete and releases the
+ * components; for the default backup context that deletes the shadow copies, for a persistent context (keep: true)
+ * they stay, and {@link SnapshotSet.delete} removes them.
+ */
+export class SnapshotSet implements AsyncDisposable {
+  readonly id: string;
+  readonly snapshots: readonly Snapshot[];
+  readonly writers: readonly VssWriterInfo[];
+  /** True when the shadow copies outlive close() (a persistent context). */
+  readonly persistent: boolean;
+  readonly #components: VssBackupComponents;
+  #closing: Promise<void> | undefined;
+
+  /** @internal */
+  constructor(init: { id: string; snapshots: Snapshot[]; writers: VssWriterInfo[]; persistent: boolean; components: VssBackupComponents }) {
+    this.id = init.id;
+    this.snapshots = init.snapshots;
+    this.writers = init.writers;
+    this.persistent = init.persistent;
+    this.#components = init.components;
+  }
+
+  /** Deletes the shadow copies now (DeleteSnapshots on the set) and releases the set. */
+  async delete(): Promise<number> {
+    if (this.#closing) throw new StateError({ family: 'vss', code: 'WINOPS_RELEASED', hresult: undefined, call: 'IVssBackupComponents::DeleteSnapshots', message: 'SnapshotSet.delete: the set was closed' });
+    let deleted = 0;
+    this.#closing = (async () => {
+      try {
+        deleted = await this.#components.deleteSnapshotSet(this.id);
+      } finally {
+        await this.#components.release();
+      }
+    })();
+    await this.#closing;
+    return deleted;
+  }
+
+  /** BackupComplete, then release. Idempotent: a second call waits for the first. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      try {
+        const a = await this.#components.backupComplete();
+        try {
+          await a.wait();
+        } finally {
+          await a.release();
+        }
+      } finally {
+        await this.#components.release();
+      }
+    })();
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  toJSON(): object {
+    return { id: this.id, persistent: this.persistent, snapshots: this.snapshots, writers: this.writers };
+  }
+}
+
+export interface SnapshotSetOptions extends OperationOptions {
+  /**
+   * 'backup' (default): shadow copies live until close(). 'client-accessible': persistent, no writers, they outlive
+   * the process until deleted. Or any VSS_SNAPSHOT_CONTEXT name or value.
+   */
+  readonly context?: keyof typeof VSS_CTX | Lowercase<keyof typeof VSS_CTX> | 'client-accessible' | 'file-share-backup' | number;
+  /** VSS_BACKUP_TYPE, default 'COPY' (does not touch the writers' backup history). */
+  readonly backupType?: keyof typeof VSS_BT | number;
+  /** Called as the flow enters each step; `async` is the step's IVssAsync when it has one. */
+  readonly onStep?: (event: { readonly step: VssStep; readonly async?: VssAsync }) => void;
+}
+
+export type SnapshotSetOperation = Operation<SnapshotSet, VssCancelOutcome> & {
+  /** The step the flow is in now. */
+  readonly step: VssStep | undefined;
+};
+
+/** The VSS family: shadow copies of volumes. */
+export class Vss {
+  readonly #backend: () => Backend;
+
+  /** @internal */
+  constructor(backend: () => Backend) {
+    this.#backend = backend;
+  }
+
+  /** Creates IVssBackupComponents for a caller who drives the requester flow step by step. */
+  async createBackupComponents(): Promise<VssBackupComponents> {
+    const vss = this.#backend().vss;
+    const h = await vssCall('CreateVssBackupComponents', () => vss.createBackupComponents());
+    return new VssBackupComponents(vss, h);
+  }
+
+  /**
+   * Shadow-copies one or more volumes as one set and resolves with each shadow copy's device path and ids.
+   * Cancelling (signal, timeout or cancel()) cancels the pending IVssAsync; once the set was started, a cancelled,
+   * timed-out or failed flow calls AbortBackup and releases everything, so no shadow copy or writer state remains.
+   */
+  createSnapshotSet(volumes: readonly string[] | string, options?: SnapshotSetOptions): SnapshotSetOperation {
+    const fn = 'vss.createSnapshotSet';
+    const list = typeof volumes === 'string' ? [volumes] : volumes;
+    if (!Array.isArray(list)) throw new TypeError(`${fn}: volumes must be a volume path or an array of them, got ${describeValue(volumes)}`);
+    if (list.length === 0) throw new RangeError(`${fn}: volumes must name at least one volume`);
+    if (list.length > 64) throw new RangeError(`${fn}: volumes has ${list.length} entries; VSS takes at most 64 volumes per set`);
+    const normalized = list.map((v, i) => normalizeVolume(v, fn, `volumes[${i}]`));
+    const seen = new Set<string>();
+    for (const v of normalized) {
+      const key = v.toUpperCase();
+      if (seen.has(key)) throw new RangeError(`${fn}: volumes names ${v} twice`);
+      seen.add(key);
+    }
+    const opts = checkOptions<SnapshotSetOptions>(options, fn);
+    if (opts.onStep !== undefined && typeof opts.onStep !== 'function') throw new TypeError(`${fn}: options.onStep must be a function, got ${describeValue(opts.onStep)}`);
+    const context = resolveEnum(VSS_CTX, (opts.context ?? 'BACKUP') as keyof typeof VSS_CTX | number, fn, 'options.context');
+    const backupType = resolveEnum(VSS_BT, opts.backupType ?? 'COPY', fn, 'options.backupType');
+    const persistent = (context & 0x01) !== 0 && context !== VSS_CTX.ALL; // VSS_VOLSNAP_ATTR_PERSISTENT
+    const withWriters = (context & 0x04) === 0 || context === VSS_CTX.ALL; // VSS_VOLSNAP_ATTR_NO_WRITERS clear
+    return new SnapshotSetFlow(this.#backend, normalized, { context, backupType, persistent, withWriters, onStep: opts.onStep }, opts).operation;
+  }
+}
+
+interface FlowConfig {
+  context: number;
+  backupType: number;
+  persistent: boolean;
+  withWriters: boolean;
+  onStep: SnapshotSetOptions['onStep'];
+}
+
+/** The requester flow of one snapshot set, with its cancel logic. */
+class SnapshotSetFlow {
+  readonly operation: SnapshotSetOperation;
+  readonly #scope: CancelScope;
+  readonly #settlement = new Settlement<SnapshotSet>();
+  #step: VssStep | undefined;
+  #pending: VssAsync | undefined;
+  #cancelResult: Promise<{ status: VssCancelOutcome['status']; hresult?: number; code?: string }> | undefined;
+  #backupAborted = false;
+  #outcome = deferred<VssCancelOutcome>();
+  #outcomeRequested = false;
+
+  constructor(backend: () => Backend, volumes: string[], config: FlowConfig, options: OperationOptions) {
+    this.#scope = new CancelScope(options);
+    this.#outcome.promise.catch(() => undefined);
+    const notStarted = this.#scope.aborted;
+    const result = this.#settlement.track(notStarted ? this.#rejectNotStarted() : this.#run(backend, volumes, config));
+    result.finally(() => this.#scope.dispose()).catch(() => undefined);
+    const op = new Operation<SnapshotSet, VssCancelOutcome>(result, (reason) => this.#cancel(reason)) as SnapshotSetOperation;
+    Object.defineProperty(op, 'step', { get: () => this.#step, enumerable: true });
+    this.operation = op;
+    this.#scope.onAbort(() => {
+      if (this.#pending) void this.#cancelPending(this.#pending);
+    });
+  }
+
+  #rejectNotStarted(): Promise<never> {
+    const outcome: VssCancelOutcome = { family: 'vss', status: 'not-started', step: undefined, hresult: undefined, code: undefined, backupAborted: false };
+    this.#outcome.resolve(outcome);
+    return Promise.reject(new AbortError('vss.createSnapshotSet was aborted before it started', { cause: this.#scope.reason, outcome }));
+  }
+
+  #cancelPending(a: VssAsync): Promise<{ status: VssCancelOutcome['status']; hresult?: number; code?: string }> {
+    this.#cancelResult ??= a.cancel().then(
+      (r) => r,
+      // Cancel returned the error the step had already failed with: the flow reports it when the wait ends.
+      () => ({ status: 'already-finished' as const }),
+    );
+    return this.#cancelResult;
+  }
+
+  #cancel(reason: unknown): Promise<VssCancelOutcome> {
+    if (!this.#outcomeRequested) {
+      this.#outcomeRequested = true;
+      if (this.#settlement.state === 'fulfilled' && !this.#scope.aborted) {
+        this.#outcome.resolve({ family: 'vss', status: 'already-finished', step: this.#step, hresult: undefined, code: undefined, backupAborted: false });
+      } else if (this.#settlement.state === 'rejected' && !this.#scope.aborted) {
+        this.#outcome.reject(this.#settlement.error);
+      }
+    }
+    this.#scope.abort(reason);
+    return this.#outcome.promise;
+  }
+
+  #enter(step: VssStep, async?: VssAsync): void {
+    this.#step = step;
+    this.#pending = async;
+    if (this.#scope.aborted && async) void this.#cancelPending(async);
+    try {
+      this.#config?.onStep?.(async ? { step, async } : { step });
+    } catch {
+      // A throwing observer must not break the flow.
+    }
+  }
+
+  #config: FlowConfig | undefined;
+
+  /** Waits for one IVssAsync; returns 'cancelled' when the cancel took, throws the step's error on failure. */
+  async #await(a: VssAsync): Promise<'finished' | 'cancelled'> {
+    try {
+      const status = await a.wait();
+      if (status === 'pending') throw new VssError({ family: 'vss', code: 'VSS_S_ASYNC_PENDING', hresult: VSS_S_ASYNC_PENDING, call: `IVssAsync::Wait (${a.method})`, message: `IVssAsync::Wait returned while ${a.method} is still pending` });
+      return status;
+    } finally {
+      this.#pending = undefined;
+      await a.release().catch(() => undefined);
+    }
+  }
+
+  async #run(backend: () => Backend, volumes: string[], config: FlowConfig): Promise<SnapshotSet> {
+    this.#config = config;
+    const vss = backend().vss;
+    this.#enter('createBackupComponents');
+    const handle = await vssCall('CreateVssBackupComponents', () => vss.createBackupComponents());
+    const components = new VssBackupComponents(vss, handle);
+    let started = false;
+    const stopIfCancelled = (): boolean => this.#scope.aborted;
+    try {
+      this.#enter('initializeForBackup');
+      if (stopIfCancelled()) return await this.#stop(components, started, await this.#cancelResult);
+      await components.initializeForBackup();
+      this.#enter('setContext');
+      if (stopIfCancelled()) return await this.#stop(components, started, await this.#cancelResult);
+      await components.setContext(config.context);
+      let writers: VssWriterInfo[] = [];
+      if (config.withWriters) {
+        if (stopIfCancelled()) return await this.#stop(components, started, await this.#cancelResult);
+        const a = await components.gatherWriterMetadata();
+        this.#enter('gatherWriterMetadata', a);
+        if ((await this.#await(a)) === 'cancelled') return await this.#stop(components, started, await this.#cancelResult);
+        writers = await components.getWriters();
+      }
+      this.#enter('startSnapshotSet');
+      if (stopIfCancelled()) return await this.#stop(components, started, await this.#cancelResult);
+      const setId = await components.startSnapshotSet();
+      started = true;
+      this.#enter('addToSnapshotSet');
+      const ids: string[] = [];
+      for (const v of volumes) {
+        if (stopIfCancelled()) return await this.#stop(components, started, await this.#cancelResult);
+        ids.push(await components.addToSnapshotSet(v));
+      }
+      this.#enter('setBackupState');
+      if (stopIfCancelled()) return await this.#stop(components, started, await this.#cancelResult);
+      await components.setBackupState({ selectComponents: false, backupBootableSystemState: false, backupType: config.backupType, partialFileSupport: false });
+      if (stopIfCancelled()) return await this.#stop(components, started, await this.#cancelResult);
+      const prep = await components.prepareForBackup();
+      this.#enter('prepareForBackup', prep);
+      if ((await this.#await(prep)) === 'cancelled') return await this.#stop(components, started, await this.#cancelResult);
+      if (stopIfCancelled()) return await this.#stop(components, started, await this.#cancelResult);
+      const snap = await components.doSnapshotSet();
+      this.#enter('doSnapshotSet', snap);
+      if ((await this.#await(snap)) === 'cancelled') return await this.#stop(components, started, await this.#cancelResult);
+      // DoSnapshotSet finished: the set exists. A cancel that came too late (VSS_S_ASYNC_FINISHED) resolves normally.
+      this.#enter('getSnapshotProperties');
+      const snapshots: Snapshot[] = [];
+      for (let i = 0; i < ids.length; i++) {
+        const p = await components.getSnapshotProperties(ids[i]!);
+        snapshots.push({ volume: volumes[i]!, snapshotId: p.snapshotId, deviceObject: p.snapshotDeviceObject, originatingMachine: p.originatingMachine, createdAt: p.createdAt });
+      }
+      if (this.#scope.aborted) {
+        const r = await this.#cancelResult;
+        this.#outcome.resolve({ family: 'vss', status: 'already-finished', step: 'doSnapshotSet', hresult: r?.hresult, code: r?.code, backupAborted: false });
+      }
+      return new SnapshotSet({ id: setId, snapshots, writers, persistent: config.persistent, components });
+    } catch (error) {
+      await this.#cleanup(components, started);
+      if (this.#scope.aborted || this.#outcomeRequested) this.#outcome.reject(error);
+      throw error;
+    }
+  }
+
+  async #cleanup(components: VssBackupComponents, started: boolean): Promise<void> {
+    if (started) {
+      await components.abortBackup().then(
+        () => {
+          this.#backupAborted = true;
+        },
+        () => undefined,
+      );
+    }
+    await components.release().catch(() => undefined);
+  }
+
+  async #stop(
+    components: VssBackupComponents,
+    started: boolean,
+    cancel: { status: VssCancelOutcome['status']; hresult?: number; code?: string } | undefined,
+  ): Promise<never> {
+    await this.#cleanup(components, started);
+    const status = cancel?.status === 'already-cancelled' ? 'already-cancelled' : 'cancelled';
+    const outcome: VssCancelOutcome = {
+      family: 'vss',
+      status,
+      step: this.#step,
+      hresult: cancel?.hresult,
+      code: cancel?.code,
+      backupAborted: this.#backupAborted,
+    };
+    this.#outcome.resolve(outcome);
+    throw new AbortError(`vss.createSnapshotSet was cancelled during ${this.#step ?? 'start'}`, { cause: this.#scope.reason, outcome });
+  }
+}

@@ -1,0 +1,22 @@
+import { createFakeBackend } from '../../lib/fake/index';
+import { subjectOf, type BackendFactory } from './harness';
+import { vssContract } from './vss.contract';
+import { miContract } from './mi.contract';
+import { imapiContract } from './imapi2.contract';
+import { axeContract } from './axe.contract';
+
+const fake: BackendFactory = (scenario) => {
+  const backend = createFakeBackend(scenario);
+  return subjectOf(backend, {
+    calls: () => backend.calls,
+    violations: () => backend.violations,
+    vssLeftovers: () => backend.vss.leftovers(),
+    shadowCopies: () => backend.vss.shadowCopies().length,
+    openHandles: () => backend.openHandles(),
+  });
+};
+
+vssContract('fake', fake);
+miContract('fake', fake);
+imapiContract('fake', fake);
+axeContract('fake', fake);

@@ -1,0 +1,359 @@
+/**
+ * The typed contract between winops' public API (lib/) and a backend.
+ *
+ * Two backends implement it: the C++ Node-API addon (native/, real Windows APIs) and the pure TypeScript fake
+ * (lib/fake/, a simulation of each API's documented state machine). Everything that crosses this boundary is plain
+ * data: numbers, strings, booleans, Dates, arrays and plain objects; operations are opaque numeric handles; progress
+ * and results arrive through callbacks (a native backend calls them through a ThreadSafeFunction, always on the JS
+ * thread and never re-entrantly from inside the call that started the operation).
+ *
+ * Failures leave a backend as a thrown/rejected value or a callback argument shaped like {@link RawError}; lib/
+ * turns them into the typed error classes. Policy (what to do after a cancel, AbortBackup, escalation, draining) lives
+ * in lib/ once, so both backends only expose the Windows primitives.
+ */
+
+/** An opaque handle to a backend object (an IVssBackupComponents, an IVssAsync, an MI operation, ...). */
+export type Handle = number;
+
+/** The families of Windows API winops covers. */
+export type Family = 'vss' | 'mi' | 'imapi2' | 'axe';
+
+/** A failure as data. Backends throw (or pass to callbacks) objects with these own properties. */
+export interface RawError {
+  /** The HRESULT (uint32) when the API speaks HRESULTs. Undefined for AXE codes Microsoft never published a value for. */
+  readonly hresult?: number | undefined;
+  /** A symbolic code when the backend knows it (e.g. from a header) and the number alone cannot name it. */
+  readonly code?: string | undefined;
+  /** The MI_Result, for the MI family. */
+  readonly miResult?: number | undefined;
+  /** The Windows call that failed, e.g. 'IVssBackupComponents::DoSnapshotSet'. */
+  readonly call: string;
+  /** The system's own message text (FormatMessage), when there is one. */
+  readonly systemMessage?: string | undefined;
+  /** MI: the error string that came with the result. */
+  readonly errorMessage?: string | undefined;
+  /** MI: the error details instance (MSFT_WmiError) that came with the result. */
+  readonly errorDetails?: MiErrorDetails | undefined;
+}
+
+/** Where a backend keeps a live object, for leak checks. */
+export interface OpenHandle {
+  readonly family: Family;
+  readonly kind: string;
+  readonly handle: Handle;
+}
+
+export interface Backend {
+  /** 'fake' or 'native' (or a user's own name). */
+  readonly name: string;
+  readonly vss: VssBackend;
+  readonly mi: MiBackend;
+  readonly imapi2: ImapiBackend;
+  readonly axe: AxeBackend;
+  /** Every backend object that has not been released yet. An empty list after an operation means nothing leaked. */
+  openHandles(): OpenHandle[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------- VSS
+
+/** Numeric values of VSS_SNAPSHOT_CONTEXT. */
+export const VSS_CTX = {
+  BACKUP: 0,
+  FILE_SHARE_BACKUP: 0x10,
+  NAS_ROLLBACK: 0x19,
+  APP_ROLLBACK: 0x09,
+  CLIENT_ACCESSIBLE: 0x1d,
+  CLIENT_ACCESSIBLE_WRITERS: 0x0d,
+  ALL: 0xffffffff,
+} as const;
+
+/** Numeric values of VSS_BACKUP_TYPE. */
+export const VSS_BT = { UNDEFINED: 0, FULL: 1, INCREMENTAL: 2, DIFFERENTIAL: 3, LOG: 4, COPY: 5, OTHER: 6 } as const;
+
+export interface VssBackupState {
+  readonly selectComponents: boolean;
+  readonly backupBootableSystemState: boolean;
+  readonly backupType: number;
+  readonly partialFileSupport: boolean;
+}
+
+export interface VssWriterInfo {
+  readonly name: string;
+  readonly writerId: string;
+  readonly instanceId: string;
+}
+
+export interface VssSnapshotProperties {
+  readonly snapshotId: string;
+  readonly snapshotSetId: string;
+  readonly originalVolumeName: string;
+  readonly snapshotDeviceObject: string;
+  readonly originatingMachine: string;
+  readonly createdAt: Date;
+  readonly snapshotCount: number;
+  readonly context: number;
+}
+
+/** The IVssBackupComponents requester flow and IVssAsync, one method per Windows call. */
+export interface VssBackend {
+  /** CreateVssBackupComponents (through the C export CreateVssBackupComponentsInternal). */
+  createBackupComponents(): Promise<Handle>;
+  initializeForBackup(components: Handle): Promise<void>;
+  setContext(components: Handle, context: number): Promise<void>;
+  setBackupState(components: Handle, state: VssBackupState): Promise<void>;
+  /** Returns an IVssAsync handle. */
+  gatherWriterMetadata(components: Handle): Promise<Handle>;
+  /** GetWriterMetadataCount/GetWriterMetadata/GetIdentity, after GatherWriterMetadata finished. */
+  getWriters(components: Handle): Promise<VssWriterInfo[]>;
+  /** Returns the snapshot set id (a GUID string without braces, lower case). */
+  startSnapshotSet(components: Handle): Promise<string>;
+  /** Returns the snapshot id. */
+  addToSnapshotSet(components: Handle, volume: string): Promise<string>;
+  prepareForBackup(components: Handle): Promise<Handle>;
+  doSnapshotSet(components: Handle): Promise<Handle>;
+  getSnapshotProperties(components: Handle, snapshotId: string): Promise<VssSnapshotProperties>;
+  backupComplete(components: Handle): Promise<Handle>;
+  abortBackup(components: Handle): Promise<void>;
+  /** DeleteSnapshots(setId, VSS_OBJECT_SNAPSHOT_SET, force). Returns the number deleted. */
+  deleteSnapshotSet(components: Handle, snapshotSetId: string): Promise<number>;
+  /** IVssBackupComponents::Release. Non-persistent snapshots go away with it. */
+  releaseBackupComponents(components: Handle): Promise<void>;
+
+  /** IVssAsync::Wait(timeoutMs) on a thread of the backend's own; resolves with Wait's HRESULT (0xFFFFFFFF = INFINITE). */
+  asyncWait(async: Handle, timeoutMs: number): Promise<number>;
+  /** IVssAsync::QueryStatus: hr is the method's return, status the operation's (*pHrResult). */
+  asyncQueryStatus(async: Handle): Promise<{ hr: number; status: number }>;
+  /** IVssAsync::Cancel; resolves with its HRESULT, whatever it is (success codes and errors alike are outcomes). */
+  asyncCancel(async: Handle): Promise<number>;
+  asyncRelease(async: Handle): Promise<void>;
+}
+
+// ----------------------------------------------------------------------------------------------------------------- MI
+
+/** One MI value after conversion. 64-bit integers are bigint; datetimes are Date; intervals are {@link MiInterval}. */
+export type MiValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | Date
+  | MiInterval
+  | MiInstanceData
+  | null
+  | readonly MiValue[];
+
+export interface MiInterval {
+  readonly kind: 'interval';
+  readonly days: number;
+  readonly hours: number;
+  readonly minutes: number;
+  readonly seconds: number;
+  readonly microseconds: number;
+}
+
+export interface MiInstanceData {
+  readonly kind: 'instance';
+  readonly className: string;
+  readonly namespace?: string | undefined;
+  readonly properties: Readonly<Record<string, MiValue>>;
+}
+
+export interface MiErrorDetails {
+  readonly errorCode?: number | undefined;
+  readonly errorType?: string | undefined;
+  readonly category?: number | undefined;
+  readonly message?: string | undefined;
+  readonly messageId?: string | undefined;
+  readonly windowsErrorMessage?: string | undefined;
+  readonly cimStatusCode?: number | undefined;
+}
+
+export type MiProtocol = 'wsman' | 'dcom';
+export type MiAuthentication = 'default' | 'negotiate' | 'kerberos' | 'ntlm' | 'basic' | 'digest' | 'credssp';
+
+export interface MiSessionRequest {
+  /** null = the local computer. */
+  readonly computer: string | null;
+  /** null = the default (DCOM for local). */
+  readonly protocol: MiProtocol | null;
+  readonly credentials: {
+    readonly username: string;
+    readonly password: string;
+    readonly domain: string | null;
+    readonly authentication: MiAuthentication;
+  } | null;
+}
+
+export type MiOperationRequest =
+  | { readonly kind: 'query'; readonly namespace: string; readonly dialect: 'WQL' | 'CQL'; readonly expression: string }
+  | { readonly kind: 'enumerate'; readonly namespace: string; readonly className: string; readonly keysOnly: boolean }
+  | { readonly kind: 'get'; readonly namespace: string; readonly className: string; readonly keys: Readonly<Record<string, MiValue>> }
+  | {
+      readonly kind: 'invoke';
+      readonly namespace: string;
+      readonly className: string;
+      readonly methodName: string;
+      /** The instance to invoke on (keys only), or null for a static method. */
+      readonly keys: Readonly<Record<string, MiValue>> | null;
+      readonly parameters: Readonly<Record<string, MiValue>>;
+    }
+  | { readonly kind: 'subscribe'; readonly namespace: string; readonly dialect: 'WQL' | 'CQL'; readonly expression: string };
+
+/** One result of an MI operation, as the instance/indication callback delivers it. */
+export interface MiResultData {
+  readonly instance: MiInstanceData | null;
+  readonly moreResults: boolean;
+  /** The MI_Result; meaningful on the final result (moreResults false). */
+  readonly result: number;
+  readonly errorMessage?: string | undefined;
+  readonly errorDetails?: MiErrorDetails | undefined;
+}
+
+/**
+ * MI operations run with MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS: after a result the backend delivers nothing more
+ * until {@link MiBackend.ack} is called. That is the back-pressure of the async iterator.
+ */
+export interface MiBackend {
+  /** MI_Application_InitializeV1 (once) + MI_Application_NewSession. */
+  openSession(request: MiSessionRequest): Promise<Handle>;
+  /** MI_Session_Close; resolves when every operation of the session is closed. */
+  closeSession(session: Handle): Promise<void>;
+  /** Starts an operation in asynchronous (callback) mode and returns its MI_Operation handle. */
+  start(session: Handle, request: MiOperationRequest, onResult: (result: MiResultData) => void): Handle;
+  /** The resultAcknowledgement of the last delivered result. */
+  ack(operation: Handle): void;
+  /** MI_Operation_Cancel; returns its MI_Result. reason is an MI_CancellationReason. */
+  cancel(operation: Handle, reason: number): number;
+  /** MI_Operation_Close; returns its MI_Result. Only after the final result. */
+  close(operation: Handle): number;
+}
+
+// ------------------------------------------------------------------------------------------------------------- IMAPI2
+
+export interface RecorderInfo {
+  /** IDiscRecorder2::ActiveDiscRecorder, the unique id to pass back. */
+  readonly id: string;
+  readonly vendorId: string;
+  readonly productId: string;
+  readonly productRevision: string;
+  readonly volumePaths: readonly string[];
+  readonly media: MediaInfo;
+}
+
+export interface MediaInfo {
+  /** IMAPI_MEDIA_PHYSICAL_TYPE name, e.g. 'DVDPLUSR', or 'NONE' when the tray is empty. */
+  readonly physicalType: string;
+  readonly present: boolean;
+  readonly blank: boolean;
+  readonly writeProtected: boolean;
+  readonly freeSectors: number;
+  readonly totalSectors: number;
+}
+
+export type ImapiSource =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'bytes'; readonly data: Uint8Array }
+  /** A stream of known size: the backend calls read(offset, length) and waits for the bytes. */
+  | { readonly kind: 'pull'; readonly size: number; read(offset: number, length: number): Promise<Uint8Array> };
+
+export type ImapiWriteRequest =
+  | {
+      readonly api: 'format2data';
+      readonly recorderId: string;
+      readonly clientName: string;
+      readonly forceOverwrite: boolean;
+      readonly source: ImapiSource;
+    }
+  | {
+      readonly api: 'writeEngine2';
+      readonly recorderId: string;
+      readonly clientName: string;
+      readonly startLba: number;
+      readonly sectorCount: number;
+      readonly bytesPerSector: number;
+      readonly source: ImapiSource;
+    };
+
+/** The Update event's figures (IWriteEngine2EventArgs, plus IDiscFormat2DataEventArgs' for format2data). */
+export interface ImapiUpdate {
+  readonly startLba: number;
+  readonly sectorCount: number;
+  readonly lastReadLba: number;
+  readonly lastWrittenLba: number;
+  readonly totalSystemBuffer: number;
+  readonly usedSystemBuffer: number;
+  readonly freeSystemBuffer: number;
+  readonly elapsedTime?: number | undefined;
+  readonly remainingTime?: number | undefined;
+  readonly totalTime?: number | undefined;
+  /** IMAPI_FORMAT2_DATA_WRITE_ACTION */
+  readonly currentAction?: number | undefined;
+}
+
+export interface ImapiWriteSink {
+  update(update: ImapiUpdate): void;
+  /** A CancelWrite call made from inside an Update handler, and its HRESULT. */
+  cancelAttempt(hresult: number): void;
+  /** Write/WriteSection returned. error is null on success; hresult is what it returned (success codes included). */
+  done(error: RawError | null, hresult: number): void;
+}
+
+export interface ImapiBackend {
+  listRecorders(): Promise<RecorderInfo[]>;
+  /** Starts IDiscFormat2Data::Write or IWriteEngine2::WriteSection on a thread of the backend's own. */
+  startWrite(request: ImapiWriteRequest, sink: ImapiWriteSink): Handle;
+  /**
+   * Asks for CancelWrite. The backend calls it only from inside the next Update event handler; while it returns
+   * S_IMAPI_WRITE_NOT_IN_PROGRESS the request stays and is retried on the following Update.
+   */
+  requestCancel(write: Handle): void;
+}
+
+// ---------------------------------------------------------------------------------------------------------------- AXE
+
+export interface AxeJobData {
+  readonly job: Handle;
+  readonly name: string;
+  readonly assessments: readonly { readonly index: number; readonly name: string }[];
+}
+
+/** The result of an Engine call whose HRESULT is an outcome (CancelAssessment, CancelJob, TerminateJob). */
+export interface AxeCallResult {
+  /** Undefined only when the code's value was never published and the backend cannot know it. */
+  readonly hresult: number | undefined;
+  /** 'S_OK', 'AXE_E_INVALID_INDEX', 'AXE_E_NO_JOB_RUNNING', ... */
+  readonly code: string;
+}
+
+/** AxeProgressType values. */
+export const AXE_PROGRESS = {
+  None: 0, Percent: 1, Message: 2, Heartbeat: 3, Increment: 4, Cancelling: 5, RemainingTime: 6,
+  WaitingForInput: 7, OnOff: 8, Warning: 9, Error: 10, TestCase: 11, Idle: 12, Invalid: 13,
+} as const;
+
+export interface AxeSink {
+  jobBegin(): void;
+  assessmentBegin(index: number, name: string): void;
+  progress(index: number, progressType: number, value: number, message: string | null): void;
+  /** error is the AssessmentExecutionError as an AxeCallResult ('S_OK' when none). */
+  assessmentEnd(index: number, error: AxeCallResult, exitCode: number): void;
+  jobEnd(result: {
+    readonly error: AxeCallResult;
+    readonly executedAssessments: number;
+    readonly failedAssessments: number;
+    readonly resultPath: string | null;
+  }): void;
+}
+
+export interface AxeBackend {
+  /** Whether this backend can run AXE at all, and if not, why and how to enable it. */
+  availability(): { readonly available: true } | { readonly available: false; readonly reason: string };
+  /** Solution::CreateJob (with its ErrorList) + Job::GetAssessmentCount/GetAssessment. */
+  loadJob(manifestPath: string): Promise<AxeJobData>;
+  releaseJob(job: Handle): void;
+  /** Engine::ExecuteJob with ExecuteAsync and every event handler registered first. Returns a run handle. */
+  execute(job: Handle, sink: AxeSink): Handle;
+  cancelAssessment(run: Handle, index: number): Promise<AxeCallResult>;
+  cancelJob(run: Handle): Promise<AxeCallResult>;
+  terminateJob(run: Handle): Promise<AxeCallResult>;
+}

@@ -1,0 +1,119 @@
+/**
+ * A scenario scripts how simulated Windows behaves: the fake backend reads it, and the Windows doubles under Wine read
+ * the same JSON (from a file or the WINOPS_SCENARIO environment variable). Every field is optional; the defaults
+ * describe a healthy machine. Codes are given by symbolic name ('VSS_E_PROVIDER_VETO') or as numbers.
+ * Durations are in milliseconds of the clock the backend runs on (fake timers work).
+ */
+export interface Scenario {
+  readonly vss?: VssScenario;
+  readonly mi?: MiScenario;
+  readonly imapi2?: ImapiScenario;
+  readonly axe?: AxeScenario;
+}
+
+export type Code = string | number;
+
+export type VssAsyncStep = 'gatherWriterMetadata' | 'prepareForBackup' | 'doSnapshotSet' | 'backupComplete';
+
+export type VssSyncCall =
+  | 'createBackupComponents'
+  | 'initializeForBackup'
+  | 'setContext'
+  | 'setBackupState'
+  | 'startSnapshotSet'
+  | 'addToSnapshotSet'
+  | 'getSnapshotProperties'
+  | 'abortBackup'
+  | 'deleteSnapshotSet';
+
+export interface VssStepScript {
+  /** How long the IVssAsync stays pending. Default 20 (gatherWriterMetadata, prepareForBackup, backupComplete), 50 (doSnapshotSet). */
+  readonly durationMs?: number;
+  /** The step's operation fails with this code when its time is up. */
+  readonly fail?: Code;
+  /** How long after an accepted Cancel the operation reports VSS_S_ASYNC_CANCELLED. Default 0. */
+  readonly cancelLatencyMs?: number;
+}
+
+export interface VssScenario {
+  /** Volumes that exist (as 'C:\\'). Default C:\\ and D:\\. */
+  readonly volumes?: readonly string[];
+  /** Volumes that exist but cannot be shadow-copied (VSS_E_VOLUME_NOT_SUPPORTED). */
+  readonly unsupportedVolumes?: readonly string[];
+  readonly writers?: readonly { readonly name: string; readonly writerId: string; readonly instanceId: string }[];
+  readonly steps?: Partial<Record<VssAsyncStep, VssStepScript>>;
+  /** A synchronous call fails with this code. */
+  readonly failCall?: Partial<Record<VssSyncCall, Code>>;
+}
+
+export interface MiScenario {
+  /** Instances per class, by class name (case-insensitive). Values: JSON values; {"$date": iso} for datetimes. */
+  readonly classes?: Readonly<Record<string, readonly Readonly<Record<string, unknown>>[]>>;
+  /** Namespaces that exist. Default root/cimv2, root/standardcimv2, root/microsoft/windows/storage. */
+  readonly namespaces?: readonly string[];
+  /** Time between two results. Default 1. */
+  readonly resultIntervalMs?: number;
+  /** The operation ends with this MI_Result after this many results. */
+  readonly failAfter?: { readonly results: number; readonly result: Code; readonly message?: string };
+  /** Results that still arrive after MI_Operation_Cancel, before the final result. Default 0. */
+  readonly extraResultsAfterCancel?: number;
+  /** Time from MI_Operation_Cancel to the final result. Default 0. */
+  readonly cancelLatencyMs?: number;
+  /** Methods: 'Class.Method' -> what it returns. */
+  readonly methods?: Readonly<Record<string, { readonly returnValue?: unknown; readonly out?: Readonly<Record<string, unknown>>; readonly durationMs?: number; readonly fail?: Code }>>;
+  /** Indications delivered by subscribe: one every intervalMs, count of them (default endless). */
+  readonly indications?: { readonly intervalMs?: number; readonly count?: number; readonly className?: string; readonly properties?: Readonly<Record<string, unknown>> };
+  /** Computers that answer (besides the local one). Default: every name answers. */
+  readonly reachableComputers?: readonly string[];
+  /** A session open fails with this MI_Result. */
+  readonly sessionFail?: Code;
+}
+
+export interface ImapiScenario {
+  readonly recorders?: readonly {
+    readonly id: string;
+    readonly vendorId?: string;
+    readonly productId?: string;
+    readonly productRevision?: string;
+    readonly volumePaths?: readonly string[];
+    readonly media?: { readonly physicalType?: string; readonly present?: boolean; readonly blank?: boolean; readonly writeProtected?: boolean; readonly totalSectors?: number; readonly freeSectors?: number };
+  }[];
+  /** Time between Update events. Default 500 (the documented interval). */
+  readonly updateIntervalMs?: number;
+  /** Sectors written between two Updates. Default 4096. */
+  readonly sectorsPerUpdate?: number;
+  /** Updates during which CancelWrite answers S_IMAPI_WRITE_NOT_IN_PROGRESS (the write has not begun). Default 0. */
+  readonly notInProgressUpdates?: number;
+  /** Updates the write still runs after an accepted CancelWrite before it returns E_IMAPI_REQUEST_CANCELLED. Default 0. */
+  readonly cancelLatencyUpdates?: number;
+  /** The write fails with this code at this Update. */
+  readonly failAtUpdate?: { readonly update: number; readonly code: Code };
+  /** The write ends with this success code (e.g. S_IMAPI_SPEEDADJUSTED). */
+  readonly successCode?: Code;
+}
+
+export interface AxeAssessmentScript {
+  readonly name: string;
+  /** Default 100. */
+  readonly durationMs?: number;
+  /** Progress events during the run. Default 4. */
+  readonly progressSteps?: number;
+  /** Whether the assessment honours CancelAssessment/CancelJob. Default true. */
+  readonly honoursCancel?: boolean;
+  /** Time from the cancel request to the assessment ending. Default 0. */
+  readonly cancelLatencyMs?: number;
+  /** The assessment ends with this AssessmentExecutionError. */
+  readonly error?: Code;
+  readonly exitCode?: number;
+}
+
+export interface AxeScenario {
+  /** AXE is installed. Default true. */
+  readonly available?: boolean;
+  /** Job manifests by path; a path not listed here is read from disk as a real AXE job manifest. */
+  readonly manifests?: Readonly<Record<string, { readonly name: string; readonly assessments: readonly AxeAssessmentScript[] }>>;
+  /** Scripts for assessments of manifests read from disk, by assessment name. */
+  readonly assessments?: Readonly<Record<string, Omit<AxeAssessmentScript, 'name'>>>;
+  /** TerminateJob fails with this code. */
+  readonly terminateFail?: Code;
+}
