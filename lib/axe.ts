@@ -141,9 +141,12 @@ class RunDriver {
               if (this.#cancelling || this.#outcomeAsked) this.#outcome.resolve({ family: 'axe', status: 'already-finished', endedBy: undefined, steps: [...this.#steps], jobCode: 'S_OK' });
               done.resolve(result);
             } else if (this.#cancelling) {
-              const outcome: AxeCancelOutcome = { family: 'axe', status: 'cancelled', endedBy: this.#lastStep, steps: [...this.#steps], jobCode: r.error.code };
-              this.#outcome.resolve(outcome);
-              done.reject(new AbortError(`the AXE job ${job.name} was cancelled (ended by ${this.#lastStep ?? 'the job itself'})`, { cause: this.#scope.reason, outcome }));
+              // A step may still be returning (TerminateJob raises the end events before it returns): record it first.
+              void this.#inflight.then(() => {
+                const outcome: AxeCancelOutcome = { family: 'axe', status: 'cancelled', endedBy: this.#lastStep, steps: [...this.#steps], jobCode: r.error.code };
+                this.#outcome.resolve(outcome);
+                done.reject(new AbortError(`the AXE job ${job.name} was cancelled (ended by ${this.#lastStep ?? 'the job itself'})`, { cause: this.#scope.reason, outcome }));
+              });
             } else {
               const e = axeErr(r.error, 'Engine::ExecuteJob');
               Object.defineProperty(e, 'result', { value: result, enumerable: false });
@@ -182,7 +185,17 @@ class RunDriver {
     if (r.code !== 'S_OK') throw axeErr(r, 'Engine::CancelAssessment');
   }
 
-  async #issue(step: AxeEscalationStep, index?: number): Promise<void> {
+  #inflight: Promise<void> = Promise.resolve();
+
+  #issue(step: AxeEscalationStep, index?: number): Promise<void> {
+    // Registered before the call: a backend may raise job-end from inside it.
+    const d = deferred<void>();
+    this.#inflight = this.#inflight.then(() => d.promise);
+    this.#issueNow(step, index).then(d.resolve, d.resolve);
+    return d.promise;
+  }
+
+  async #issueNow(step: AxeEscalationStep, index?: number): Promise<void> {
     if (this.#run === undefined || this.#ended) return;
     this.#lastStep = step;
     let r: AxeCallResult;

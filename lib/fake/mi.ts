@@ -315,6 +315,7 @@ export class FakeMi implements MiBackend {
   }
 
   ack(handle: Handle): void {
+    this.#core.record('mi', 'resultAcknowledgement', handle);
     const op = this.#op(handle, 'resultAcknowledgement');
     if (!op) return;
     if (!op.awaitingAck) {

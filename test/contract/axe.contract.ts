@@ -1,2 +1,179 @@
-import type { BackendFactory } from './harness';
-export function axeContract(_n: string, _m: BackendFactory): void {}
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AbortError, AxeError, BackendUnavailableError, type AxeEvent } from '../../lib/index';
+import type { AxeAssessmentScript } from '../../types/scenario';
+import { settle, until, type BackendFactory } from './harness';
+
+const dir = mkdtempSync(join(tmpdir(), 'winops-axe-'));
+const MANIFEST = join(dir, 'job.xml');
+writeFileSync(
+  MANIFEST,
+  `<?xml version="1.0" encoding="utf-8"?>
+<AxeJobManifest xmlns="http://www.microsoft.com/axe/job" Name="Boot performance">
+  <AssessmentRuns>
+    <AssessmentRun Id="{11111111-0000-0000-0000-000000000001}" Name="Boot Performance (Fast Startup)" AssessmentId="{00000000-0000-0000-0000-00000000000a}" />
+    <AssessmentRun Id="{11111111-0000-0000-0000-000000000002}" Name="Memory footprint" AssessmentId="{00000000-0000-0000-0000-00000000000b}" />
+  </AssessmentRuns>
+</AxeJobManifest>`,
+);
+const BAD = join(dir, 'bad.xml');
+writeFileSync(BAD, '<NotAManifest/>');
+
+const job = (assessments: AxeAssessmentScript[]) => ({ axe: { manifests: { 'C:\\jobs\\test.xml': { name: 'Test job', assessments } } } });
+const quick = (name: string, extra: Partial<AxeAssessmentScript> = {}): AxeAssessmentScript => ({ name, durationMs: 20, progressSteps: 2, ...extra });
+
+export function axeContract(name: string, make: BackendFactory): void {
+  describe(`AXE contract (${name})`, () => {
+    it('loads a manifest from disk and lists assessments in AssessmentRuns order', async () => {
+      const { winops, inspect } = await make({ axe: { assessments: { 'Memory footprint': { durationMs: 10 }, 'Boot Performance (Fast Startup)': { durationMs: 10 } } } });
+      const j = await winops.axe.loadJob(MANIFEST);
+      expect(j.name).toBe('Boot performance');
+      expect(j.assessments).toEqual([{ index: 0, name: 'Boot Performance (Fast Startup)' }, { index: 1, name: 'Memory footprint' }]);
+      const events: AxeEvent['type'][] = [];
+      const r = await j.run({ onEvent: (e) => events.push(e.type) });
+      expect(r).toMatchObject({ executedAssessments: 2, failedAssessments: 0 });
+      expect(r.assessments.map((a) => a.code)).toEqual(['S_OK', 'S_OK']);
+      expect(events[0]).toBe('job-begin');
+      expect(events.filter((e) => e === 'assessment-begin')).toHaveLength(2);
+      expect(events[events.length - 1]).toBe('job-end');
+      await j.close();
+      expect(inspect.openHandles()).toEqual([]);
+    });
+
+    it('cancel of an assessment that honours it: CancelAssessment with the begin-event index ends the job', async () => {
+      const { winops, inspect } = await make(job([quick('a'), quick('b', { durationMs: 60_000 }), quick('c')]));
+      await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
+      const events: AxeEvent[] = [];
+      const run = j.run({ onEvent: (e) => events.push(e) });
+      await until(() => run.runningIndex === 1, 3000, 'assessment 1');
+      const outcome = await run.cancel();
+      expect(outcome).toMatchObject({ family: 'axe', status: 'cancelled', endedBy: 'cancel-assessment', jobCode: 'AXE_E_JOB_ASSESSMENTS_FAILED' });
+      expect(outcome.steps[0]).toMatchObject({ step: 'cancel-assessment', index: 1, code: 'S_OK' });
+      const r = await settle(run);
+      expect(!r.ok && r.error).toBeInstanceOf(AbortError);
+      expect(events.some((e) => e.type === 'progress' && e.progressType === 'Cancelling')).toBe(true);
+      const end = events.find((e) => e.type === 'assessment-end' && e.index === 1);
+      expect(end).toMatchObject({ code: 'AXE_E_ASSESSMENT_CANCELED' });
+      // assessment c began and was cancelled too, since the run was being cancelled
+      expect(inspect.calls().filter((c) => c.call === 'Engine::CancelAssessment').map((c) => c.detail)).toEqual([1, 2]);
+      expect(inspect.openHandles().filter((h) => h.kind === 'JobRun')).toEqual([]);
+    });
+
+    it('an assessment that ignores cancel: after the grace period CancelJob, then TerminateJob ends it', async () => {
+      const { winops, inspect } = await make(job([quick('stubborn', { durationMs: 60_000, honoursCancel: false })]));
+      await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
+      const ac = new AbortController();
+      const run = j.run({ signal: ac.signal, grace: 40 });
+      await until(() => run.runningIndex === 0);
+      ac.abort(new Error('stop'));
+      const r = await settle(run);
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.error.name).toBe('AbortError');
+      expect(r.error.cause).toEqual(new Error('stop'));
+      expect(r.error.outcome.endedBy).toBe('terminate-job');
+      expect(r.error.outcome.steps.map((s: { step: string }) => s.step)).toEqual(['cancel-assessment', 'cancel-job', 'terminate-job']);
+      expect(r.error.outcome.jobCode).toBe('AXE_E_JOB_CANCELED');
+      expect(inspect.calls().map((c) => c.call)).toContain('Engine::TerminateJob');
+    });
+
+    it('the caller configures the ladder: without terminate, a stubborn assessment finishes and the run resolves', async () => {
+      const { winops } = await make(job([quick('stubborn', { durationMs: 150, honoursCancel: false })]));
+      await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
+      const run = j.run({ escalation: ['cancel-assessment'], grace: 10 });
+      await until(() => run.runningIndex === 0);
+      const outcome = await run.cancel();
+      expect(outcome).toMatchObject({ status: 'already-finished', jobCode: 'S_OK' });
+      const r = await run;
+      expect(r.executedAssessments).toBe(1);
+    });
+
+    it('CancelAssessment with the wrong index is AXE_E_INVALID_INDEX; with no job it is AXE_E_NO_JOB_RUNNING', async () => {
+      const { winops } = await make(job([quick('a', { durationMs: 200 }), quick('b')]));
+      await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
+      const run = j.run();
+      await until(() => run.runningIndex === 0);
+      const wrong = await settle(run.cancelAssessment(1));
+      expect(wrong.ok).toBe(false);
+      if (!wrong.ok) {
+        expect(wrong.error).toBeInstanceOf(AxeError);
+        expect(wrong.error.code).toBe('AXE_E_INVALID_INDEX');
+      }
+      await run;
+      const late = await settle(run.cancelAssessment(0));
+      expect(!late.ok && late.error.code).toBe('AXE_E_NO_JOB_RUNNING');
+      await expect(run.cancelAssessment(7)).rejects.toThrow(RangeError);
+    });
+
+    it('cancel before start, cancel twice, cancel after finish', async () => {
+      const { winops, inspect } = await make(job([quick('a', { durationMs: 60_000 })]));
+      await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
+      const early = await settle(j.run({ signal: AbortSignal.abort() }));
+      expect(!early.ok && early.error.outcome.status).toBe('not-started');
+      expect(inspect.calls().some((c) => c.call === 'Engine::ExecuteJob')).toBe(false);
+      const run = j.run();
+      await until(() => run.runningIndex === 0);
+      const [a, b] = await Promise.all([run.cancel(), run.cancel()]);
+      expect(a).toBe(b);
+      const k = await make(job([quick('a')]));
+      const j2 = await k.winops.axe.loadJob('C:\\jobs\\test.xml');
+      const done = j2.run();
+      await done;
+      expect(await done.cancel()).toMatchObject({ status: 'already-finished' });
+      await j2.close();
+    });
+
+    it('a timeout climbs the ladder with a TimeoutError cause', async () => {
+      const { winops } = await make(job([quick('a', { durationMs: 60_000 })]));
+      await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
+      const r = await settle(j.run({ timeout: 30, grace: 20 }));
+      expect(!r.ok && r.error.cause.name).toBe('TimeoutError');
+      expect(!r.ok && r.error.outcome.endedBy).toBe('cancel-assessment');
+    });
+
+    it('a failed assessment fails the job with AXE_E_JOB_ASSESSMENTS_FAILED', async () => {
+      const { winops } = await make(job([quick('a', { error: 'AXE_E_ASSESSMENT_COMPLETED_WITH_ERROR', exitCode: 3 }), quick('b')]));
+      await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
+      const op = j.run();
+      const r = await settle(op);
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.error).toBeInstanceOf(AxeError);
+      expect(r.error).toMatchObject({ code: 'AXE_E_JOB_ASSESSMENTS_FAILED', hresult: 0x80041014, call: 'Engine::ExecuteJob' });
+      expect(r.error.result.assessments[0]).toMatchObject({ code: 'AXE_E_ASSESSMENT_COMPLETED_WITH_ERROR', exitCode: 3 });
+      await expect(op.cancel()).rejects.toBe(r.error);
+    });
+
+    it('manifest errors: missing file, not a manifest, a directory', async () => {
+      const { winops } = await make({});
+      await expect(winops.axe.loadJob(join(dir, 'missing.xml'))).rejects.toMatchObject({ name: 'AxeError', code: 'ERROR_FILE_NOT_FOUND', hresult: 0x80070002 });
+      await expect(winops.axe.loadJob(BAD)).rejects.toMatchObject({ code: 'AXE_E_BAD_MANIFEST', hresult: 0x80041000 });
+      await expect(winops.axe.loadJob(dir)).rejects.toMatchObject({ code: 'E_ACCESSDENIED' });
+    });
+
+    it('one run at a time per job; AXE unavailable is a BackendUnavailableError that says how to enable it', async () => {
+      const { winops } = await make(job([quick('a', { durationMs: 60_000 })]));
+      await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
+      const run = j.run();
+      expect(() => j.run()).toThrow(AxeError);
+      await run.cancel();
+      const off = await make({ axe: { available: false } });
+      await expect(off.winops.axe.loadJob(MANIFEST)).rejects.toBeInstanceOf(BackendUnavailableError);
+      expect(off.winops.axe.availability()).toMatchObject({ available: false });
+    });
+
+    it('rejects bad arguments with TypeError/RangeError naming them', async () => {
+      const { winops } = await make(job([quick('a')]));
+      await expect(winops.axe.loadJob(3 as never)).rejects.toThrow(/manifestPath/);
+      await expect(winops.axe.loadJob('')).rejects.toThrow(TypeError);
+      await expect(winops.axe.loadJob('a\0b')).rejects.toThrow(/NUL/);
+      await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
+      expect(() => j.run({ grace: -5 })).toThrow(/grace/);
+      expect(() => j.run({ escalation: ['explode' as never] })).toThrow(/escalation/);
+      expect(() => j.run({ escalation: [] })).toThrow(/escalation/);
+      expect(() => j.run({ onEvent: 3 as never })).toThrow(/onEvent/);
+    });
+  });
+}

@@ -1,2 +1,156 @@
-import type { BackendFactory } from './harness';
-export function imapiContract(_n: string, _m: BackendFactory): void {}
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { AbortError, ImapiError, type WriteProgress } from '../../lib/index';
+import { settle, type BackendFactory } from './harness';
+
+const image = (sectors: number): Uint8Array => new Uint8Array(sectors * 2048);
+const FAST = { updateIntervalMs: 3, sectorsPerUpdate: 64 };
+
+export function imapiContract(name: string, make: BackendFactory): void {
+  describe(`IMAPI2 contract (${name})`, () => {
+    it('lists recorders with their media state', async () => {
+      const { winops } = await make({});
+      const rs = await winops.imapi2.listRecorders();
+      expect(rs).toHaveLength(1);
+      expect(rs[0]!.media).toMatchObject({ present: true, blank: true, physicalType: 'DVDPLUSR' });
+      expect(rs[0]!.volumePaths).toEqual(['E:\\']);
+    });
+
+    it('burns an image with Update progress (LBAs, buffers, action) and resolves S_OK', async () => {
+      const { winops, inspect } = await make({ imapi2: FAST });
+      const progress: WriteProgress[] = [];
+      const r = await winops.imapi2.burn(image(256), { onProgress: (p) => progress.push(p) });
+      expect(r).toMatchObject({ hresult: 0, code: 'S_OK', sectors: 256, warning: undefined });
+      expect(progress.length).toBeGreaterThanOrEqual(4);
+      const last = progress[progress.length - 1]!;
+      expect(last.action).toBe('completed');
+      expect(last.percent).toBe(100);
+      expect(last.lastWrittenLba).toBe(255);
+      for (const p of progress) expect(p.totalSystemBuffer).toBe(p.usedSystemBuffer + p.freeSystemBuffer);
+      expect(inspect.openHandles()).toEqual([]);
+    });
+
+    it('cancel: CancelWrite only inside Update, retried while S_IMAPI_WRITE_NOT_IN_PROGRESS, then a cancel (not a failure)', async () => {
+      const { winops, inspect } = await make({ imapi2: { ...FAST, notInProgressUpdates: 3 } });
+      let first: (() => void) | undefined;
+      const started = new Promise<void>((r) => (first = r));
+      const op = winops.imapi2.burn(image(100_000), { onProgress: () => first?.() });
+      await started;
+      const outcome = await op.cancel();
+      expect(outcome).toEqual({ family: 'imapi2', status: 'cancelled', attempts: 3, notInProgress: 2, hresult: 0xc0aa0002 });
+      const r = await settle(op);
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.error).toBeInstanceOf(AbortError);
+      expect(r.error).not.toBeInstanceOf(ImapiError);
+      expect(r.error.outcome).toBe(outcome);
+      const cancels = inspect.calls().filter((c) => c.call.endsWith('::CancelWrite'));
+      expect(cancels.map((c) => c.result)).toEqual(['S_IMAPI_WRITE_NOT_IN_PROGRESS', 'S_IMAPI_WRITE_NOT_IN_PROGRESS', 'S_OK']);
+      for (const c of cancels) expect(c.detail).toBe('inside Update');
+      expect(inspect.openHandles()).toEqual([]);
+      expect(inspect.violations()).toEqual([]);
+    });
+
+    it('a timeout cancels the write with a TimeoutError cause; the write keeps going until CancelWrite takes', async () => {
+      const { winops } = await make({ imapi2: { ...FAST, cancelLatencyUpdates: 2 } });
+      const r = await settle(winops.imapi2.burn(image(100_000), { timeout: 30 }));
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.error.cause.name).toBe('TimeoutError');
+      expect(r.error.outcome.status).toBe('cancelled');
+    });
+
+    it('cancel before start, cancel twice, cancel after finish', async () => {
+      const { winops, inspect } = await make({ imapi2: FAST });
+      const early = await settle(winops.imapi2.burn(image(16), { signal: AbortSignal.abort() }));
+      expect(!early.ok && early.error.outcome.status).toBe('not-started');
+      expect(inspect.calls().filter((c) => c.call === 'IDiscFormat2Data::Write')).toHaveLength(0);
+
+      const op = winops.imapi2.burn(image(100_000));
+      const [a, b] = await Promise.all([op.cancel(), op.cancel()]);
+      expect(a).toBe(b);
+      // cancelled while the recorder was still being chosen: no write call was made
+      expect(a.status).toBe('not-started');
+      let go: (() => void) | undefined;
+      const progressing = new Promise<void>((r) => (go = r));
+      const running = winops.imapi2.burn(image(100_000), { onProgress: () => go?.() });
+      await progressing;
+      const [c, d] = await Promise.all([settle(running), running.cancel(), running.cancel()]);
+      expect(!c.ok && c.error.outcome).toBe(d);
+      expect(d.status).toBe('cancelled');
+
+      const done = winops.imapi2.burn(image(16));
+      await done;
+      expect(await done.cancel()).toMatchObject({ status: 'already-finished', hresult: 0 });
+    });
+
+    it('abort racing completion: an abort in the last Update resolves normally as already-finished', async () => {
+      const { winops } = await make({ imapi2: FAST });
+      const ac = new AbortController();
+      const op = winops.imapi2.burn(image(64), { signal: ac.signal, onProgress: (p) => { if (p.action === 'completed') ac.abort(); } });
+      const r = await op;
+      expect(r.code).toBe('S_OK');
+      expect(await op.cancel()).toMatchObject({ status: 'already-finished' });
+    });
+
+    it('a write failure is an ImapiError, and cancel() afterwards rejects with it', async () => {
+      const { winops } = await make({ imapi2: { ...FAST, failAtUpdate: { update: 2, code: 'E_IMAPI_LOSS_OF_STREAMING' } } });
+      const op = winops.imapi2.burn(image(10_000));
+      const r = await settle(op);
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.error).toBeInstanceOf(ImapiError);
+      expect(r.error).toMatchObject({ code: 'E_IMAPI_LOSS_OF_STREAMING', hresult: 0xc0aa0300, call: 'IDiscFormat2Data::Write' });
+      await expect(op.cancel()).rejects.toBe(r.error);
+    });
+
+    it('media and image checks give the documented codes', async () => {
+      const { winops } = await make({ imapi2: { ...FAST, recorders: [{ id: 'r1', volumePaths: ['E:\\'], media: { blank: false } }] } });
+      await expect(winops.imapi2.burn(image(4))).rejects.toMatchObject({ code: 'E_IMAPI_DF2DATA_MEDIA_NOT_BLANK' });
+      expect((await winops.imapi2.burn(image(4), { forceOverwrite: true })).code).toBe('S_OK');
+      await expect(winops.imapi2.burn(new Uint8Array(1000), { forceOverwrite: true })).rejects.toMatchObject({ code: 'E_IMAPI_DF2DATA_STREAM_NOT_SUPPORTED' });
+      await expect(winops.imapi2.burn(image(4), { recorder: 'Z:\\' })).rejects.toMatchObject({ code: 'E_IMAPI_RECORDER_REQUIRED' });
+      const none = await make({ imapi2: { recorders: [{ id: 'r1', media: { present: false } }] } });
+      await expect(none.winops.imapi2.burn(image(4))).rejects.toMatchObject({ code: 'E_IMAPI_RECORDER_MEDIA_NO_MEDIA' });
+    });
+
+    it('a success code such as S_IMAPI_SPEEDADJUSTED resolves with a warning', async () => {
+      const { winops } = await make({ imapi2: { ...FAST, successCode: 'S_IMAPI_SPEEDADJUSTED' } });
+      const r = await winops.imapi2.burn(image(8));
+      expect(r).toMatchObject({ hresult: 0x00aa0004, code: 'S_IMAPI_SPEEDADJUSTED' });
+      expect(r.warning).toMatch(/speed/i);
+    });
+
+    it('writeSection writes raw sectors from a stream with progress', async () => {
+      const { winops, inspect } = await make({ imapi2: FAST });
+      const chunks = Array.from({ length: 32 }, () => Buffer.alloc(4096, 7));
+      const progress: WriteProgress[] = [];
+      const r = await winops.imapi2.writeSection({ stream: Readable.from(chunks), size: 32 * 4096 }, { recorder: 'E:\\', startLba: 1000, sectorCount: 64, onProgress: (p) => progress.push(p) });
+      expect(r.code).toBe('S_OK');
+      expect(progress[0]!.startLba).toBe(1000);
+      expect(progress[progress.length - 1]!.lastWrittenLba).toBe(1063);
+      expect(inspect.calls().some((c) => c.call === 'IWriteEngine2::WriteSection')).toBe(true);
+    });
+
+    it('a stream shorter than its declared size fails the write instead of burning garbage', async () => {
+      const { winops } = await make({ imapi2: FAST });
+      const r = await settle(winops.imapi2.burn({ stream: Readable.from([Buffer.alloc(2048)]), size: 2048 * 200 }));
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error).toBeInstanceOf(ImapiError);
+    });
+
+    it('rejects bad arguments with TypeError/RangeError naming them', async () => {
+      const { winops } = await make({});
+      const i = winops.imapi2;
+      expect(() => i.burn(5 as never)).toThrow(/image/);
+      expect(() => i.burn('')).toThrow(TypeError);
+      expect(() => i.burn('a\0b')).toThrow(/NUL/);
+      expect(() => i.burn({ stream: Readable.from([]), size: -1 })).toThrow(/size/);
+      expect(() => i.burn(image(1), { onProgress: 'x' as never })).toThrow(/onProgress/);
+      expect(() => i.burn(image(1), { timeout: 0 })).toThrow(RangeError);
+      expect(() => i.writeSection(image(1), undefined as never)).toThrow(/options/);
+      expect(() => i.writeSection(image(1), { recorder: 'E:', startLba: 0.5, sectorCount: 1 })).toThrow(/startLba/);
+      expect(() => i.writeSection(image(1), { recorder: 'E:', startLba: 0, sectorCount: 0 })).toThrow(/sectorCount/);
+    });
+  });
+}
