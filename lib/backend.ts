@@ -1,7 +1,7 @@
 import type { Backend } from '../types/backend';
 import { BackendUnavailableError } from './errors';
 import { createFakeBackend, scenarioFromEnv } from './fake/index';
-import { loadNativeBackend } from './native';
+import { loadNativeBackend } from './native/index';
 
 /** 'fake', 'native', or a backend object of your own (e.g. a configured createFakeBackend()). */
 export type BackendChoice = 'fake' | 'native' | Backend;

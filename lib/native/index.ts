@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import type { Backend } from '../types/backend';
-import { BackendUnavailableError } from './errors';
+import type { Backend } from '../../types/backend';
+import { BackendUnavailableError } from '../errors';
 
-/** The package root (dist/lib/native.js or lib/native.ts -> two or one levels up). */
+/** The package root (dist/lib/native/index.js or lib/native/index.ts -> three or two levels up). */
 function packageRoot(): string {
-  return __dirname.includes(`${join('dist', 'lib')}`) ? join(__dirname, '..', '..') : join(__dirname, '..');
+  return __dirname.includes(`${join('dist', 'lib')}`) ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..');
 }
 
 /**
