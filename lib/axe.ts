@@ -118,9 +118,9 @@ class RunDriver {
           jobBegin: () => this.#emit({ type: 'job-begin' }),
           assessmentBegin: (index, name) => {
             this.#running = index;
-            this.#emit({ type: 'assessment-begin', index, name });
             // While a cancel is under way, every assessment that still begins is cancelled too.
             if (this.#cancelling && this.#ladder.includes('cancel-assessment')) void this.#issue('cancel-assessment', index);
+            this.#emit({ type: 'assessment-begin', index, name });
           },
           progress: (index, type, value, message) => this.#emit({ type: 'progress', index, progressType: PROGRESS_NAMES[type] ?? String(type), value, message }),
           assessmentEnd: (index, error, exitCode) => {
@@ -187,7 +187,13 @@ class RunDriver {
 
   #inflight: Promise<void> = Promise.resolve();
 
+  readonly #assessmentsCancelled = new Set<number>();
+
   #issue(step: AxeEscalationStep, index?: number): Promise<void> {
+    if (step === 'cancel-assessment') {
+      if (index === undefined || this.#assessmentsCancelled.has(index)) return Promise.resolve();
+      this.#assessmentsCancelled.add(index);
+    }
     // Registered before the call: a backend may raise job-end from inside it.
     const d = deferred<void>();
     this.#inflight = this.#inflight.then(() => d.promise);
@@ -205,7 +211,7 @@ class RunDriver {
       const w = toWinopsError('axe', e, STEP_CALL[step]) as { hresult?: number; code?: string };
       r = { hresult: w.hresult, code: w.code ?? 'E_FAIL' };
     }
-    this.#steps.push({ step, index, code: r.code, hresult: r.hresult, at: Date.now() - this.#cancelStart });
+    this.#steps.push({ step, ...(step === 'cancel-assessment' ? { index } : {}), code: r.code, hresult: r.hresult, at: Date.now() - this.#cancelStart });
   }
 
   #beginCancel(): void {
@@ -225,7 +231,7 @@ class RunDriver {
       this.#nextStep();
       return;
     }
-    void this.#issue(step, this.#running).then(() => {
+    void this.#issue(step, step === 'cancel-assessment' ? this.#running : undefined).then(() => {
       if (!this.#ended) this.#timer = setTimeout(() => this.#nextStep(), this.#grace);
     });
   }

@@ -79,6 +79,15 @@ export function axeContract(name: string, make: BackendFactory): void {
       expect(inspect.calls().map((c) => c.call)).toContain('Engine::TerminateJob');
     });
 
+    it('cancel() from inside the assessment-begin event issues CancelAssessment once, for that index', async () => {
+      const { winops, inspect } = await make(job([quick('a'), quick('b', { durationMs: 60_000 })]));
+      await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
+      const run = j.run({ onEvent: (e) => { if (e.type === 'assessment-begin' && e.index === 1) void run.cancel(); } });
+      const r = await settle(run);
+      expect(!r.ok && r.error.outcome.endedBy).toBe('cancel-assessment');
+      expect(inspect.calls().filter((c) => c.call === 'Engine::CancelAssessment').map((c) => c.detail)).toEqual([1]);
+    });
+
     it('the caller configures the ladder: without terminate, a stubborn assessment finishes and the run resolves', async () => {
       const { winops } = await make(job([quick('stubborn', { durationMs: 150, honoursCancel: false })]));
       await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
