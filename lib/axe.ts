@@ -238,7 +238,8 @@ class RunDriver {
 
   #cancel(reason: unknown): Promise<AxeCancelOutcome> {
     this.#outcomeAsked = true;
-    if (!this.#scope.aborted) {
+    {
+      // Settled before this cancel: answer from the settlement (a second resolve/reject is a no-op).
       if (this.#settlement.state === 'fulfilled') this.#outcome.resolve({ family: 'axe', status: 'already-finished', endedBy: undefined, steps: [], jobCode: 'S_OK' });
       else if (this.#settlement.state === 'rejected') this.#outcome.reject(this.#settlement.error);
     }

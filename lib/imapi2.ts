@@ -225,7 +225,8 @@ class WriteDriver {
 
   #cancel(reason: unknown): Promise<ImapiCancelOutcome> {
     this.#outcomeAsked = true;
-    if (!this.#scope.aborted) {
+    {
+      // Settled before this cancel: answer from the settlement (a second resolve/reject is a no-op).
       if (this.#settlement.state === 'fulfilled') this.#outcome.resolve(this.#make('already-finished', this.#settlement.value?.hresult));
       else if (this.#settlement.state === 'rejected') this.#outcome.reject(this.#settlement.error);
     }

@@ -478,9 +478,9 @@ class SnapshotSetFlow {
   #cancel(reason: unknown): Promise<VssCancelOutcome> {
     if (!this.#outcomeRequested) {
       this.#outcomeRequested = true;
-      if (this.#settlement.state === 'fulfilled' && !this.#scope.aborted) {
+      if (this.#settlement.state === 'fulfilled') {
         this.#outcome.resolve({ family: 'vss', status: 'already-finished', step: this.#step, hresult: undefined, code: undefined, backupAborted: false });
-      } else if (this.#settlement.state === 'rejected' && !this.#scope.aborted) {
+      } else if (this.#settlement.state === 'rejected') {
         this.#outcome.reject(this.#settlement.error);
       }
     }

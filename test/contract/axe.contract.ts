@@ -134,6 +134,17 @@ export function axeContract(name: string, make: BackendFactory): void {
       await j2.close();
     });
 
+    it('abort racing completion: an abort in the job-end event leaves the run resolved, already-finished', async () => {
+      const { winops, inspect } = await make(job([quick('a')]));
+      await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
+      const ac = new AbortController();
+      const run = j.run({ signal: ac.signal, onEvent: (e) => { if (e.type === 'job-end') ac.abort(); } });
+      const r = await run;
+      expect(r.executedAssessments).toBe(1);
+      expect(await run.cancel()).toMatchObject({ status: 'already-finished' });
+      expect(inspect.calls().some((c) => c.call.startsWith('Engine::Cancel') || c.call === 'Engine::TerminateJob')).toBe(false);
+    });
+
     it('a timeout climbs the ladder with a TimeoutError cause', async () => {
       const { winops } = await make(job([quick('a', { durationMs: 60_000 })]));
       await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');

@@ -129,6 +129,20 @@ export function miContract(name: string, make: BackendFactory): void {
       expect((await stream.toArray()).length).toBe(3);
     });
 
+    it('abort racing completion: a cancel after the last instance but before the final result is a cancel', async () => {
+      const { winops, inspect } = await make({ mi: { classes: { Small: many(2) }, resultIntervalMs: 30 } });
+      await using session = await winops.mi.openSession();
+      const stream = session.enumerate('Small');
+      const it = stream[Symbol.asyncIterator]();
+      await it.next();
+      await it.next();
+      const outcome = await stream.cancel();
+      expect(outcome.status).toBe('cancelled');
+      await expect(it.next()).rejects.toMatchObject({ name: 'AbortError' });
+      expect(inspect.violations()).toEqual([]);
+      expect(session.openOperations).toBe(0);
+    });
+
     it('cancel before start: an aborted signal rejects not-started and calls nothing', async () => {
       const { winops, inspect } = await make({});
       await using session = await winops.mi.openSession();
