@@ -14,7 +14,11 @@
         "native/common/utf.cc",
         "native/common/worker.cc",
         "native/diag/diag.cc",
+        "native/imapi2/imapi2.cc",
         "native/imapi2/probe.cc",
+        "native/imapi2/recorders.cc",
+        "native/imapi2/source_stream.cc",
+        "native/imapi2/write.cc",
         "native/mi/probe.cc",
         "native/vss/probe.cc"
       ],

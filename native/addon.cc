@@ -3,12 +3,14 @@
 
 #include "common/instance.h"
 #include "diag/diag.h"
+#include "imapi2/imapi2.h"
 
 namespace {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   winops::InitAddonState(env);
   exports.Set("diag", winops::diag::Create(env));
+  exports.Set("imapi2", winops::imapi2::Create(env));
   return exports;
 }
 

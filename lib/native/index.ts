@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Backend } from '../../types/backend';
 import { BackendUnavailableError } from '../errors';
+import { NativeImapi, type NativeImapi2 } from './imapi2';
 
 /** The package root (dist/lib/native/index.js or lib/native/index.ts -> three or two levels up). */
 function packageRoot(): string {
@@ -29,15 +30,40 @@ export function loadNativeBackend(): Backend {
       cause: e,
     });
   }
-  const backend = (addon as { backend?: () => Backend }).backend;
-  if (typeof backend !== 'function') {
-    throw new BackendUnavailableError({
-      family: 'core',
-      code: 'WINOPS_NATIVE_INCOMPLETE',
-      hresult: undefined,
-      call: 'loadNativeBackend',
-      message: 'the winops native addon in this build does not export the backend contract (backend()).',
-    });
-  }
-  return backend();
+  return composeNativeBackend(addon as NativeAddon);
+}
+
+/** What the addon exports, family by family (each family's adapter lives beside this file). */
+interface NativeAddon {
+  readonly imapi2?: NativeImapi2;
+}
+
+/** A family this build of the addon does not provide: every call throws WINOPS_NATIVE_INCOMPLETE. */
+function missingFamily<T extends object>(family: string): T {
+  return new Proxy({} as T, {
+    get(_target, prop) {
+      if (typeof prop !== 'string' || prop === 'then') return undefined;
+      return () => {
+        throw new BackendUnavailableError({
+          family: 'core',
+          code: 'WINOPS_NATIVE_INCOMPLETE',
+          hresult: undefined,
+          call: `${family}.${prop}`,
+          message: `the winops native addon in this build does not implement ${family} yet (${family}.${prop}).`,
+        });
+      };
+    },
+  });
+}
+
+function composeNativeBackend(addon: NativeAddon): Backend {
+  const imapi2 = addon.imapi2 ? new NativeImapi(addon.imapi2) : undefined;
+  return {
+    name: 'native',
+    vss: missingFamily<Backend['vss']>('vss'),
+    mi: missingFamily<Backend['mi']>('mi'),
+    imapi2: imapi2 ?? missingFamily<Backend['imapi2']>('imapi2'),
+    axe: missingFamily<Backend['axe']>('axe'),
+    openHandles: () => [...(imapi2?.openHandles() ?? [])],
+  };
 }
