@@ -1,5 +1,6 @@
 import type { AxeBackend, AxeCallResult, Backend, Handle } from '../types/backend';
 import { AXE_PROGRESS } from '../types/backend';
+import { releaseOnClose, releaseWhenCollected } from './finalize';
 import { AxeError, BackendUnavailableError, hresultError, StateError, toWinopsError } from './errors';
 import { AbortError, CancelScope, checkOptions, checkTimeout, deferred, describeValue, Operation, Settlement, type CancelOutcomeBase, type OperationOptions } from './operation';
 
@@ -263,7 +264,11 @@ export class AxeJob implements AsyncDisposable {
     this.#handle = handle;
     this.name = name;
     this.assessments = assessments;
+    // A job dropped without close() is released (a running job keeps its job object alive through the run).
+    this.#token = releaseWhenCollected(this, () => axe.releaseJob(handle));
   }
+
+  readonly #token: object;
 
   /** @internal */
   runStarted(): void {
@@ -281,6 +286,7 @@ export class AxeJob implements AsyncDisposable {
   #release(): void {
     if (this.#released) return;
     this.#released = true;
+    releaseOnClose(this.#token);
     this.#axe.releaseJob(this.#handle);
   }
 

@@ -2,6 +2,7 @@ import type { Backend, Handle, MiAuthentication, MiBackend, MiInstanceData, MiOp
 import { miErrorFrom, MiError, StateError } from './errors';
 import { AbortError, CancelScope, checkOptions, deferred, describeValue, isTimeoutReason, Operation, type CancelOutcomeBase, type OperationOptions } from './operation';
 import { isWqlQuery, type WqlQuery } from './wql';
+import { releaseOnClose, releaseWhenCollected } from './finalize';
 
 const MI_RESULT_OK = 0;
 /** MI_CancellationReason */
@@ -306,6 +307,9 @@ export class MiStream implements AsyncIterable<MiInstance> {
   /** @internal */
   constructor(driver: MiOperationDriver) {
     this.#driver = driver;
+    // A stream nobody reads any more: cancel, drain and close its operation.
+    const token = releaseWhenCollected(this, () => driver.stop());
+    void driver.closed.then(() => releaseOnClose(token));
   }
 
   [Symbol.asyncIterator](): AsyncIterator<MiInstance> {
@@ -352,12 +356,20 @@ export class MiSession implements AsyncDisposable {
   /** The remote computer, or undefined for this one. */
   readonly computer: string | undefined;
 
+  readonly #token: object;
+
   /** @internal */
   constructor(mi: MiBackend, handle: Handle, namespace: string, computer: string | undefined) {
     this.#mi = mi;
     this.#handle = handle;
     this.#namespace = namespace;
     this.computer = computer;
+    const ops = this.#ops;
+    // A session dropped without close(): stop its operations, then close it.
+    this.#token = releaseWhenCollected(this, async () => {
+      await Promise.all([...ops].map((d) => d.stop()));
+      await mi.closeSession(handle);
+    });
   }
 
   #ns(options: MiOperationOptions, fn: string): string {
@@ -480,6 +492,7 @@ export class MiSession implements AsyncDisposable {
 
   /** Cancels every open operation, waits for them to close, then MI_Session_Close. Idempotent. */
   close(): Promise<void> {
+    releaseOnClose(this.#token);
     this.#closing ??= (async () => {
       const ops = [...this.#ops];
       await Promise.all(ops.map((d) => d.stop()));

@@ -1,6 +1,7 @@
 import type { Backend, Handle, VssBackend, VssSnapshotProperties, VssWriterInfo } from '../types/backend';
 import { VSS_BT, VSS_CTX } from '../types/backend';
 import { codeByValue } from './codes';
+import { releaseOnClose, releaseWhenCollected } from './finalize';
 import { hresultError, StateError, toWinopsError, VssError } from './errors';
 import {
   AbortError,
@@ -313,6 +314,7 @@ export class SnapshotSet implements AsyncDisposable {
   /** True when the shadow copies outlive close() (a persistent context). */
   readonly persistent: boolean;
   readonly #components: VssBackupComponents;
+  readonly #token: object;
   #closing: Promise<void> | undefined;
 
   /** @internal */
@@ -322,12 +324,16 @@ export class SnapshotSet implements AsyncDisposable {
     this.writers = init.writers;
     this.persistent = init.persistent;
     this.#components = init.components;
+    const components = init.components;
+    // Dropped without close(): release the components (a non-persistent set's shadow copies go with them).
+    this.#token = releaseWhenCollected(this, () => components.release());
   }
 
   /** Deletes the shadow copies now (DeleteSnapshots on the set) and releases the set. */
   async delete(): Promise<number> {
     if (this.#closing) throw new StateError({ family: 'vss', code: 'WINOPS_RELEASED', hresult: undefined, call: 'IVssBackupComponents::DeleteSnapshots', message: 'SnapshotSet.delete: the set was closed' });
     let deleted = 0;
+    releaseOnClose(this.#token);
     this.#closing = (async () => {
       try {
         deleted = await this.#components.deleteSnapshotSet(this.id);
@@ -341,6 +347,7 @@ export class SnapshotSet implements AsyncDisposable {
 
   /** BackupComplete, then release. Idempotent: a second call waits for the first. */
   close(): Promise<void> {
+    releaseOnClose(this.#token);
     this.#closing ??= (async () => {
       try {
         const a = await this.#components.backupComplete();

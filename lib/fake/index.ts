@@ -37,6 +37,8 @@ export interface FakeBackend extends Backend {
   readonly violations: readonly string[];
   /** Calls whose name contains `name` (e.g. 'Cancel'). */
   callsTo(name: string): FakeCall[];
+  /** Empties the call log (for long-running tests; the log otherwise grows with every call). */
+  clearCalls(): void;
   openHandles(): OpenHandle[];
   /** Timers the simulation still has scheduled. */
   readonly pendingWork: number;
@@ -68,6 +70,9 @@ export function createFakeBackend(scenario: Scenario = {}, options: FakeBackendO
     calls: core.calls,
     violations: core.violations,
     callsTo: (name: string) => core.calls.filter((c) => c.call.includes(name)),
+    clearCalls: () => {
+      core.calls.length = 0;
+    },
     openHandles: () => core.openHandles(),
     get pendingWork() {
       return core.pendingTimers;
