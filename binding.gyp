@@ -9,6 +9,7 @@
       "sources": [
         "native/addon.cc",
         "native/common/apartment.cc",
+        "native/common/dispatcher.cc",
         "native/common/hresult.cc",
         "native/common/instance.cc",
         "native/common/utf.cc",
@@ -20,7 +21,10 @@
         "native/imapi2/source_stream.cc",
         "native/imapi2/write.cc",
         "native/mi/probe.cc",
-        "native/vss/probe.cc"
+        "native/vss/backend.cc",
+        "native/vss/mta_worker.cc",
+        "native/vss/probe.cc",
+        "native/vss/vss_api.cc"
       ],
       "include_dirs": [
         "native",

@@ -4,6 +4,7 @@
 #include "common/instance.h"
 #include "diag/diag.h"
 #include "imapi2/imapi2.h"
+#include "vss/backend.h"
 
 namespace {
 
@@ -11,6 +12,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   winops::InitAddonState(env);
   exports.Set("diag", winops::diag::Create(env));
   exports.Set("imapi2", winops::imapi2::Create(env));
+  exports.Set("vss", winops::vss::CreateBinding(env));
   return exports;
 }
 

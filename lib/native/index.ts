@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Backend } from '../../types/backend';
 import { BackendUnavailableError } from '../errors';
 import { NativeImapi, type NativeImapi2 } from './imapi2';
+import { NativeVssBackend, type NativeVss } from './vss';
 
 /** The package root (dist/lib/native/index.js or lib/native/index.ts -> three or two levels up). */
 function packageRoot(): string {
@@ -36,6 +37,7 @@ export function loadNativeBackend(): Backend {
 /** What the addon exports, family by family (each family's adapter lives beside this file). */
 interface NativeAddon {
   readonly imapi2?: NativeImapi2;
+  readonly vss?: NativeVss;
 }
 
 /** A family this build of the addon does not provide: every call throws WINOPS_NATIVE_INCOMPLETE. */
@@ -58,12 +60,13 @@ function missingFamily<T extends object>(family: string): T {
 
 function composeNativeBackend(addon: NativeAddon): Backend {
   const imapi2 = addon.imapi2 ? new NativeImapi(addon.imapi2) : undefined;
+  const vss = addon.vss ? new NativeVssBackend(addon.vss) : undefined;
   return {
     name: 'native',
-    vss: missingFamily<Backend['vss']>('vss'),
+    vss: vss ?? missingFamily<Backend['vss']>('vss'),
     mi: missingFamily<Backend['mi']>('mi'),
     imapi2: imapi2 ?? missingFamily<Backend['imapi2']>('imapi2'),
     axe: missingFamily<Backend['axe']>('axe'),
-    openHandles: () => [...(imapi2?.openHandles() ?? [])],
+    openHandles: () => [...(vss?.openHandles() ?? []), ...(imapi2?.openHandles() ?? [])],
   };
 }

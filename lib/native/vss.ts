@@ -1,0 +1,136 @@
+import type { Handle, OpenHandle, VssBackend, VssBackupState, VssSnapshotProperties, VssWriterInfo } from '../../types/backend';
+
+/**
+ * The addon's `vss` object (native/vss/backend.h): the VssBackend calls one to one. Every promise rejects with an
+ * Error whose own properties are {hresult (uint32), call, systemMessage}; a bad argument throws a TypeError.
+ */
+export interface NativeVss {
+  createBackupComponents(): Promise<Handle>;
+  initializeForBackup(components: Handle): Promise<void>;
+  setContext(components: Handle, context: number): Promise<void>;
+  setBackupState(components: Handle, state: VssBackupState): Promise<void>;
+  gatherWriterMetadata(components: Handle): Promise<Handle>;
+  getWriters(components: Handle): Promise<VssWriterInfo[]>;
+  startSnapshotSet(components: Handle): Promise<string>;
+  addToSnapshotSet(components: Handle, volume: string): Promise<string>;
+  prepareForBackup(components: Handle): Promise<Handle>;
+  doSnapshotSet(components: Handle): Promise<Handle>;
+  getSnapshotProperties(components: Handle, snapshotId: string): Promise<VssSnapshotProperties>;
+  backupComplete(components: Handle): Promise<Handle>;
+  abortBackup(components: Handle): Promise<void>;
+  deleteSnapshotSet(components: Handle, snapshotSetId: string): Promise<number>;
+  releaseBackupComponents(components: Handle): Promise<void>;
+  asyncWait(async: Handle, timeoutMs: number): Promise<number>;
+  asyncQueryStatus(async: Handle): Promise<{ hr: number; status: number }>;
+  asyncCancel(async: Handle): Promise<number>;
+  asyncRelease(async: Handle): Promise<void>;
+  /** Every IVssBackupComponents / IVssAsync not yet released, in this environment. */
+  openHandles(): OpenHandle[];
+  /** Threads the binding holds now, and CoInitializeSecurity's result (null before the first create). */
+  stats(): { componentThreads: number; waitThreads: number; controlThread: boolean; comSecurityHr: number | null };
+}
+
+/** A call into the addon as a promise: a synchronous throw (bad argument) becomes a rejection too. */
+function call<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return fn();
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/** VssBackend over the addon. The addon does the work; this only keeps the contract's promise shape. */
+export class NativeVssBackend implements VssBackend {
+  readonly #n: NativeVss;
+
+  constructor(native: NativeVss) {
+    this.#n = native;
+  }
+
+  openHandles(): OpenHandle[] {
+    return this.#n.openHandles();
+  }
+
+  createBackupComponents(): Promise<Handle> {
+    return call(() => this.#n.createBackupComponents());
+  }
+
+  initializeForBackup(components: Handle): Promise<void> {
+    return call(() => this.#n.initializeForBackup(components));
+  }
+
+  setContext(components: Handle, context: number): Promise<void> {
+    return call(() => this.#n.setContext(components, context >>> 0));
+  }
+
+  setBackupState(components: Handle, state: VssBackupState): Promise<void> {
+    return call(() =>
+      this.#n.setBackupState(components, {
+        selectComponents: state.selectComponents,
+        backupBootableSystemState: state.backupBootableSystemState,
+        backupType: state.backupType,
+        partialFileSupport: state.partialFileSupport,
+      }),
+    );
+  }
+
+  gatherWriterMetadata(components: Handle): Promise<Handle> {
+    return call(() => this.#n.gatherWriterMetadata(components));
+  }
+
+  getWriters(components: Handle): Promise<VssWriterInfo[]> {
+    return call(() => this.#n.getWriters(components));
+  }
+
+  startSnapshotSet(components: Handle): Promise<string> {
+    return call(() => this.#n.startSnapshotSet(components));
+  }
+
+  addToSnapshotSet(components: Handle, volume: string): Promise<string> {
+    return call(() => this.#n.addToSnapshotSet(components, volume));
+  }
+
+  prepareForBackup(components: Handle): Promise<Handle> {
+    return call(() => this.#n.prepareForBackup(components));
+  }
+
+  doSnapshotSet(components: Handle): Promise<Handle> {
+    return call(() => this.#n.doSnapshotSet(components));
+  }
+
+  getSnapshotProperties(components: Handle, snapshotId: string): Promise<VssSnapshotProperties> {
+    return call(() => this.#n.getSnapshotProperties(components, snapshotId));
+  }
+
+  backupComplete(components: Handle): Promise<Handle> {
+    return call(() => this.#n.backupComplete(components));
+  }
+
+  abortBackup(components: Handle): Promise<void> {
+    return call(() => this.#n.abortBackup(components));
+  }
+
+  deleteSnapshotSet(components: Handle, snapshotSetId: string): Promise<number> {
+    return call(() => this.#n.deleteSnapshotSet(components, snapshotSetId));
+  }
+
+  releaseBackupComponents(components: Handle): Promise<void> {
+    return call(() => this.#n.releaseBackupComponents(components));
+  }
+
+  asyncWait(async: Handle, timeoutMs: number): Promise<number> {
+    return call(() => this.#n.asyncWait(async, timeoutMs >>> 0));
+  }
+
+  asyncQueryStatus(async: Handle): Promise<{ hr: number; status: number }> {
+    return call(() => this.#n.asyncQueryStatus(async));
+  }
+
+  asyncCancel(async: Handle): Promise<number> {
+    return call(() => this.#n.asyncCancel(async));
+  }
+
+  asyncRelease(async: Handle): Promise<void> {
+    return call(() => this.#n.asyncRelease(async));
+  }
+}

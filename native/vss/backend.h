@@ -1,0 +1,23 @@
+// The addon's `vss` object: the VssBackend contract of types/backend.ts, one function per Windows call.
+//
+// Threads: each IVssBackupComponents lives on its own MTA worker thread (created by
+// createBackupComponents, ended by releaseBackupComponents); IVssAsync::QueryStatus/Cancel/Release run
+// on one per-environment MTA "control" thread; each asyncWait blocks in IVssAsync::Wait on a thread of
+// its own. None of them is a libuv pool thread, and the JS thread never waits on COM. Results come back
+// through one threadsafe function per environment (common/dispatcher.h) and settle promises.
+//
+// Handles are numbers in a per-environment registry (openHandles()). On environment teardown the
+// binding cancels pending IVssAsync operations, calls AbortBackup on sets that were started and neither
+// finished nor aborted, releases every object and joins every thread.
+//
+// Failures reject with an Error whose own properties are { hresult (uint32), call, systemMessage }
+// (systemMessage from vssapi.dll's message table first, then the system's).
+#pragma once
+
+#include <napi.h>
+
+namespace winops::vss {
+
+Napi::Object CreateBinding(Napi::Env env);
+
+}  // namespace winops::vss

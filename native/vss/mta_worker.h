@@ -1,0 +1,49 @@
+// One thread in the multithreaded apartment that runs tasks in order: the thread an
+// IVssBackupComponents lives on (one per components object), or the per-environment thread that runs
+// IVssAsync::QueryStatus/Cancel/Release. The JS thread only posts; it never waits on COM.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "common/win.h"
+
+namespace winops::vss {
+
+class MtaWorker {
+ public:
+  MtaWorker();
+  ~MtaWorker();  // stops and joins if the owner did not
+  MtaWorker(const MtaWorker&) = delete;
+  MtaWorker& operator=(const MtaWorker&) = delete;
+
+  // Any thread. Tasks run in order on the worker thread, inside the MTA. Returns false after Stop.
+  bool Post(std::function<void()> task);
+  // Any thread. The thread runs what is queued, leaves the apartment (CoUninitialize), then calls
+  // afterExit (still on the worker thread, COM no longer usable) and ends.
+  void Stop(std::function<void()> afterExit = {});
+  // Any thread but the worker's own. Blocks until the thread has ended (after Stop).
+  void Join();
+  // Posts task and blocks until it ran (teardown only: the JS thread never does this otherwise).
+  void RunAndWait(std::function<void()> task);
+
+  // CoInitializeEx's result on the worker thread (S_OK once the thread runs).
+  HRESULT ApartmentResult() const noexcept { return comHr_.load(); }
+
+ private:
+  void Run();
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> queue_;
+  std::function<void()> afterExit_;
+  bool stop_ = false;
+  std::atomic<HRESULT> comHr_{S_OK};
+  std::thread thread_;
+};
+
+}  // namespace winops::vss
