@@ -1,0 +1,195 @@
+// The CLI's small parts, in process: durations, value parsing, placeholders, explain's input forms, formatting.
+import { describe, expect, it } from 'vitest';
+import { formatDuration, parseDuration } from '../../lib/cli/duration';
+import { parseAssignment, parseValue, splitUser } from '../../lib/cli/commands/mi';
+import { shadowEnv, substituteShadows } from '../../lib/cli/commands/snapshot';
+import { explain } from '../../lib/cli/commands/explain';
+import { splitCommand, exitStatusOf } from '../../lib/cli/main';
+import { errorToText, miValueToJson, outcomeToText, toJson } from '../../lib/cli/format';
+import { hresultError, BackendUnavailableError } from '../../lib/errors';
+import { UsageError } from '../../lib/cli/exit';
+import { Interrupts } from '../../lib/cli/interrupt';
+
+describe('parseDuration', () => {
+  it.each([
+    ['250ms', 250],
+    ['30s', 30_000],
+    ['5m', 300_000],
+    ['1h', 3_600_000],
+    ['1.5s', 1500],
+    ['.5s', 500],
+    ['100', 100],
+    [' 2M ', 120_000],
+  ])('%s is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  it.each(['', 's', '5x', '-1s', '0s', '0', '1e3', '5 minutes', '1d', '25d'])('rejects %j naming the flag', (text) => {
+    expect(() => parseDuration(text, '--grace')).toThrow(/--grace/);
+  });
+
+  it('formats durations shortly', () => {
+    expect([formatDuration(250), formatDuration(1500), formatDuration(300_000), formatDuration(5_400_000)]).toEqual(['250ms', '1.5s', '5m', '1.5h']);
+  });
+});
+
+describe('method parameters and keys', () => {
+  it('parses numbers, big integers, booleans, null, JSON strings and arrays, else text', () => {
+    expect(parseValue('42')).toBe(42);
+    expect(parseValue('-7')).toBe(-7);
+    expect(parseValue('18446744073709551615')).toBe(18446744073709551615n);
+    expect(parseValue('1.25')).toBe(1.25);
+    expect(parseValue('true')).toBe(true);
+    expect(parseValue('null')).toBe(null);
+    expect(parseValue('"42"')).toBe('42');
+    expect(parseValue('[1,"a"]')).toEqual([1, 'a']);
+    expect(parseValue('notepad.exe')).toBe('notepad.exe');
+    expect(parseValue('[not json')).toBe('[not json');
+    expect(parseValue('C:\\Windows')).toBe('C:\\Windows');
+  });
+
+  it('splits Name=Value at the first =', () => {
+    expect(parseAssignment('CommandLine=cmd /c set X=1', 'p')).toEqual(['CommandLine', 'cmd /c set X=1']);
+    expect(() => parseAssignment('=1', 'a parameter')).toThrow(UsageError);
+    expect(() => parseAssignment('Name', '--key')).toThrow(/--key must be Name=Value/);
+  });
+
+  it('splits DOMAIN\\user, keeps user@domain whole', () => {
+    expect(splitUser('CORP\\alice')).toEqual({ domain: 'CORP', username: 'alice' });
+    expect(splitUser('alice@corp.example')).toEqual({ username: 'alice@corp.example' });
+  });
+});
+
+describe('snapshot command environment', () => {
+  const set = {
+    id: 'set-1',
+    snapshots: [
+      { volume: 'C:\\', deviceObject: '\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy1', snapshotId: 'a', originatingMachine: 'm', createdAt: new Date(0) },
+      { volume: 'D:\\mount\\', deviceObject: '\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy2', snapshotId: 'b', originatingMachine: 'm', createdAt: new Date(0) },
+    ],
+  };
+
+  it('names each shadow copy by position and drive letter', () => {
+    expect(shadowEnv(set)).toEqual({
+      WINOPS_SNAPSHOT_SET_ID: 'set-1',
+      WINOPS_SHADOW_1: set.snapshots[0]!.deviceObject,
+      WINOPS_SHADOW_C: set.snapshots[0]!.deviceObject,
+      WINOPS_SHADOW_2: set.snapshots[1]!.deviceObject,
+    });
+  });
+
+  it('replaces {shadow:C} placeholders; {shadow} only with one volume; unknown ones stay', () => {
+    expect(substituteShadows('{shadow:c}\\Users', set)).toBe(`${set.snapshots[0]!.deviceObject}\\Users`);
+    expect(substituteShadows('{shadow:C:}', set)).toBe(set.snapshots[0]!.deviceObject);
+    expect(substituteShadows('{shadow}', set)).toBe('{shadow}');
+    expect(substituteShadows('{shadow:Z}', set)).toBe('{shadow:Z}');
+    expect(substituteShadows('{shadow}', { snapshots: [set.snapshots[0]!] })).toBe(set.snapshots[0]!.deviceObject);
+  });
+
+  it('splits the command line at the first --', () => {
+    expect(splitCommand(['snapshot', 'C:', '--', 'robocopy', '--', 'x'])).toEqual({ args: ['snapshot', 'C:'], command: ['robocopy', '--', 'x'] });
+    expect(splitCommand(['query', 'x'])).toEqual({ args: ['query', 'x'], command: [] });
+  });
+});
+
+describe('explain input', () => {
+  it('reads hex, decimal (int32 and uint32) and names to the same code', () => {
+    const forms = ['0x80042306', '0X80042306', '80042306'.replace(/^/, '0x'), '-2147212538', '2147754758', 'VSS_E_PROVIDER_VETO', 'vss_e_provider_veto'];
+    for (const f of forms) {
+      const e = explain(f);
+      expect(e.kind).toBe('hresult');
+      if (e.kind === 'hresult') expect(e.d.name).toBe('VSS_E_PROVIDER_VETO');
+    }
+  });
+
+  it('describes unknown values and MI results, and rejects what is neither', () => {
+    const u = explain('0x80071234');
+    expect(u.kind === 'hresult' && u.d.family).toBe('unknown');
+    expect(explain('MI_RESULT_ACCESS_DENIED')).toMatchObject({ kind: 'mi', value: 2 });
+    expect(() => explain('NOT_A_CODE')).toThrow(UsageError);
+    expect(() => explain('0x1FFFFFFFF')).toThrow(UsageError);
+    expect(() => explain('99999999999')).toThrow(/32-bit/);
+  });
+});
+
+describe('formatting', () => {
+  it('turns bigint, Date and embedded values into JSON', () => {
+    expect(miValueToJson(12345678901234567890n)).toBe('12345678901234567890');
+    expect(miValueToJson(new Date(Date.UTC(2026, 0, 2)))).toBe('2026-01-02T00:00:00.000Z');
+    expect(toJson({ hresult: 0x80042306, n: 1n, skip: undefined })).toEqual({ hresult: '0x80042306', n: '1' });
+  });
+
+  it('prints an error as code, hex HRESULT and message, with no stack unless verbose', () => {
+    const e = hresultError('vss', 0x80042306, 'IVssBackupComponents::DoSnapshotSet');
+    const text = errorToText(e, false);
+    expect(text).toMatch(/^error: VSS_E_PROVIDER_VETO \(0x80042306\) \[vss, retryable\]/);
+    expect(text).toContain('IVssBackupComponents::DoSnapshotSet failed');
+    expect(text).not.toMatch(/\n\s+at /);
+    expect(errorToText(e, true)).toMatch(/\n\s+at /);
+  });
+
+  it('maps errors to the documented exit statuses', () => {
+    expect(exitStatusOf(hresultError('vss', 0x80042306, 'x'))).toBe(1);
+    expect(exitStatusOf(new BackendUnavailableError({ family: 'core', code: 'X', hresult: undefined, call: 'c', message: 'm' }))).toBe(3);
+    expect(exitStatusOf(new UsageError('u'))).toBe(2);
+    expect(exitStatusOf(new RangeError('r'))).toBe(2);
+    expect(exitStatusOf(new Error('other'))).toBe(1);
+  });
+
+  it('prints an outcome as key=value pairs with hex HRESULTs', () => {
+    expect(outcomeToText({ family: 'vss', status: 'cancelled', step: 'doSnapshotSet', hresult: 0, code: 'S_OK', backupAborted: true } as never)).toBe(
+      'vss: status=cancelled step=doSnapshotSet hresult=0x00000000 code=S_OK backupAborted=true',
+    );
+  });
+});
+
+describe('Ctrl+C ladder', () => {
+  function setup() {
+    const listeners: (() => void)[] = [];
+    const notes: string[] = [];
+    let exited = 0;
+    const signals = { on: (_s: 'SIGINT', l: () => void) => listeners.push(l), off: () => undefined };
+    const i = new Interrupts(signals, (t) => notes.push(t), () => exited++);
+    i.install();
+    return { i, notes, fire: () => listeners.forEach((l) => l()), exits: () => exited };
+  }
+
+  it('cancels, then escalates, then leaves', async () => {
+    const { i, fire, exits } = setup();
+    const calls: string[] = [];
+    let release!: () => void;
+    const done = i.within({ cancel: () => calls.push('cancel'), escalate: () => calls.push('escalate') }, () => new Promise<void>((r) => (release = r)));
+    fire();
+    fire();
+    expect(calls).toEqual(['cancel', 'escalate']);
+    expect(exits()).toBe(0);
+    fire();
+    expect(exits()).toBe(1);
+    release();
+    await done;
+  });
+
+  it('says what it waits for when there is nothing to escalate, and leaves at once when nothing runs', async () => {
+    const { i, fire, notes, exits } = setup();
+    let release!: () => void;
+    const done = i.within({ cancel: () => undefined, waitingFor: 'VSS' }, () => new Promise<void>((r) => (release = r)));
+    fire();
+    fire();
+    expect(notes.at(-1)).toMatch(/waiting for VSS/);
+    release();
+    await done;
+    const other = setup();
+    other.fire();
+    expect(other.exits()).toBe(1);
+    expect(exits()).toBe(0);
+  });
+
+  it('cancels at once a scope entered after a Ctrl+C', async () => {
+    const { i, fire } = setup();
+    const outer = i.within({ cancel: () => undefined }, async () => {
+      fire();
+      let cancelled = false;
+      await i.within({ cancel: () => (cancelled = true) }, async () => undefined);
+      return cancelled;
+    });
+    expect(await outer).toBe(true);
+  });
+});
