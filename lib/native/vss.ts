@@ -28,7 +28,15 @@ export interface NativeVss {
   openHandles(): OpenHandle[];
   /** Threads the binding holds now, and CoInitializeSecurity's result (null before the first create). */
   stats(): { componentThreads: number; waitThreads: number; controlThread: boolean; comSecurityHr: number | null };
+  /**
+   * What environment teardown does, now and synchronously: cancel pending IVssAsync operations, AbortBackup on
+   * started sets, release everything, join the threads. Later calls fail with E_ABORT.
+   */
+  shutdown(): void;
 }
+
+/** Addon objects whose shutdown() already runs on process 'exit'. */
+const exitHooked = new WeakSet<NativeVss>();
 
 /** A call into the addon as a promise: a synchronous throw (bad argument) becomes a rejection too. */
 function call<T>(fn: () => Promise<T>): Promise<T> {
@@ -45,6 +53,12 @@ export class NativeVssBackend implements VssBackend {
 
   constructor(native: NativeVss) {
     this.#n = native;
+    // process.exit() ends the process without environment cleanup hooks; a snapshot set in flight must still be
+    // cancelled and aborted (writers otherwise stay in their backup state), so do the teardown on 'exit'.
+    if (!exitHooked.has(native)) {
+      exitHooked.add(native);
+      process.once('exit', () => native.shutdown());
+    }
   }
 
   openHandles(): OpenHandle[] {

@@ -459,7 +459,11 @@ class State : public std::enable_shared_from_this<State> {
   // ---------------------------------------------------------------------------------------- teardown
 
   // JS thread, environment going away; the dispatcher no longer delivers anything.
+  // Also called by shutdown() (lib/native/vss.ts calls it on process 'exit': process.exit() ends the
+  // process without running environment cleanup hooks). Runs once.
   void Teardown() {
+    if (tornDown_) return;
+    tornDown_ = true;
     tearingDown_ = true;  // calls still queued on components threads become no-ops
     std::vector<std::shared_ptr<Components>> comps;
     {
@@ -546,6 +550,7 @@ class State : public std::enable_shared_from_this<State> {
   std::shared_ptr<Dispatcher> dispatcher_;
   std::atomic<Handle> next_{1};
   std::atomic<bool> tearingDown_{false};
+  bool tornDown_ = false;  // JS thread
   uint64_t nextWait_ = 1;  // JS thread
   std::mutex mu_;
   std::map<Handle, std::shared_ptr<Components>> components_;
@@ -837,6 +842,11 @@ Napi::Value JsOpenHandles(const Napi::CallbackInfo& info) {
 
 Napi::Value JsStats(const Napi::CallbackInfo& info) { return StateOf(info).Stats(info.Env()); }
 
+Napi::Value JsShutdown(const Napi::CallbackInfo& info) {
+  StateOf(info).Teardown();
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 Napi::Object CreateBinding(Napi::Env env) {
@@ -870,6 +880,7 @@ Napi::Object CreateBinding(Napi::Env env) {
   fn("asyncRelease", JsAsyncRelease);
   fn("openHandles", JsOpenHandles);
   fn("stats", JsStats);
+  fn("shutdown", JsShutdown);
   return o;
 }
 

@@ -8,7 +8,8 @@
 //
 // Handles are numbers in a per-environment registry (openHandles()). On environment teardown the
 // binding cancels pending IVssAsync operations, calls AbortBackup on sets that were started and neither
-// finished nor aborted, releases every object and joins every thread.
+// finished nor aborted, releases every object and joins every thread. shutdown() does the same at once:
+// process.exit() skips environment cleanup hooks, so lib/native/vss.ts calls it on process 'exit'.
 //
 // Failures reject with an Error whose own properties are { hresult (uint32), call, systemMessage }
 // (systemMessage from vssapi.dll's message table first, then the system's).

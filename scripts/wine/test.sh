@@ -8,7 +8,8 @@
 #   4. npm run build:win, npm run build (dist/) and the test doubles (skip all with WINOPS_SKIP_BUILD=1)
 #   5. node --test in node.exe 20, node.exe 22, and electron-host.exe (a renamed node.exe 22, in a
 #      directory without node.exe: proves the addon binds to whatever host loaded it); per host, a
-#      second run of test/native/imapi2*.test.mjs with the IMAPI2 double registered
+#      second run of test/native/imapi2*.test.mjs with the IMAPI2 double registered, and one of
+#      test/native/vss*.test.mjs with the vssapi double loaded (vssapi=n, see test/doubles/vssapi/install.sh)
 # Works with piped output, CI=true and no stdin: node.exe's output always goes to a file that is
 # printed afterwards (node.exe under Wine dies with EBADF when stdout/stderr is a Unix pipe).
 # Env: WINOPS_HOSTS="node20 node22 renamed" to choose hosts, WINOPS_TEST_TIMEOUT (s, default 600).
@@ -36,6 +37,7 @@ if [ "${WINOPS_SKIP_BUILD:-0}" != 1 ]; then
   npm run build --silent >"$WINOPS_CACHE/npm-build.log" 2>&1 || { cat "$WINOPS_CACHE/npm-build.log"; winops_log "npm run build failed"; exit 1; }
   # Windows test doubles (test/doubles/): Windows' own COM classes / DLLs as the tests script them.
   bash test/doubles/imapi2/build.sh || { winops_log "IMAPI2 double build failed"; exit 1; }
+  bash test/doubles/vssapi/build.sh || { winops_log "vssapi double build failed"; exit 1; }
 fi
 [ -f prebuilds/win32-x64/winops.napi.node ] || { winops_log "no prebuilds/win32-x64/winops.napi.node"; exit 1; }
 
@@ -79,8 +81,14 @@ if [ -f build/doubles/imapi2/abi_check.exe ]; then
   summary+=("imapi2 ABI check: $([ "$rc" = 0 ] && echo '1 passed, 0 failed' || echo '0 passed, 1 failed')")
 fi
 
+vss_double=build/doubles/vssapi/vssapi.dll
+if [ -f "$vss_double" ]; then bash test/doubles/vssapi/install.sh || { winops_log "could not install the vssapi double"; exit 1; }; fi
+
 for host in ${WINOPS_HOSTS:-node20 node22 renamed}; do
   run_suite "$host" "" -- "${test_files[@]}"
+  if [ -f "$vss_double" ]; then
+    run_suite "$host" vss-double "WINOPS_VSS_DOUBLE=$vss_double" "WINEDLLOVERRIDES=$WINEDLLOVERRIDES;vssapi=n" -- test/native/vss*.test.mjs
+  fi
   if [ -f "$imapi2_double" ]; then
     bash test/doubles/imapi2/register.sh add || { winops_log "could not register the IMAPI2 double"; exit 1; }
     run_suite "$host" imapi2-double "WINOPS_IMAPI2_DOUBLE=$imapi2_double" -- test/native/imapi2*.test.mjs

@@ -1,0 +1,390 @@
+// VSS through the public API (dist/, `npm run build`) on the native backend, inside Windows node.exe
+// under Wine.
+//
+// Two runs of this file (scripts/wine/test.sh):
+//   - plain: Wine's own vssapi.dll answers CreateVssBackupComponentsInternal with E_NOTIMPL, so every
+//     flow fails at its first call, typed;
+//   - WINOPS_VSS_DOUBLE=<dll>, with WINEDLLOVERRIDES=...;vssapi=n: the test double
+//     (test/doubles/vssapi, installed as the prefix's system32\vssapi.dll) is loaded instead of Wine's
+//     and the production addon runs unchanged against it. The double follows the scenario
+//     (WINOPS_SCENARIO, read at every CreateVssBackupComponentsInternal) like lib/fake/vss.ts does and
+//     logs calls, violations and live objects (WINOPS_DOUBLE_LOG).
+//
+// What the double proves and what it cannot: the addon drives the requester protocol in the documented
+// order through the real vtables, waits on its own threads, cancels, calls AbortBackup and releases every
+// reference, on success, failure, cancel, timeout and environment teardown. It cannot prove how the real
+// VSS service times its operations, or what Wait returns on a real timeout (undocumented).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { spawn } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { binding, root, underWine, hex, E_NOTIMPL, S_OK } from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
+const onWindows = process.platform === 'win32';
+const withDouble = Boolean(process.env.WINOPS_VSS_DOUBLE);
+const distIndex = path.join(root, 'dist', 'lib', 'index.js');
+const haveDist = fs.existsSync(distIndex);
+const lib = onWindows && haveDist ? require(distIndex) : null;
+
+const skipPlain = !onWindows ? 'Windows node.exe only (npm run test:wine)'
+  : !haveDist ? 'needs dist/ (npm run build)'
+  : withDouble ? 'the vssapi double is loaded in this run'
+  : !underWine ? 'real Windows has VSS' : false;
+const skipDouble = !onWindows ? 'Windows node.exe only (npm run test:wine)'
+  : !haveDist ? 'needs dist/ (npm run build)'
+  : !withDouble ? 'needs the vssapi double (WINOPS_VSS_DOUBLE + vssapi=n, set by npm run test:wine)' : false;
+
+const VSS_E_BAD_STATE = 0x80042301;
+const VSS_E_PROVIDER_VETO = 0x80042306;
+const VSS_S_ASYNC_PENDING = 0x00042309;
+const VSS_S_ASYNC_FINISHED = 0x0004230a;
+const VSS_S_ASYNC_CANCELLED = 0x0004230b;
+const LONG = 10_000;
+
+let logSeq = 0;
+/** A fresh scenario and log for the double; returns a reader of the log. */
+function useScenario(vss) {
+  process.env.WINOPS_SCENARIO = JSON.stringify({ vss });
+  const log = path.join(os.tmpdir(), `winops-vss-double-${process.pid}-${++logSeq}.json`);
+  process.env.WINOPS_DOUBLE_LOG = log;
+  return () => JSON.parse(fs.readFileSync(log, 'utf8'));
+}
+
+const names = (log) => log.calls.map((c) => c.call);
+const flowCalls = (log) => names(log).filter((n) => !n.startsWith('IVssAsync::') && !n.startsWith('IVssExamineWriterMetadata::') && n !== 'VssFreeSnapshotProperties');
+
+/** No violation, every COM object released, every VSS_SNAPSHOT_PROP freed, no shadow copy left. */
+function assertClean(log, { shadowCopies = 0 } = {}) {
+  assert.deepEqual(log.violations, [], 'the double saw no violation');
+  for (const [cls, n] of Object.entries(log.live)) {
+    assert.equal(n, cls === 'shadowCopy' ? shadowCopies : 0, `${cls}: ${n} alive`);
+  }
+}
+
+/** The addon holds no object and no thread for VSS any more (the per-environment control thread aside). */
+function assertNothingHeld(winops) {
+  assert.deepEqual(winops.backend.openHandles(), []);
+  const s = binding.vss.stats();
+  assert.equal(s.componentThreads, 0, 'components threads joined');
+  assert.equal(s.waitThreads, 0, 'wait threads joined');
+}
+
+async function settle(p) {
+  try {
+    return { ok: true, value: await p };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ------------------------------------------------------------------------------------------ Wine's vssapi
+
+test('without the double: createSnapshotSet rejects with VssError E_NOTIMPL naming CreateVssBackupComponents', { skip: skipPlain }, async () => {
+  const winops = lib.createWinops({ backend: 'native' });
+  const r = await settle(winops.vss.createSnapshotSet('C:\\'));
+  assert.equal(r.ok, false);
+  assert.ok(r.error instanceof lib.VssError, `${r.error?.name}: ${r.error?.message}`);
+  assert.equal(r.error.code, 'E_NOTIMPL');
+  assert.equal(r.error.hresult, E_NOTIMPL, hex(r.error.hresult));
+  assert.equal(r.error.call, 'CreateVssBackupComponents');
+  assert.equal(r.error.family, 'vss');
+  assert.equal(typeof r.error.systemMessage, 'string');
+  assertNothingHeld(winops);
+});
+
+test('without the double: the backend rejects with plain error data, and unknown handles with E_HANDLE', { skip: skipPlain }, async () => {
+  const vss = lib.createWinops({ backend: 'native' }).backend.vss;
+  const r = await settle(vss.createBackupComponents());
+  assert.equal(r.ok, false);
+  assert.equal(r.error.hresult, E_NOTIMPL);
+  assert.equal(r.error.call, 'CreateVssBackupComponents');
+  for (const p of [vss.initializeForBackup(999), vss.asyncWait(999, 0), vss.asyncCancel(999), vss.releaseBackupComponents(999)]) {
+    const x = await settle(p);
+    assert.equal(x.ok, false);
+    assert.equal(x.error.hresult, 0x80070006, 'E_HANDLE');
+  }
+  const bad = await settle(vss.initializeForBackup('nope'));
+  assert.ok(!bad.ok && bad.error instanceof TypeError, 'a bad argument rejects with TypeError');
+});
+
+// ------------------------------------------------------------------------------------------ the double
+
+test('double: a set of two volumes in the documented order, properties, close() removes it; refcounts back to zero', { skip: skipDouble }, async () => {
+  const readLog = useScenario({});
+  const winops = lib.createWinops({ backend: 'native' });
+  const t0 = Date.now();
+  const set = await winops.vss.createSnapshotSet(['C:\\', 'd:']);
+  const ms = Date.now() - t0;
+  assert.ok(ms < 3000, `${ms} ms`);
+  assert.match(set.id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  assert.deepEqual(set.snapshots.map((s) => s.volume), ['C:\\', 'D:\\']);
+  for (const s of set.snapshots) {
+    assert.match(s.snapshotId, /^[0-9a-f]{8}-[0-9a-f-]{27}$/);
+    assert.match(s.deviceObject, /^\\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy\d+$/);
+    assert.ok(s.createdAt instanceof Date && Math.abs(s.createdAt.getTime() - Date.now()) < 60_000, String(s.createdAt));
+    assert.equal(s.originatingMachine, 'WINEHOST');
+  }
+  assert.deepEqual(set.writers.map((w) => w.name), ['System Writer', 'Registry Writer']);
+  assert.equal(set.writers[0].writerId, 'e8132975-6f93-4464-a53e-1050253ae220');
+  assert.deepEqual(winops.backend.openHandles().map((h) => h.kind), ['IVssBackupComponents']);
+  let log = readLog();
+  assert.deepEqual(flowCalls(log), [
+    'CreateVssBackupComponents',
+    'IVssBackupComponents::InitializeForBackup',
+    'IVssBackupComponents::SetContext',
+    'IVssBackupComponents::GatherWriterMetadata',
+    'IVssBackupComponents::GetWriterMetadataCount',
+    'IVssBackupComponents::GetWriterMetadata',
+    'IVssBackupComponents::GetWriterMetadata',
+    'IVssBackupComponents::StartSnapshotSet',
+    'IVssBackupComponents::AddToSnapshotSet',
+    'IVssBackupComponents::AddToSnapshotSet',
+    'IVssBackupComponents::SetBackupState',
+    'IVssBackupComponents::PrepareForBackup',
+    'IVssBackupComponents::DoSnapshotSet',
+    'IVssBackupComponents::GetSnapshotProperties',
+    'IVssBackupComponents::GetSnapshotProperties',
+  ]);
+  assert.equal(log.live.shadowCopy, 2);
+  assert.equal(log.live.VSS_SNAPSHOT_PROP, 0, 'every VSS_SNAPSHOT_PROP went through VssFreeSnapshotPropertiesInternal');
+  assert.equal(log.live.IVssAsync, 0, 'each IVssAsync released after its step');
+  await set.close();
+  log = readLog();
+  assert.ok(names(log).includes('IVssBackupComponents::BackupComplete'));
+  assert.equal(names(log).at(-1), 'IVssBackupComponents::Release');
+  assert.ok(!names(log).includes('IVssBackupComponents::AbortBackup'), 'a finished set is not aborted');
+  assertClean(log);
+  assert.equal(log.created.IVssBackupComponents, 1);
+  assert.equal(log.created.IVssAsync, 4);
+  assertNothingHeld(winops);
+});
+
+test('double: cancel during DoSnapshotSet -> Cancel S_OK, outcome cancelled, AbortBackup, nothing left', { skip: skipDouble }, async () => {
+  const readLog = useScenario({ steps: { doSnapshotSet: { durationMs: LONG, cancelLatencyMs: 100 } } });
+  const winops = lib.createWinops({ backend: 'native' });
+  let entered;
+  const inSnapshot = new Promise((r) => (entered = r));
+  const op = winops.vss.createSnapshotSet(['C:\\'], { onStep: (e) => { if (e.step === 'doSnapshotSet') entered(); } });
+  await inSnapshot;
+  // The JS thread stays free while a native thread waits in IVssAsync::Wait(INFINITE).
+  const lagStart = Date.now();
+  await sleep(50);
+  assert.ok(Date.now() - lagStart < 1000);
+  const t0 = Date.now();
+  const outcome = await op.cancel();
+  const ms = Date.now() - t0;
+  assert.deepEqual(outcome, { family: 'vss', status: 'cancelled', step: 'doSnapshotSet', hresult: S_OK, code: 'S_OK', backupAborted: true });
+  assert.ok(ms >= 90 && ms < 3000, `cancel took ${ms} ms (cancelLatencyMs 100, step ${LONG})`);
+  const r = await settle(op);
+  assert.equal(r.ok, false);
+  assert.ok(r.error instanceof lib.AbortError, String(r.error));
+  assert.equal(r.error.outcome, outcome);
+  const log = readLog();
+  const n = names(log);
+  assert.ok(n.indexOf('IVssAsync::Cancel') < n.indexOf('IVssBackupComponents::AbortBackup'), n.join(', '));
+  assert.ok(n.indexOf('IVssBackupComponents::AbortBackup') < n.indexOf('IVssBackupComponents::Release'));
+  assert.deepEqual(log.calls.filter((c) => c.call === 'IVssAsync::QueryStatus').at(-1)?.result, 'VSS_S_ASYNC_CANCELLED');
+  assertClean(log);
+  assertNothingHeld(winops);
+});
+
+test('double: DoSnapshotSet fails with VSS_E_PROVIDER_VETO -> typed, retryable VssError, AbortBackup, released', { skip: skipDouble }, async () => {
+  const readLog = useScenario({ steps: { doSnapshotSet: { fail: 'VSS_E_PROVIDER_VETO' } } });
+  const winops = lib.createWinops({ backend: 'native' });
+  const r = await settle(winops.vss.createSnapshotSet('C:\\'));
+  assert.equal(r.ok, false);
+  assert.ok(r.error instanceof lib.VssError, String(r.error));
+  assert.equal(r.error.code, 'VSS_E_PROVIDER_VETO');
+  assert.equal(r.error.hresult, VSS_E_PROVIDER_VETO, hex(r.error.hresult));
+  assert.equal(r.error.call, 'IVssBackupComponents::DoSnapshotSet');
+  assert.equal(r.error.retryable, true);
+  const log = readLog();
+  assert.ok(names(log).includes('IVssBackupComponents::AbortBackup'));
+  assert.equal(log.calls.find((c) => c.call === 'IVssAsync::Wait' && c.detail.startsWith('doSnapshotSet'))?.result, 'VSS_E_PROVIDER_VETO',
+    'Wait returns the error the operation failed with');
+  assertClean(log);
+  assertNothingHeld(winops);
+});
+
+test('double: a timeout cancels with a TimeoutError reason, AbortBackup, nothing left', { skip: skipDouble }, async () => {
+  const readLog = useScenario({ steps: { prepareForBackup: { durationMs: LONG } } });
+  const winops = lib.createWinops({ backend: 'native' });
+  const t0 = Date.now();
+  const r = await settle(winops.vss.createSnapshotSet('C:\\', { timeout: 300 }));
+  const ms = Date.now() - t0;
+  assert.equal(r.ok, false);
+  assert.ok(r.error instanceof lib.AbortError, String(r.error));
+  assert.equal(r.error.cause?.name, 'TimeoutError');
+  assert.equal(r.error.outcome.step, 'prepareForBackup');
+  assert.equal(r.error.outcome.status, 'cancelled');
+  assert.equal(r.error.outcome.backupAborted, true);
+  assert.ok(ms >= 280 && ms < 3000, `${ms} ms`);
+  const log = readLog();
+  assert.ok(!names(log).includes('IVssBackupComponents::DoSnapshotSet'));
+  assert.ok(names(log).includes('IVssBackupComponents::AbortBackup'));
+  assertClean(log);
+  assertNothingHeld(winops);
+});
+
+test('double: a call out of the documented order gets VSS_E_BAD_STATE and the double records the violation', { skip: skipDouble }, async () => {
+  const readLog = useScenario({});
+  const winops = lib.createWinops({ backend: 'native' });
+  const c = await winops.vss.createBackupComponents();
+  const r = await settle(c.prepareForBackup());
+  assert.equal(r.ok, false);
+  assert.ok(r.error instanceof lib.VssError);
+  assert.equal(r.error.code, 'VSS_E_BAD_STATE');
+  assert.equal(r.error.hresult, VSS_E_BAD_STATE);
+  assert.equal(r.error.call, 'IVssBackupComponents::PrepareForBackup');
+  await c.release();
+  const log = readLog();
+  assert.deepEqual(log.violations, ['IVssBackupComponents::PrepareForBackup: before StartSnapshotSet/AddToSnapshotSet']);
+  assert.equal(log.live.IVssBackupComponents, 0);
+  assertNothingHeld(winops);
+});
+
+test('double: IVssAsync one call at a time: Wait(ms) returns while pending, QueryStatus, Cancel twice, Release', { skip: skipDouble }, async () => {
+  const readLog = useScenario({ steps: { gatherWriterMetadata: { durationMs: LONG } } });
+  const winops = lib.createWinops({ backend: 'native' });
+  const vss = winops.backend.vss;
+  const c = await vss.createBackupComponents();
+  await vss.initializeForBackup(c);
+  const a = await vss.gatherWriterMetadata(c);
+  assert.deepEqual(winops.backend.openHandles().map((h) => h.kind).sort(), ['IVssAsync(gatherWriterMetadata)', 'IVssBackupComponents']);
+  const t0 = Date.now();
+  assert.equal(await vss.asyncWait(a, 100), S_OK);
+  assert.ok(Date.now() - t0 >= 90);
+  assert.deepEqual(await vss.asyncQueryStatus(a), { hr: S_OK, status: VSS_S_ASYNC_PENDING });
+  // Cancel while an INFINITE wait runs on another thread: the wait returns.
+  const waiting = vss.asyncWait(a, 0xffffffff);
+  await sleep(20);
+  assert.equal(await vss.asyncCancel(a), S_OK);
+  assert.equal(await waiting, S_OK);
+  assert.equal(await vss.asyncCancel(a), VSS_S_ASYNC_CANCELLED);
+  assert.deepEqual(await vss.asyncQueryStatus(a), { hr: S_OK, status: VSS_S_ASYNC_CANCELLED });
+  await vss.asyncRelease(a);
+  assert.equal((await settle(vss.asyncQueryStatus(a))).error?.hresult, 0x80070006, 'released handle: E_HANDLE');
+  await vss.releaseBackupComponents(c);
+  // A finished operation: Cancel is too late and says so.
+  process.env.WINOPS_SCENARIO = JSON.stringify({ vss: {} });
+  const c2 = await vss.createBackupComponents();
+  await vss.initializeForBackup(c2);
+  const a2 = await vss.gatherWriterMetadata(c2);
+  assert.equal(await vss.asyncWait(a2, 0xffffffff), S_OK);
+  assert.deepEqual(await vss.asyncQueryStatus(a2), { hr: S_OK, status: VSS_S_ASYNC_FINISHED });
+  assert.equal(await vss.asyncCancel(a2), VSS_S_ASYNC_FINISHED);
+  await vss.asyncRelease(a2);
+  await vss.releaseBackupComponents(c2);
+  assertClean(readLog());
+  assertNothingHeld(winops);
+});
+
+test('double: waits run on the addon\'s own threads: 8 pending steps leave the libuv pool free', { skip: skipDouble }, async () => {
+  const readLog = useScenario({ steps: { gatherWriterMetadata: { durationMs: LONG } } });
+  const winops = lib.createWinops({ backend: 'native' });
+  const ops = [];
+  const entered = [];
+  for (let i = 0; i < 8; i++) {
+    let go;
+    entered.push(new Promise((r) => (go = r)));
+    ops.push(winops.vss.createSnapshotSet('C:\\', { onStep: (e) => { if (e.step === 'gatherWriterMetadata') go(); } }));
+  }
+  await Promise.all(entered);
+  assert.equal(binding.vss.stats().waitThreads, 8);
+  const t0 = Date.now();
+  await Promise.all(Array.from({ length: 16 }, () => fs.promises.stat(root)));
+  const fsMs = Date.now() - t0;
+  assert.ok(fsMs < 1000, `fs took ${fsMs} ms with 8 native waits pending`);
+  const outcomes = await Promise.all(ops.map((op) => op.cancel()));
+  for (const o of outcomes) assert.equal(o.status, 'cancelled');
+  await Promise.all(ops.map((op) => settle(op)));
+  assertClean(readLog());
+  assertNothingHeld(winops);
+});
+
+test('double: a second DoSnapshotSet while one runs gets VSS_E_SNAPSHOT_SET_IN_PROGRESS; the first completes', { skip: skipDouble }, async () => {
+  const readLog = useScenario({ steps: { doSnapshotSet: { durationMs: 300 } } });
+  const winops = lib.createWinops({ backend: 'native' });
+  let entered;
+  const inSnapshot = new Promise((r) => (entered = r));
+  const first = winops.vss.createSnapshotSet('C:\\', { onStep: (e) => { if (e.step === 'doSnapshotSet') entered(); } });
+  await inSnapshot;
+  const second = await settle(winops.vss.createSnapshotSet('D:\\'));
+  assert.equal(second.ok, false);
+  assert.equal(second.error.code, 'VSS_E_SNAPSHOT_SET_IN_PROGRESS');
+  assert.equal(second.error.retryable, true);
+  const set = await first;
+  await set.close();
+  assertClean(readLog());
+  assertNothingHeld(winops);
+});
+
+// Runs `source` in a child of this same host with stdio going to a file (a pipe as node.exe's
+// stdout/stderr breaks under Wine). Resolves { code, ms, output }.
+function runChild(source, env, timeoutMs = 20000) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'winops-vss-'));
+  const script = path.join(dir, 'child.js');
+  fs.writeFileSync(script, source);
+  const outPath = path.join(dir, 'out.log');
+  const fd = fs.openSync(outPath, 'w');
+  const t0 = Date.now();
+  const child = spawn(process.execPath, [script], { stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
+  fs.closeSync(fd);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill(), timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      const output = fs.readFileSync(outPath, 'utf8');
+      fs.rmSync(dir, { recursive: true, force: true });
+      resolve({ code, ms: Date.now() - t0, output });
+    });
+  });
+}
+
+test('double: process.exit during DoSnapshotSet: teardown cancels, calls AbortBackup and releases everything', { skip: skipDouble }, async () => {
+  const readLog = useScenario({ steps: { doSnapshotSet: { durationMs: 60_000 } } });
+  const r = await runChild(`
+    const lib = require(${JSON.stringify(distIndex)});
+    const winops = lib.createWinops({ backend: 'native' });
+    winops.vss.createSnapshotSet('C:\\\\', { onStep: (e) => {
+      if (e.step === 'doSnapshotSet') setTimeout(() => { console.log('exiting'); process.exit(5); }, 50);
+    } }).catch((e) => console.log('rejected', e.message));
+  `, {});
+  assert.equal(r.code, 5, r.output);
+  assert.match(r.output, /exiting/);
+  assert.ok(r.ms < 15000, `${r.ms} ms`);
+  const log = readLog();
+  const n = names(log);
+  for (const call of ['IVssAsync::Cancel', 'IVssBackupComponents::AbortBackup', 'IVssBackupComponents::Release']) {
+    assert.ok(n.includes(call), `${call} in ${n.join(', ')}`);
+  }
+  assertClean(log);
+});
+
+test('double: terminating a worker_thread during PrepareForBackup tears its VSS objects down', { skip: skipDouble }, async () => {
+  const readLog = useScenario({ steps: { prepareForBackup: { durationMs: 60_000 } } });
+  const w = new Worker(`
+    const { parentPort } = require('node:worker_threads');
+    const lib = require(${JSON.stringify(distIndex)});
+    lib.createWinops({ backend: 'native' }).vss.createSnapshotSet('C:\\\\', { onStep: (e) => {
+      if (e.step === 'prepareForBackup') parentPort.postMessage('in prepare');
+    } }).catch(() => undefined);
+  `, { eval: true });
+  await new Promise((resolve, reject) => { w.once('message', resolve); w.once('error', reject); });
+  const t0 = Date.now();
+  await w.terminate();
+  assert.ok(Date.now() - t0 < 5000, `terminate took ${Date.now() - t0} ms`);
+  const log = readLog();
+  const n = names(log);
+  assert.ok(n.includes('IVssAsync::Cancel') && n.includes('IVssBackupComponents::AbortBackup'), n.join(', '));
+  assertClean(log);
+  // This environment's own registry was never involved.
+  assert.deepEqual(binding.vss.openHandles(), []);
+});
