@@ -107,6 +107,8 @@ export interface RunResult {
 }
 
 export interface RunOptions {
+  /** Another bin/winops.js (default: the one compiled for the tests). The real-Windows tests use the repo's. */
+  readonly bin?: string;
   readonly env?: Record<string, string | undefined>;
   readonly cwd?: string;
   readonly timeoutMs?: number;
@@ -121,7 +123,7 @@ export class CliProcess {
   readonly #waiters: (() => void)[] = [];
 
   constructor(args: readonly string[], options: RunOptions = {}) {
-    this.child = spawn(process.execPath, [cliBin(), ...args], { cwd: options.cwd ?? ROOT, env: cliEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [options.bin ?? cliBin(), ...args], { cwd: options.cwd ?? ROOT, env: cliEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.setEncoding('utf8').on('data', (s: string) => {
       this.stdout += s;
       this.#wake();
