@@ -42,7 +42,13 @@
         "WINVER=0x0A00"
       ],
       "win_delay_load_hook": "true",
+      "variables": {
+        "winops_axe_sdk%": "<!(node -p \"process.env.WINOPS_AXE_SDK || ''\")"
+      },
       "conditions": [
+        ["winops_axe_sdk==''",
+          { "sources": ["native/axe/unavailable.cc"] },
+          { "sources": ["native/axe/engine.cc"], "include_dirs": ["<(winops_axe_sdk)"], "defines": ["WINOPS_AXE_SDK"] }],
         ["OS=='win'", {
           "libraries": ["ole32.lib", "oleaut32.lib", "uuid.lib"],
           "msvs_settings": {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Backend } from '../../types/backend';
 import { BackendUnavailableError } from '../errors';
+import { NativeAxeBackend, type NativeAxe } from './axe';
 import { NativeImapi, type NativeImapi2 } from './imapi2';
 import { NativeVssBackend, type NativeVss } from './vss';
 
@@ -35,8 +36,9 @@ export function loadNativeBackend(): Backend {
 }
 
 /** What the addon exports, family by family (each family's adapter lives beside this file). */
-interface NativeAddon {
+export interface NativeAddon {
   readonly imapi2?: NativeImapi2;
+  readonly axe?: NativeAxe;
   readonly vss?: NativeVss;
 }
 
@@ -58,15 +60,20 @@ function missingFamily<T extends object>(family: string): T {
   });
 }
 
-function composeNativeBackend(addon: NativeAddon): Backend {
+/**
+ * The Backend over an addon's exports. Exported for the native tests, which load a second build of the
+ * addon (against the AXE stand-in header) through it; everyone else goes through loadNativeBackend().
+ */
+export function composeNativeBackend(addon: NativeAddon): Backend {
   const imapi2 = addon.imapi2 ? new NativeImapi(addon.imapi2) : undefined;
+  const axe = addon.axe ? new NativeAxeBackend(addon.axe) : undefined;
   const vss = addon.vss ? new NativeVssBackend(addon.vss) : undefined;
   return {
     name: 'native',
     vss: vss ?? missingFamily<Backend['vss']>('vss'),
     mi: missingFamily<Backend['mi']>('mi'),
     imapi2: imapi2 ?? missingFamily<Backend['imapi2']>('imapi2'),
-    axe: missingFamily<Backend['axe']>('axe'),
-    openHandles: () => [...(vss?.openHandles() ?? []), ...(imapi2?.openHandles() ?? [])],
+    axe: axe ?? missingFamily<Backend['axe']>('axe'),
+    openHandles: () => [...(vss?.openHandles() ?? []), ...(imapi2?.openHandles() ?? []), ...(axe?.openHandles() ?? [])],
   };
 }

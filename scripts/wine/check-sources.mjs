@@ -52,9 +52,22 @@ const cmDefines = cmakeDefines(cmake);
 for (const d of diff(cmDefines, gypDefines)) errors.push(`define in CMakeLists.txt, not in binding.gyp: ${d}`);
 for (const d of diff(gypDefines, cmDefines)) errors.push(`define in binding.gyp, not in CMakeLists.txt: ${d}`);
 
+// AXE: one of two source sets, chosen by WINOPS_AXE_SDK (CMake) / winops_axe_sdk (gyp condition).
+const axeReal = cmakeList(cmake, 'WINOPS_AXE_SOURCES');
+const axeUnavailable = cmakeList(cmake, 'WINOPS_AXE_UNAVAILABLE_SOURCES');
+const axeCond = (target.conditions ?? []).find((c) => Array.isArray(c) && typeof c[0] === 'string' && c[0].includes('winops_axe_sdk'));
+if (!axeCond) errors.push('binding.gyp: no winops_axe_sdk condition (the AXE source choice)');
+else {
+  const [, without, withSdk] = axeCond;
+  const same = (a, b) => diff(a, b).length === 0 && diff(b, a).length === 0;
+  if (!same(without?.sources ?? [], axeUnavailable)) errors.push('binding.gyp winops_axe_sdk=="" sources differ from CMakeLists.txt WINOPS_AXE_UNAVAILABLE_SOURCES');
+  if (!same(withSdk?.sources ?? [], axeReal)) errors.push('binding.gyp winops_axe_sdk sources differ from CMakeLists.txt WINOPS_AXE_SOURCES');
+}
+
 const onDisk = walk(join(root, 'native')).map((p) => rel(relative(root, p))).filter((p) => /\.(cc|cpp|c)$/.test(p));
-for (const f of diff(onDisk, [...shared, ...mingwOnly])) errors.push(`not compiled by either build: ${f}`);
-for (const f of diff([...shared, ...mingwOnly], onDisk)) errors.push(`listed but missing on disk: ${f}`);
+const listed = [...shared, ...mingwOnly, ...axeReal, ...axeUnavailable];
+for (const f of diff(onDisk, listed)) errors.push(`not compiled by either build: ${f}`);
+for (const f of diff(listed, onDisk)) errors.push(`listed but missing on disk: ${f}`);
 
 if (errors.length) {
   console.error('check-sources: binding.gyp and CMakeLists.txt disagree:\n  ' + errors.join('\n  '));

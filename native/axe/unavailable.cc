@@ -1,0 +1,51 @@
+// The AXE family in a build without the Windows ADK's AxeHosting.h (the default: no public copy of
+// the header exists). availability() says why and how to enable it; every call fails with that reason
+// as { call, code: 'WINOPS_AXE_UNAVAILABLE', systemMessage }. Nothing here guesses AXE's ABI.
+#include <string>
+
+#include "axe/axe.h"
+
+namespace winops::axe {
+namespace {
+
+constexpr const char* kReason =
+    "AXE needs the Windows ADK's AxeHosting.h at build time: set WINOPS_AXE_SDK=<folder containing "
+    "AxeHosting.h> and rebuild (node-gyp with MSVC on Windows)";
+
+Napi::Error Unavailable(Napi::Env env, const char* call) {
+  Napi::Error e = Napi::Error::New(env, std::string(call) + " failed: " + kReason);
+  Napi::Object o = e.Value();
+  o.Set("call", call);
+  o.Set("code", "WINOPS_AXE_UNAVAILABLE");
+  o.Set("systemMessage", kReason);
+  return e;
+}
+
+Napi::Value Availability(const Napi::CallbackInfo& info) {
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("available", false);
+  o.Set("reason", kReason);
+  return o;
+}
+
+Napi::Value LoadJob(const Napi::CallbackInfo& info) {
+  auto deferred = Napi::Promise::Deferred::New(info.Env());
+  deferred.Reject(Unavailable(info.Env(), "AxeInitSolution").Value());
+  return deferred.Promise();
+}
+
+Napi::Value Execute(const Napi::CallbackInfo& info) {
+  throw Unavailable(info.Env(), "AxeInitSolution");
+}
+
+}  // namespace
+
+Napi::Object Create(Napi::Env env) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("availability", Napi::Function::New(env, Availability, "availability"));
+  o.Set("loadJob", Napi::Function::New(env, LoadJob, "loadJob"));
+  o.Set("execute", Napi::Function::New(env, Execute, "execute"));
+  return o;
+}
+
+}  // namespace winops::axe
