@@ -17,11 +17,20 @@ const SKIP = new Set(['node_modules', '.git', 'dist', 'build', '.cache', 'covera
 
 /** The npm CLI as a script, so it can run with a PATH that holds nothing but node. */
 function npmCli(): string {
+  const candidates = [
+    process.env.npm_execpath, // set when the tests run under `npm test`
+    join(dirname(process.execPath), 'node_modules', 'npm', 'bin', 'npm-cli.js'), // Windows layout
+    join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'), // POSIX layout
+  ];
   const which = spawnSync(process.platform === 'win32' ? 'where' : 'which', ['npm'], { encoding: 'utf8' });
-  const found = which.stdout.split(/\r?\n/)[0]?.trim();
-  if (!found) throw new Error('npm is not on PATH');
-  const real = realpathSync(found);
-  return real.endsWith('.js') ? real : join(dirname(real), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
+  const found = which.stdout?.split(/\r?\n/)[0]?.trim();
+  if (found) {
+    const real = realpathSync(found);
+    candidates.push(real, join(dirname(real), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'), join(dirname(real), 'node_modules', 'npm', 'bin', 'npm-cli.js'));
+  }
+  const cli = candidates.find((c): c is string => typeof c === 'string' && /npm-cli\.js$/.test(c) && existsSync(c));
+  if (!cli) throw new Error(`cannot find npm-cli.js (tried ${candidates.filter(Boolean).join(', ')})`);
+  return cli;
 }
 
 function run(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): SpawnSyncReturns<string> {
