@@ -5,6 +5,7 @@
 #include "common/instance.h"
 #include "diag/diag.h"
 #include "imapi2/imapi2.h"
+#include "mi/backend.h"
 #include "vss/backend.h"
 
 namespace {
@@ -15,6 +16,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("imapi2", winops::imapi2::Create(env));
   exports.Set("axe", winops::axe::Create(env));
   exports.Set("vss", winops::vss::CreateBinding(env));
+  exports.Set("mi", winops::mi::CreateBinding(env));
   return exports;
 }
 

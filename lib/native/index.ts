@@ -4,6 +4,7 @@ import { BackendUnavailableError } from '../errors';
 import { NativeAxeBackend, type NativeAxe } from './axe';
 import { NativeImapi, type NativeImapi2 } from './imapi2';
 import { NativeVssBackend, type NativeVss } from './vss';
+import { NativeMiBackend, type NativeMi } from './mi';
 
 /** The package root (dist/lib/native/index.js or lib/native/index.ts -> three or two levels up). */
 function packageRoot(): string {
@@ -40,6 +41,7 @@ export interface NativeAddon {
   readonly imapi2?: NativeImapi2;
   readonly axe?: NativeAxe;
   readonly vss?: NativeVss;
+  readonly mi?: NativeMi;
 }
 
 /** A family this build of the addon does not provide: every call throws WINOPS_NATIVE_INCOMPLETE. */
@@ -68,12 +70,13 @@ export function composeNativeBackend(addon: NativeAddon): Backend {
   const imapi2 = addon.imapi2 ? new NativeImapi(addon.imapi2) : undefined;
   const axe = addon.axe ? new NativeAxeBackend(addon.axe) : undefined;
   const vss = addon.vss ? new NativeVssBackend(addon.vss) : undefined;
+  const mi = addon.mi ? new NativeMiBackend(addon.mi) : undefined;
   return {
     name: 'native',
     vss: vss ?? missingFamily<Backend['vss']>('vss'),
-    mi: missingFamily<Backend['mi']>('mi'),
+    mi: mi ?? missingFamily<Backend['mi']>('mi'),
     imapi2: imapi2 ?? missingFamily<Backend['imapi2']>('imapi2'),
     axe: axe ?? missingFamily<Backend['axe']>('axe'),
-    openHandles: () => [...(vss?.openHandles() ?? []), ...(imapi2?.openHandles() ?? []), ...(axe?.openHandles() ?? [])],
+    openHandles: () => [...(vss?.openHandles() ?? []), ...(mi?.openHandles() ?? []), ...(imapi2?.openHandles() ?? []), ...(axe?.openHandles() ?? [])],
   };
 }

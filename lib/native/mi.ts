@@ -1,0 +1,78 @@
+import type { Handle, MiBackend, MiOperationRequest, MiResultData, MiSessionRequest, OpenHandle } from '../../types/backend';
+
+/**
+ * The addon's `mi` object (native/mi/backend.h): the MiBackend calls one to one. Promises reject with an Error
+ * whose own properties are {miResult, call, errorMessage?, errorDetails?}; a bad argument throws a TypeError.
+ * onResult runs on the JS thread, one result at a time (MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS), never from inside
+ * start().
+ */
+export interface NativeMi {
+  openSession(request: MiSessionRequest): Promise<Handle>;
+  closeSession(session: Handle): Promise<void>;
+  start(session: Handle, request: MiOperationRequest, onResult: (result: MiResultData) => void): Handle;
+  ack(operation: Handle): void;
+  cancel(operation: Handle, reason: number): number;
+  close(operation: Handle): number;
+  /** Every MI_Session / MI_Operation not yet closed, in this environment. */
+  openHandles(): OpenHandle[];
+  stats(): { sessions: number; operations: number; sessionThreads: number; application: boolean };
+  /**
+   * What environment teardown does, now and synchronously: cancel every open operation (MI_REASON_SHUTDOWN), drain
+   * it to its final result, close it, close the sessions and the application.
+   */
+  shutdown(): void;
+}
+
+/** Addon objects whose shutdown() already runs on process 'exit'. */
+const exitHooked = new WeakSet<NativeMi>();
+
+/** MiBackend over the addon. The addon does the work; this keeps the contract's promise shape. */
+export class NativeMiBackend implements MiBackend {
+  readonly #n: NativeMi;
+
+  constructor(native: NativeMi) {
+    this.#n = native;
+    // process.exit() skips environment cleanup hooks; operations must still be cancelled and closed so the
+    // provider (or the remote computer) stops working for nobody.
+    if (!exitHooked.has(native)) {
+      exitHooked.add(native);
+      process.once('exit', () => native.shutdown());
+    }
+  }
+
+  openHandles(): OpenHandle[] {
+    return this.#n.openHandles();
+  }
+
+  openSession(request: MiSessionRequest): Promise<Handle> {
+    try {
+      return this.#n.openSession(request);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  closeSession(session: Handle): Promise<void> {
+    try {
+      return this.#n.closeSession(session);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  start(session: Handle, request: MiOperationRequest, onResult: (result: MiResultData) => void): Handle {
+    return this.#n.start(session, request, onResult);
+  }
+
+  ack(operation: Handle): void {
+    this.#n.ack(operation);
+  }
+
+  cancel(operation: Handle, reason: number): number {
+    return this.#n.cancel(operation, reason);
+  }
+
+  close(operation: Handle): number {
+    return this.#n.close(operation);
+  }
+}

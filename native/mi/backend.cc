@@ -1,0 +1,822 @@
+#include "mi/backend.h"
+
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "common/dispatcher.h"
+#include "common/handles.h"
+#include "common/hresult.h"
+#include "common/utf.h"
+#include "common/win.h"
+#include "mi/mi_abi.h"
+#include "mi/values.h"
+
+namespace winops::mi {
+namespace {
+
+using namespace mi_abi;
+using Handle = uint32_t;
+
+// How long teardown waits for a cancelled operation's final result, and for a session to close.
+constexpr DWORD kTeardownWaitMs = 10000;
+
+const MI_Char* W(const std::u16string& s) { return reinterpret_cast<const MI_Char*>(s.c_str()); }
+std::u16string U16(const MI_Char* s) {
+  return s ? std::u16string(reinterpret_cast<const char16_t*>(s)) : std::u16string();
+}
+
+// A failure as data: { miResult, call, errorMessage, errorDetails } (+ hresult for Win32 failures).
+struct MiFailure {
+  MI_Result miResult = MI_RESULT_FAILED;
+  std::string call;
+  std::u16string errorMessage;
+  ErrorDetails details;
+  std::optional<uint32_t> hresult;
+};
+
+Napi::Error ToJsError(Napi::Env env, const MiFailure& f) {
+  std::string message = f.call + " failed with MI_Result " + std::to_string(static_cast<int>(f.miResult));
+  if (!f.errorMessage.empty()) message += ": " + WideToUtf8(U16ToWide(f.errorMessage));
+  Napi::Error e = Napi::Error::New(env, message);
+  e.Set("miResult", Napi::Number::New(env, static_cast<double>(f.miResult)));
+  e.Set("call", Napi::String::New(env, f.call));
+  if (!f.errorMessage.empty()) e.Set("errorMessage", Napi::String::New(env, f.errorMessage));
+  if (f.details.present) e.Set("errorDetails", ToJs(env, f.details));
+  if (f.hresult) e.Set("hresult", Napi::Number::New(env, static_cast<double>(*f.hresult)));
+  return e;
+}
+
+MiFailure Win32Failure(DWORD error, const char* call, const char* what) {
+  MiFailure f;
+  f.miResult = MI_RESULT_FAILED;
+  f.call = call;
+  const std::string text = SystemMessage(HRESULT_FROM_WIN32(error));
+  f.errorMessage = WideToU16(Utf8ToWide(std::string(what) + (text.empty() ? "" : ": " + text)));
+  f.details.present = true;
+  f.details.hasErrorCode = true;
+  f.details.errorCode = static_cast<double>(error);
+  f.details.errorType = u"WIN32";
+  f.details.windowsErrorMessage = WideToU16(Utf8ToWide(text));
+  f.details.message = f.errorMessage;
+  f.hresult = static_cast<uint32_t>(HRESULT_FROM_WIN32(error));
+  return f;
+}
+
+// The instance MI returned as extended error: copied, then deleted as the caller must.
+MiFailure MiCallFailure(MI_Result r, const char* call, MI_Instance* extendedError) {
+  MiFailure f;
+  f.miResult = r;
+  f.call = call;
+  if (extendedError) {
+    f.details = CopyErrorDetails(extendedError);
+    f.errorMessage = f.details.message;
+    extendedError->ft->Delete(extendedError);
+  }
+  return f;
+}
+
+struct Session {
+  Handle handle = 0;
+  MI_Session session{};
+  // JS thread only
+  bool visible = false;
+  bool closing = false;
+  std::set<Handle> ops;
+  std::optional<Napi::Promise::Deferred> closeDeferred;
+  // any thread
+  std::atomic<bool> closed{false};
+  UniqueHandle closedEvent{::CreateEventW(nullptr, TRUE, FALSE, nullptr)};
+};
+
+// One result, copied out of MI.
+struct ResultData {
+  std::shared_ptr<InstanceData> instance;
+  bool moreResults = false;
+  MI_Result result = MI_RESULT_OK;
+  bool hasErrorMessage = false;
+  std::u16string errorMessage;
+  ErrorDetails details;
+};
+
+struct Op {
+  Handle handle = 0;
+  std::shared_ptr<Session> session;
+  MI_Operation op{};
+  bool started = false;  // a MI_SessionFT call filled `op`
+  // The strings and instances the MI call was given, kept until the operation is closed.
+  std::u16string nameSpace, text1, text2;
+  std::vector<MI_Instance*> inbound;
+  // guarded by mu
+  std::mutex mu;
+  MI_ResultAcknowledgement ack = nullptr;  // the pending result's resultAcknowledgement
+  MI_Operation* ackOperation = nullptr;
+  bool finalArrived = false;
+  bool closed = false;
+  UniqueHandle finalEvent{::CreateEventW(nullptr, TRUE, FALSE, nullptr)};
+
+  // Takes the pending acknowledgement (if any) and calls it. Any thread.
+  void AckPending() {
+    MI_ResultAcknowledgement fn = nullptr;
+    MI_Operation* target = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      fn = std::exchange(ack, nullptr);
+      target = std::exchange(ackOperation, nullptr);
+    }
+    if (fn) fn(target);
+  }
+};
+
+class State;
+
+struct CallbackContext {
+  std::shared_ptr<State> state;
+  std::shared_ptr<Op> op;
+};
+
+struct SessionCloseContext {
+  std::shared_ptr<State> state;
+  std::shared_ptr<Session> session;
+};
+
+struct SessionRequest {
+  std::optional<std::u16string> computer;
+  std::optional<std::u16string> protocol;  // L"WINRM" / L"WMIDCOM"
+  bool hasCredentials = false;
+  std::u16string authType, username, password, domain;
+  bool hasDomain = false;
+
+  ~SessionRequest() { Wipe(); }
+  void Wipe() {
+    if (!password.empty()) ::SecureZeroMemory(password.data(), password.size() * sizeof(char16_t));
+    password.clear();
+  }
+};
+
+class State : public std::enable_shared_from_this<State> {
+ public:
+  explicit State(Napi::Env env) : env_(env) {}
+
+  void Start() {
+    auto self = shared_from_this();
+    dispatcher_ = Dispatcher::Create(env_, "winops.mi", [self] { self->Teardown(); });
+  }
+
+  Dispatcher& dispatcher() { return *dispatcher_; }
+  bool tearingDown() const { return tearingDown_.load(); }
+
+  // ------------------------------------------------------------------------------ application
+
+  // Any thread. mi.dll from System32 and MI_Application_InitializeV1, once per environment.
+  bool EnsureApplication(MiFailure* failure) {
+    std::lock_guard<std::mutex> lock(appMu_);
+    if (appReady_) return true;
+    if (!module_) {
+      // System32 only: mi.dll is a system DLL (a test double goes into the prefix's system32).
+      module_ = ::LoadLibraryExW(L"mi.dll", nullptr, LOAD_LIBRARY_SEARCH_SYSTEM32);
+      if (!module_) {
+        *failure = Win32Failure(::GetLastError(), "LoadLibraryExW(mi.dll)",
+                                "mi.dll (Windows Management Infrastructure, Windows 8 / Server 2012 and "
+                                "later) could not be loaded");
+        return false;
+      }
+      FARPROC p = ::GetProcAddress(module_, "MI_Application_InitializeV1");
+      if (!p) {
+        *failure = Win32Failure(::GetLastError(), "GetProcAddress(MI_Application_InitializeV1)",
+                                "mi.dll does not export MI_Application_InitializeV1");
+        ::FreeLibrary(module_);
+        module_ = nullptr;
+        return false;
+      }
+      static_assert(sizeof p == sizeof initialize_, "function pointer size");
+      std::memcpy(&initialize_, &p, sizeof p);
+    }
+    MI_Instance* extendedError = nullptr;
+    const MI_Result r = initialize_(0, L"winops", &extendedError, &app_);
+    if (r != MI_RESULT_OK) {
+      *failure = MiCallFailure(r, "MI_Application_InitializeV1", extendedError);
+      app_ = MI_Application{};
+      return false;
+    }
+    if (extendedError) extendedError->ft->Delete(extendedError);
+    appReady_ = true;
+    return true;
+  }
+
+  // ------------------------------------------------------------------------------ sessions
+
+  Napi::Value OpenSession(Napi::Env env, std::shared_ptr<SessionRequest> req) {
+    auto deferred = Napi::Promise::Deferred::New(env);
+    auto session = std::make_shared<Session>();
+    session->handle = next_++;
+    auto self = shared_from_this();
+    const uint64_t id = nextThread_++;
+    dispatcher_->Hold();
+    std::lock_guard<std::mutex> lock(threadsMu_);
+    try {
+      threads_[id] = std::thread([self, session, req, deferred, id]() {
+        MiFailure failure;
+        const bool ok = self->NewSession(*session, *req, &failure);
+        req->Wipe();
+        if (ok) {
+          std::lock_guard<std::mutex> l(self->threadsMu_);
+          self->allSessions_.push_back(session);  // teardown closes it even if JS never hears of it
+        }
+        self->dispatcher_->Post([self, session, deferred, id, ok, failure](Napi::Env env) mutable {
+          self->JoinThread(id);
+          self->dispatcher_->Unhold();
+          if (!ok) {
+            deferred.Reject(ToJsError(env, failure).Value());
+            return;
+          }
+          session->visible = true;
+          self->sessions_[session->handle] = session;
+          deferred.Resolve(Napi::Number::New(env, session->handle));
+        });
+      });
+    } catch (const std::system_error& e) {
+      dispatcher_->Unhold();
+      deferred.Reject(Napi::Error::New(env, std::string("could not start a thread: ") + e.what()).Value());
+    }
+    return deferred.Promise();
+  }
+
+  // Session thread.
+  bool NewSession(Session& s, const SessionRequest& req, MiFailure* failure) {
+    if (!EnsureApplication(failure)) return false;
+    MI_DestinationOptions options{};
+    bool haveOptions = false;
+    if (req.hasCredentials) {
+      const MI_Result r = app_.ft->NewDestinationOptions(&app_, &options);
+      if (r != MI_RESULT_OK) {
+        *failure = MiCallFailure(r, "MI_Application_NewDestinationOptions", nullptr);
+        return false;
+      }
+      haveOptions = true;
+      MI_UserCredentials creds{};
+      creds.authenticationType = W(req.authType);
+      creds.credentials.usernamePassword.domain = req.hasDomain ? W(req.domain) : nullptr;
+      creds.credentials.usernamePassword.username = W(req.username);
+      creds.credentials.usernamePassword.password = W(req.password);
+      const MI_Result cr = options.ft->AddCredentials(&options, kDestinationCredentials, &creds, 0);
+      if (cr != MI_RESULT_OK) {
+        options.ft->Delete(&options);
+        *failure = MiCallFailure(cr, "MI_DestinationOptions_AddDestinationCredentials", nullptr);
+        return false;
+      }
+    }
+    MI_Instance* extendedError = nullptr;
+    const MI_Result r = app_.ft->NewSession(
+        &app_, req.protocol ? W(*req.protocol) : nullptr, req.computer ? W(*req.computer) : nullptr,
+        haveOptions ? &options : nullptr, nullptr, &extendedError, &s.session);
+    if (haveOptions) options.ft->Delete(&options);
+    if (r != MI_RESULT_OK) {
+      *failure = MiCallFailure(r, "MI_Application_NewSession", extendedError);
+      s.session = MI_Session{};
+      return false;
+    }
+    if (extendedError) extendedError->ft->Delete(extendedError);
+    return true;
+  }
+
+  void JoinThread(uint64_t id) {
+    std::thread t;
+    {
+      std::lock_guard<std::mutex> lock(threadsMu_);
+      auto it = threads_.find(id);
+      if (it == threads_.end()) return;
+      t = std::move(it->second);
+      threads_.erase(it);
+    }
+    if (t.joinable()) t.join();
+  }
+
+  Napi::Value CloseSession(Napi::Env env, Handle h) {
+    auto deferred = Napi::Promise::Deferred::New(env);
+    auto it = sessions_.find(h);
+    if (it == sessions_.end() || it->second->closing) {
+      MiFailure f;
+      f.miResult = MI_RESULT_INVALID_PARAMETER;
+      f.call = "MI_Session_Close";
+      f.errorMessage = u"The session handle is not valid";
+      deferred.Reject(ToJsError(env, f).Value());
+      return deferred.Promise();
+    }
+    auto s = it->second;
+    s->closing = true;
+    s->closeDeferred.emplace(deferred);
+    dispatcher_->Hold();
+    auto* ctx = new SessionCloseContext{shared_from_this(), s};
+    // Asynchronous: MI calls back once every operation of the session is closed.
+    const MI_Result r = s->session.ft->Close(&s->session, ctx, &OnSessionClosed);
+    if (r != MI_RESULT_OK) {
+      delete ctx;
+      s->closing = false;
+      s->closeDeferred.reset();
+      dispatcher_->Unhold();
+      MiFailure f;
+      f.miResult = r;
+      f.call = "MI_Session_Close";
+      deferred.Reject(ToJsError(env, f).Value());
+    }
+    return deferred.Promise();
+  }
+
+  static void WINOPS_MI_CALL OnSessionClosed(void* context) {
+    std::unique_ptr<SessionCloseContext> ctx(static_cast<SessionCloseContext*>(context));
+    auto state = ctx->state;
+    auto session = ctx->session;
+    session->closed = true;
+    ::SetEvent(session->closedEvent.Get());
+    state->dispatcher_->Post([state, session](Napi::Env env) {
+      state->sessions_.erase(session->handle);
+      state->dispatcher_->Unhold();
+      if (session->closeDeferred) {
+        session->closeDeferred->Resolve(env.Undefined());
+        session->closeDeferred.reset();
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------------------ operations
+
+  Napi::Value StartOperation(const Napi::CallbackInfo& info);
+
+  // MI's thread: one result, copied and handed to the JS thread.
+  void OnResult(const std::shared_ptr<Op>& op, MI_Operation* operation, ResultData data,
+                MI_ResultAcknowledgement ack) {
+    bool nobodyListens;
+    {
+      std::lock_guard<std::mutex> lock(op->mu);
+      nobodyListens = op->closed || tearingDown_.load();
+      if (!data.moreResults) op->finalArrived = true;
+      if (!nobodyListens) {
+        op->ack = ack;
+        op->ackOperation = operation;
+      }
+    }
+    if (nobodyListens) {
+      // Closed (or going away): acknowledge at once so MI can run the operation to its end.
+      if (ack) ack(operation);
+      if (!data.moreResults) ::SetEvent(op->finalEvent.Get());
+      return;
+    }
+    if (!data.moreResults) ::SetEvent(op->finalEvent.Get());
+    auto self = shared_from_this();
+    dispatcher_->Post([self, op, data = std::move(data)](Napi::Env env) { self->Deliver(env, *op, data); });
+  }
+
+  // JS thread.
+  void Deliver(Napi::Env env, Op& op, const ResultData& r) {
+    auto it = callbacks_.find(op.handle);
+    if (it == callbacks_.end()) return;  // closed meanwhile
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("instance", r.instance ? Napi::Value(ToJs(env, *r.instance)) : env.Null());
+    o.Set("moreResults", Napi::Boolean::New(env, r.moreResults));
+    o.Set("result", Napi::Number::New(env, static_cast<double>(r.result)));
+    if (r.hasErrorMessage) o.Set("errorMessage", Napi::String::New(env, r.errorMessage));
+    if (r.details.present) o.Set("errorDetails", ToJs(env, r.details));
+    Napi::FunctionReference& cb = it->second;
+    cb.Call({o});  // a throw becomes an uncaught exception (Dispatcher)
+  }
+
+  // JS thread: a final result that never went through MI (the session was not valid).
+  void DeliverSynthetic(const std::shared_ptr<Op>& op, MI_Result result, std::u16string message) {
+    {
+      std::lock_guard<std::mutex> lock(op->mu);
+      op->finalArrived = true;
+    }
+    ::SetEvent(op->finalEvent.Get());
+    ResultData r;
+    r.moreResults = false;
+    r.result = result;
+    r.hasErrorMessage = true;
+    r.errorMessage = std::move(message);
+    auto self = shared_from_this();
+    dispatcher_->Post([self, op, r](Napi::Env env) { self->Deliver(env, *op, r); });
+  }
+
+  void Ack(Handle h) {
+    auto it = ops_.find(h);
+    if (it == ops_.end()) return;
+    it->second->AckPending();
+  }
+
+  MI_Result Cancel(Handle h, MI_CancellationReason reason) {
+    auto it = ops_.find(h);
+    if (it == ops_.end()) return MI_RESULT_INVALID_PARAMETER;
+    Op& op = *it->second;
+    if (!op.started) return MI_RESULT_OK;
+    return op.op.ft->Cancel(&op.op, reason);
+  }
+
+  MI_Result Close(Handle h) {
+    auto it = ops_.find(h);
+    if (it == ops_.end()) return MI_RESULT_INVALID_PARAMETER;
+    std::shared_ptr<Op> op = it->second;
+    {
+      std::lock_guard<std::mutex> lock(op->mu);
+      op->closed = true;
+    }
+    op->AckPending();  // the final result's acknowledgement: Close would stall without it
+    const MI_Result r = op->started ? op->op.ft->Close(&op->op) : MI_RESULT_OK;
+    ReleaseOp(*op);
+    ops_.erase(it);
+    callbacks_.erase(h);
+    if (op->session) op->session->ops.erase(h);
+    dispatcher_->Unhold();
+    return r;
+  }
+
+  static void ReleaseOp(Op& op) {
+    for (MI_Instance* i : op.inbound) i->ft->Delete(i);
+    op.inbound.clear();
+  }
+
+  Napi::Value OpenHandles(Napi::Env env) {
+    Napi::Array list = Napi::Array::New(env);
+    uint32_t i = 0;
+    auto add = [&](const char* kind, Handle h) {
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("family", "mi");
+      o.Set("kind", kind);
+      o.Set("handle", Napi::Number::New(env, h));
+      list.Set(i++, o);
+    };
+    for (auto& [h, s] : sessions_) add("MI_Session", h);
+    for (auto& [h, op] : ops_) add("MI_Operation", h);
+    return list;
+  }
+
+  Napi::Value Stats(Napi::Env env) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("sessions", Napi::Number::New(env, static_cast<double>(sessions_.size())));
+    o.Set("operations", Napi::Number::New(env, static_cast<double>(ops_.size())));
+    {
+      std::lock_guard<std::mutex> lock(threadsMu_);
+      o.Set("sessionThreads", Napi::Number::New(env, static_cast<double>(threads_.size())));
+    }
+    {
+      std::lock_guard<std::mutex> lock(appMu_);
+      o.Set("application", Napi::Boolean::New(env, appReady_));
+    }
+    return o;
+  }
+
+  // ------------------------------------------------------------------------------ teardown
+
+  // JS thread: environment teardown, or shutdown() on process 'exit'. Runs once.
+  void Teardown() {
+    if (tornDown_) return;
+    tornDown_ = true;
+    tearingDown_ = true;  // from now on MI's results are acknowledged on MI's threads, not delivered
+    // Session threads end when NewSession returns.
+    std::vector<std::thread> threads;
+    {
+      std::lock_guard<std::mutex> lock(threadsMu_);
+      for (auto& [id, t] : threads_) threads.push_back(std::move(t));
+      threads_.clear();
+    }
+    for (auto& t : threads) {
+      if (t.joinable()) t.join();
+    }
+    // Cancel what runs, drain it to the final result, close it.
+    std::vector<std::shared_ptr<Op>> ops;
+    for (auto& [h, op] : ops_) ops.push_back(op);
+    for (auto& op : ops) {
+      bool final;
+      {
+        std::lock_guard<std::mutex> lock(op->mu);
+        final = op->finalArrived;
+      }
+      if (op->started && !final) op->op.ft->Cancel(&op->op, MI_REASON_SHUTDOWN);
+      op->AckPending();
+    }
+    for (auto& op : ops) {
+      if (op->started) ::WaitForSingleObject(op->finalEvent.Get(), kTeardownWaitMs);
+      {
+        std::lock_guard<std::mutex> lock(op->mu);
+        op->closed = true;
+      }
+      op->AckPending();
+      if (op->started) op->op.ft->Close(&op->op);
+      ReleaseOp(*op);
+    }
+    ops_.clear();
+    for (auto& [h, cb] : callbacks_) cb.SuppressDestruct();
+    callbacks_.clear();
+    // Sessions: those closing asynchronously finish now; the rest close synchronously.
+    std::vector<std::shared_ptr<Session>> sessions;
+    {
+      std::lock_guard<std::mutex> lock(threadsMu_);
+      sessions = allSessions_;
+      allSessions_.clear();
+    }
+    for (auto& s : sessions) {
+      if (s->closing) {
+        ::WaitForSingleObject(s->closedEvent.Get(), kTeardownWaitMs);
+      } else if (!s->closed.load()) {
+        s->session.ft->Close(&s->session, nullptr, nullptr);
+        s->closed = true;
+      }
+      s->closeDeferred.reset();
+    }
+    sessions_.clear();
+    {
+      std::lock_guard<std::mutex> lock(appMu_);
+      if (appReady_) app_.ft->Close(&app_);
+      appReady_ = false;
+      // mi.dll stays loaded (module_ is never freed): its own threads may still be at their last
+      // instructions, and other environments of the process may use it.
+    }
+  }
+
+  MI_Application* app() { return &app_; }
+  Handle NextHandle() { return next_++; }
+
+  // JS thread only.
+  std::map<Handle, std::shared_ptr<Session>> sessions_;
+  std::map<Handle, std::shared_ptr<Op>> ops_;
+  std::map<Handle, Napi::FunctionReference> callbacks_;
+
+ private:
+  Napi::Env env_;
+  std::shared_ptr<Dispatcher> dispatcher_;
+  Handle next_ = 1;  // JS thread
+  uint64_t nextThread_ = 1;
+  bool tornDown_ = false;
+  std::atomic<bool> tearingDown_{false};
+
+  std::mutex appMu_;
+  HMODULE module_ = nullptr;
+  MI_Application_InitializeV1Fn initialize_ = nullptr;
+  MI_Application app_{};
+  bool appReady_ = false;
+
+  std::mutex threadsMu_;
+  std::map<uint64_t, std::thread> threads_;
+  std::vector<std::shared_ptr<Session>> allSessions_;
+};
+
+// ------------------------------------------------------------------------------------------ MI callbacks
+
+ResultData Copy(const MI_Instance* instance, MI_Boolean moreResults, MI_Result resultCode,
+                const MI_Char* errorString, const MI_Instance* errorDetails) {
+  ResultData d;
+  if (instance) d.instance = CopyInstance(instance);
+  d.moreResults = moreResults != MI_FALSE;
+  d.result = resultCode;
+  if (errorString) {
+    d.hasErrorMessage = true;
+    d.errorMessage = U16(errorString);
+  }
+  if (errorDetails) d.details = CopyErrorDetails(errorDetails);
+  return d;
+}
+
+void HandleResult(void* context, MI_Operation* operation, ResultData data, MI_ResultAcknowledgement ack) {
+  auto* ctx = static_cast<CallbackContext*>(context);
+  const bool final = !data.moreResults;
+  auto state = ctx->state;
+  auto op = ctx->op;
+  if (final) delete ctx;  // MI calls nothing more for this operation
+  state->OnResult(op, operation, std::move(data), ack);
+}
+
+void WINOPS_MI_CALL OnInstanceResult(MI_Operation* operation, void* context, const MI_Instance* instance,
+                                     MI_Boolean moreResults, MI_Result resultCode,
+                                     const MI_Char* errorString, const MI_Instance* errorDetails,
+                                     MI_ResultAcknowledgement ack) {
+  HandleResult(context, operation, Copy(instance, moreResults, resultCode, errorString, errorDetails), ack);
+}
+
+void WINOPS_MI_CALL OnIndicationResult(MI_Operation* operation, void* context, const MI_Instance* instance,
+                                       const MI_Char* /*bookmark*/, const MI_Char* /*machineID*/,
+                                       MI_Boolean moreResults, MI_Result resultCode,
+                                       const MI_Char* errorString, const MI_Instance* errorDetails,
+                                       MI_ResultAcknowledgement ack) {
+  HandleResult(context, operation, Copy(instance, moreResults, resultCode, errorString, errorDetails), ack);
+}
+
+// ------------------------------------------------------------------------------------------ JS arguments
+
+State& StateOf(const Napi::CallbackInfo& info) { return *static_cast<State*>(info.Data()); }
+
+Handle HandleArg(const Napi::CallbackInfo& info, size_t i, const char* fn) {
+  if (info.Length() <= i || !info[i].IsNumber()) {
+    throw Napi::TypeError::New(info.Env(), std::string(fn) + ": expected a handle (number)");
+  }
+  return info[i].As<Napi::Number>().Uint32Value();
+}
+
+std::u16string Str(Napi::Object o, const char* key, const char* fn) {
+  Napi::Value v = o.Get(key);
+  if (!v.IsString()) throw Napi::TypeError::New(o.Env(), std::string(fn) + ": " + key + " must be a string");
+  return v.As<Napi::String>().Utf16Value();
+}
+
+const char16_t* AuthType(const std::string& a) {
+  if (a == "default") return u"Default";
+  if (a == "negotiate") return u"NegoWithCreds";
+  if (a == "kerberos") return u"Kerberos";
+  if (a == "ntlm") return u"Ntlmdomain";
+  if (a == "basic") return u"Basic";
+  if (a == "digest") return u"Digest";
+  if (a == "credssp") return u"CredSSP";
+  return nullptr;
+}
+
+Napi::Value JsOpenSession(const Napi::CallbackInfo& info) {
+  const char* fn = "openSession";
+  if (info.Length() < 1 || !info[0].IsObject()) throw Napi::TypeError::New(info.Env(), "openSession: request must be an object");
+  Napi::Object r = info[0].As<Napi::Object>();
+  auto req = std::make_shared<SessionRequest>();
+  Napi::Value computer = r.Get("computer");
+  if (computer.IsString()) req->computer = computer.As<Napi::String>().Utf16Value();
+  else if (!computer.IsNull() && !computer.IsUndefined()) throw Napi::TypeError::New(info.Env(), "openSession: computer must be a string or null");
+  Napi::Value protocol = r.Get("protocol");
+  if (protocol.IsString()) {
+    const std::string p = protocol.As<Napi::String>().Utf8Value();
+    if (p == "wsman") req->protocol = reinterpret_cast<const char16_t*>(kProtocolWinRM);
+    else if (p == "dcom") req->protocol = reinterpret_cast<const char16_t*>(kProtocolDcom);
+    else throw Napi::TypeError::New(info.Env(), "openSession: protocol must be 'wsman', 'dcom' or null");
+  }
+  Napi::Value creds = r.Get("credentials");
+  if (creds.IsObject()) {
+    Napi::Object c = creds.As<Napi::Object>();
+    req->hasCredentials = true;
+    req->username = Str(c, "username", fn);
+    req->password = Str(c, "password", fn);
+    Napi::Value domain = c.Get("domain");
+    if (domain.IsString()) {
+      req->hasDomain = true;
+      req->domain = domain.As<Napi::String>().Utf16Value();
+    }
+    Napi::Value auth = c.Get("authentication");
+    const char16_t* type = AuthType(auth.IsString() ? auth.As<Napi::String>().Utf8Value() : "default");
+    if (!type) throw Napi::TypeError::New(info.Env(), "openSession: credentials.authentication is not a known mechanism");
+    req->authType = type;
+  }
+  return StateOf(info).OpenSession(info.Env(), std::move(req));
+}
+
+Napi::Value State::StartOperation(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "start";
+  const Handle sh = HandleArg(info, 0, fn);
+  if (info.Length() < 3 || !info[1].IsObject() || !info[2].IsFunction()) {
+    throw Napi::TypeError::New(env, "start(session, request, onResult): request must be an object, onResult a function");
+  }
+  Napi::Object req = info[1].As<Napi::Object>();
+  Napi::Value kindValue = req.Get("kind");
+  const std::string kind = kindValue.IsString() ? kindValue.As<Napi::String>().Utf8Value() : std::string();
+  if (kind != "query" && kind != "subscribe" && kind != "enumerate" && kind != "get" && kind != "invoke") {
+    throw Napi::TypeError::New(env, "start: request.kind must be query, subscribe, enumerate, get or invoke");
+  }
+  auto op = std::make_shared<Op>();
+  op->nameSpace = Str(req, "namespace", fn);
+  if (kind == "query" || kind == "subscribe") {
+    op->text1 = Str(req, "dialect", fn);
+    op->text2 = Str(req, "expression", fn);
+  } else {
+    op->text1 = Str(req, "className", fn);
+    if (kind == "invoke") op->text2 = Str(req, "methodName", fn);
+  }
+  op->handle = NextHandle();
+  ops_[op->handle] = op;
+  callbacks_.emplace(op->handle, Napi::Persistent(info[2].As<Napi::Function>()));
+  dispatcher_->Hold();
+
+  auto it = sessions_.find(sh);
+  if (it == sessions_.end() || it->second->closing) {
+    DeliverSynthetic(op, MI_RESULT_INVALID_PARAMETER, u"The session handle is not valid");
+    return Napi::Number::New(env, op->handle);
+  }
+  op->session = it->second;
+  op->session->ops.insert(op->handle);
+
+  // Inbound instances (keys, method parameters). A bad value throws before MI is called.
+  try {
+    if (kind == "get") {
+      Napi::Value keys = req.Get("keys");
+      if (!keys.IsObject()) throw Napi::TypeError::New(env, "start: request.keys must be an object");
+      op->inbound.push_back(NewInstanceFromJs(env, app(), op->text1, keys.As<Napi::Object>(), true, "keys"));
+    } else if (kind == "invoke") {
+      Napi::Value keys = req.Get("keys");
+      if (keys.IsObject()) {
+        op->inbound.push_back(NewInstanceFromJs(env, app(), op->text1, keys.As<Napi::Object>(), true, "keys"));
+      } else {
+        op->inbound.push_back(nullptr);
+      }
+      Napi::Value params = req.Get("parameters");
+      Napi::Object p = params.IsObject() ? params.As<Napi::Object>() : Napi::Object::New(env);
+      op->inbound.push_back(NewInstanceFromJs(env, app(), u"__parameters", p, false, "parameters"));
+    }
+  } catch (...) {
+    ReleaseOp(*op);
+    op->session->ops.erase(op->handle);
+    ops_.erase(op->handle);
+    callbacks_.erase(op->handle);
+    dispatcher_->Unhold();
+    throw;
+  }
+  // MI_Instance_Delete does not accept null: keep only real instances for ReleaseOp.
+  MI_Instance* keysInstance = nullptr;
+  MI_Instance* paramsInstance = nullptr;
+  if (kind == "get") keysInstance = op->inbound[0];
+  if (kind == "invoke") {
+    keysInstance = op->inbound[0];
+    paramsInstance = op->inbound[1];
+    if (!keysInstance) op->inbound.erase(op->inbound.begin());
+  }
+
+  MI_OperationCallbacks callbacks{};
+  callbacks.callbackContext = new CallbackContext{shared_from_this(), op};
+  callbacks.instanceResult = &OnInstanceResult;
+  callbacks.indicationResult = &OnIndicationResult;
+  MI_Session* s = &op->session->session;
+  const MI_Uint32 flags = MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS;
+  op->started = true;
+  // MI may call back on this thread before returning (an invalid parameter): the callback only posts.
+  if (kind == "query") {
+    s->ft->QueryInstances(s, flags, nullptr, W(op->nameSpace), W(op->text1), W(op->text2), &callbacks, &op->op);
+  } else if (kind == "subscribe") {
+    s->ft->Subscribe(s, flags, nullptr, W(op->nameSpace), W(op->text1), W(op->text2), nullptr, &callbacks, &op->op);
+  } else if (kind == "enumerate") {
+    Napi::Value keysOnly = req.Get("keysOnly");
+    const MI_Boolean ko = keysOnly.IsBoolean() && keysOnly.As<Napi::Boolean>().Value() ? MI_TRUE : MI_FALSE;
+    s->ft->EnumerateInstances(s, flags, nullptr, W(op->nameSpace), W(op->text1), ko, &callbacks, &op->op);
+  } else if (kind == "get") {
+    s->ft->GetInstance(s, flags, nullptr, W(op->nameSpace), keysInstance, &callbacks, &op->op);
+  } else {
+    s->ft->Invoke(s, flags, nullptr, W(op->nameSpace), W(op->text1), W(op->text2), keysInstance,
+                  paramsInstance, &callbacks, &op->op);
+  }
+  return Napi::Number::New(env, op->handle);
+}
+
+Napi::Value JsCloseSession(const Napi::CallbackInfo& info) {
+  return StateOf(info).CloseSession(info.Env(), HandleArg(info, 0, "closeSession"));
+}
+
+Napi::Value JsStart(const Napi::CallbackInfo& info) { return StateOf(info).StartOperation(info); }
+
+Napi::Value JsAck(const Napi::CallbackInfo& info) {
+  StateOf(info).Ack(HandleArg(info, 0, "ack"));
+  return info.Env().Undefined();
+}
+
+Napi::Value JsCancel(const Napi::CallbackInfo& info) {
+  const Handle h = HandleArg(info, 0, "cancel");
+  if (info.Length() < 2 || !info[1].IsNumber()) throw Napi::TypeError::New(info.Env(), "cancel: reason must be a number");
+  const auto reason = static_cast<MI_CancellationReason>(info[1].As<Napi::Number>().Int32Value());
+  return Napi::Number::New(info.Env(), StateOf(info).Cancel(h, reason));
+}
+
+Napi::Value JsClose(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), StateOf(info).Close(HandleArg(info, 0, "close")));
+}
+
+Napi::Value JsOpenHandles(const Napi::CallbackInfo& info) { return StateOf(info).OpenHandles(info.Env()); }
+Napi::Value JsStats(const Napi::CallbackInfo& info) { return StateOf(info).Stats(info.Env()); }
+Napi::Value JsShutdown(const Napi::CallbackInfo& info) {
+  StateOf(info).Teardown();
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+Napi::Object CreateBinding(Napi::Env env) {
+  auto state = std::make_shared<State>(env);
+  state->Start();
+  // The functions hold a raw pointer: the state lives until the environment's teardown hook has run,
+  // and no JS runs after that.
+  State* raw = state.get();
+  Napi::Object o = Napi::Object::New(env);
+  auto fn = [&](const char* name, Napi::Function::Callback cb) {
+    o.Set(name, Napi::Function::New(env, cb, name, raw));
+  };
+  fn("openSession", JsOpenSession);
+  fn("closeSession", JsCloseSession);
+  fn("start", JsStart);
+  fn("ack", JsAck);
+  fn("cancel", JsCancel);
+  fn("close", JsClose);
+  fn("openHandles", JsOpenHandles);
+  fn("stats", JsStats);
+  fn("shutdown", JsShutdown);
+  return o;
+}
+
+}  // namespace winops::mi
