@@ -193,3 +193,37 @@ describe('Ctrl+C ladder', () => {
     expect(await outer).toBe(true);
   });
 });
+
+describe('password prompt', () => {
+  async function typed(keys: string[]): Promise<{ value: Promise<string>; shown: () => string; raw: boolean[] }> {
+    const { PassThrough } = await import('node:stream');
+    const { promptHidden } = await import('../../lib/cli/prompt');
+    const raw: boolean[] = [];
+    const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: (m: boolean) => raw.push(m) });
+    let shown = '';
+    const output = Object.assign(new PassThrough(), { isTTY: true });
+    output.on('data', (d: Buffer) => (shown += d.toString()));
+    const value = promptHidden('Password for alice: ', input, output);
+    for (const k of keys) input.write(k);
+    return { value, shown: () => shown, raw };
+  }
+
+  it('reads a line in raw mode and echoes nothing of it', async () => {
+    const t = await typed(['s3', 'cr', 'x\u007f', 'et\r']);
+    await expect(t.value).resolves.toBe('s3cret');
+    expect(t.shown()).toBe('Password for alice: \n');
+    expect(t.raw).toEqual([true, false]);
+  });
+
+  it('Ctrl+C at the prompt is an interrupt, not a password', async () => {
+    const t = await typed(['abc\u0003']);
+    await expect(t.value).rejects.toThrow(/interrupted at the password prompt/);
+    expect(t.shown()).not.toContain('abc');
+  });
+
+  it('refuses to prompt without a terminal', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { promptHidden } = await import('../../lib/cli/prompt');
+    await expect(promptHidden('p: ', new PassThrough(), new PassThrough())).rejects.toThrow(/not a terminal/);
+  });
+});
