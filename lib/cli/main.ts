@@ -110,9 +110,9 @@ function buildProgram(io: CliIo, command: readonly string[], setHandler: (h: Han
     .command('snapshot')
     .summary('shadow-copy volumes; print the device paths, or run a command while they exist')
     .description(
-      'Creates one VSS snapshot set of the volumes. Without a command it prints each volume and its shadow device path\n' +
-        'and holds the set until Ctrl+C. After `--` it runs the command while the set exists (the paths are in\n' +
-        'WINOPS_SHADOW_<letter>, WINOPS_SHADOW_<n> and {shadow:<letter>} placeholders), then releases the set.\n' +
+      'Creates one VSS snapshot set of the volumes. Without a command it prints each volume and its shadow device path ' +
+        'and holds the set until Ctrl+C. After `--` it runs the command while the set exists (the paths are in ' +
+        'WINOPS_SHADOW_<letter>, WINOPS_SHADOW_<n> and {shadow:<letter>} placeholders), then releases the set. ' +
         'With --keep the shadow copies are persistent and stay after winops exits. Needs an elevated prompt.',
     )
     .argument('<volumes...>', 'volumes such as C:\\ or D:')
@@ -200,7 +200,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     await program.parseAsync(args, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.OK;
+      // Help or version asked for (--help, help <command>, --version): 0. Help shown for a missing command: 2.
+      if (e.exitCode === 0) return EXIT.OK;
       // commander already printed the message (and the hint).
       return EXIT.USAGE;
     }

@@ -21,6 +21,15 @@ describe.concurrent('usage and help', () => {
     expect(r.stdout).toMatch(/Exit status:[\s\S]*124[\s\S]*130/);
   });
 
+  it('help <command> and <command> --help describe the command; exit 0', async () => {
+    for (const args of [['help', 'snapshot'], ['snapshot', '--help']]) {
+      const r = await runCli(args);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: winops snapshot \[options\] <volumes\.\.\.> \[-- command \[args\.\.\.\]\]/);
+      expect(r.stdout).toContain('--keep');
+    }
+  });
+
   it('--version prints the package version', async () => {
     const r = await runCli(['--version']);
     expect(r.code).toBe(0);
