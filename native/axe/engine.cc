@@ -344,14 +344,16 @@ struct Run {
     return engine ? (engine->*method)() : AXE_E_NO_JOB_RUNNING;
   }
 
-  // Deletes the engine (once). A job still running is terminated first: the last resort, only at
-  // environment teardown.
+  // Deletes the engine (once) and lets go of the job. A job still running is terminated first: the
+  // last resort, only at environment teardown.
   void Shutdown() {
     std::lock_guard<std::mutex> lock(engineMutex);
-    if (!engine) return;
-    if (!ended) engine->TerminateJob();
-    delete engine;  // Engine is released through its destructor (axe.md)
-    engine = nullptr;
+    if (engine) {
+      if (!ended) engine->TerminateJob();
+      delete engine;  // Engine is released through its destructor (axe.md)
+      engine = nullptr;
+    }
+    job.reset();  // deletes the Job if JS released it already
   }
 };
 
@@ -460,6 +462,10 @@ void CallJs(napi_env rawEnv, napi_value, void* context, void* data) {
         r.Set("executedAssessments", e->executed);
         r.Set("failedAssessments", e->failed);
         r.Set("resultPath", e->resultPath ? Napi::Value(Napi::String::New(env, *e->resultPath)) : env.Null());
+        // The engine goes before jobEnd is reported, so a settled run has nothing native left. Not from
+        // inside OnJobEnd (an engine must not be deleted by its own event thread): here, on the JS
+        // thread, once OnJobEnd has posted; the engine's destructor waits for its threads.
+        side->run->Shutdown();
         CallSink(side->sink, "jobEnd", {r});
         side->sink.Reset();
         break;

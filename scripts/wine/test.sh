@@ -38,6 +38,8 @@ if [ "${WINOPS_SKIP_BUILD:-0}" != 1 ]; then
   # Windows test doubles (test/doubles/): Windows' own COM classes / DLLs as the tests script them.
   bash test/doubles/imapi2/build.sh || { winops_log "IMAPI2 double build failed"; exit 1; }
   bash test/doubles/vssapi/build.sh || { winops_log "vssapi double build failed"; exit 1; }
+  # AXE: the AxeCore.dll double and a second addon build against the STAND-IN AxeHosting.h (test only).
+  bash test/doubles/axe/build.sh >"$WINOPS_CACHE/axe-build.log" 2>&1 || { cat "$WINOPS_CACHE/axe-build.log"; winops_log "AXE stand-in build failed"; exit 1; }
 fi
 [ -f prebuilds/win32-x64/winops.napi.node ] || { winops_log "no prebuilds/win32-x64/winops.napi.node"; exit 1; }
 
@@ -81,6 +83,10 @@ if [ -f build/doubles/imapi2/abi_check.exe ]; then
   summary+=("imapi2 ABI check: $([ "$rc" = 0 ] && echo '1 passed, 0 failed' || echo '0 passed, 1 failed')")
 fi
 
+# AXE's second run: the addon built against the stand-in header, with the AxeCore.dll double.
+axe_standin=build/win32-x64-axe-standin/winops.node
+axe_double=build/doubles/axe/AxeCore.dll
+
 vss_double=build/doubles/vssapi/vssapi.dll
 if [ -f "$vss_double" ]; then bash test/doubles/vssapi/install.sh || { winops_log "could not install the vssapi double"; exit 1; }; fi
 
@@ -93,6 +99,10 @@ for host in ${WINOPS_HOSTS:-node20 node22 renamed}; do
     bash test/doubles/imapi2/register.sh add || { winops_log "could not register the IMAPI2 double"; exit 1; }
     run_suite "$host" imapi2-double "WINOPS_IMAPI2_DOUBLE=$imapi2_double" -- test/native/imapi2*.test.mjs
     bash test/doubles/imapi2/register.sh remove || { winops_log "could not unregister the IMAPI2 double"; exit 1; }
+  fi
+  if [ -f "$axe_standin" ] && [ -f "$axe_double" ]; then
+    run_suite "$host" axe-standin WINOPS_AXE_DOUBLE=1 "WINOPS_ADDON=$(winepath -w "$axe_standin" 2>/dev/null)" \
+      "WINOPS_AXECORE=$(winepath -w "$axe_double" 2>/dev/null)" -- test/native/axe*.test.mjs
   fi
 done
 

@@ -334,6 +334,15 @@ class EngineImpl final : public ah::Engine {
           continue;
         }
         const auto now = Clock::now();
+        // A progress step that is due goes first, even when a late wake-up finds the end due as well
+        // (the fake's timers fire in time order).
+        if (!acknowledged && step <= steps && now >= nextProgress) {
+          const UINT value = static_cast<UINT>(std::lround(100.0 * step / (steps + 1)));
+          ++step;
+          lock.unlock();
+          Progress(index, a, ah::ProgressTypePercent, value);
+          continue;
+        }
         if (acknowledged && now >= cancelEnd) {
           error = AXE_E_ASSESSMENT_CANCELED;
           exitCode = 1;
@@ -343,12 +352,6 @@ class EngineImpl final : public ah::Engine {
           error = s.error;
           exitCode = s.hasExitCode ? s.exitCode : (error == S_OK ? 0 : 1);
           break;
-        }
-        if (!acknowledged && step <= steps && now >= nextProgress) {
-          const UINT value = static_cast<UINT>(std::lround(100.0 * step / (steps + 1)));
-          ++step;
-          lock.unlock();
-          Progress(index, a, ah::ProgressTypePercent, value);
         }
       }
       ++executed;
@@ -451,7 +454,7 @@ class SolutionImpl final : public ah::Solution {
       }
     } else {
       std::string xml;
-      if (!doubles::ReadFileUtf8(p, xml)) return fail(HRESULT_FROM_WIN32(::GetLastError() == ERROR_PATH_NOT_FOUND ? ERROR_PATH_NOT_FOUND : ERROR_FILE_NOT_FOUND));
+      if (!doubles::ReadFileUtf8(p, xml)) return fail(HRESULT_FROM_WIN32(::GetLastError()));  // CreateFileW's error
       if (xml.size() >= 3 && static_cast<unsigned char>(xml[0]) == 0xEF) xml = xml.substr(3);
       std::smatch m;
       if (!std::regex_search(xml, std::regex("<AxeJobManifest[\\s>]"))) return fail(AXE_E_BAD_MANIFEST);

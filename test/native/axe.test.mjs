@@ -1,0 +1,287 @@
+// AXE through the public API (dist/, `npm run build`) on the native backend, inside Windows node.exe
+// under Wine.
+//
+// Two runs of this file (scripts/wine/test.sh):
+//   - plain: the shipped build has no AxeHosting.h (no public copy exists), so native/axe/unavailable.cc
+//     is compiled: availability() says how to enable AXE and every call fails with that reason;
+//   - WINOPS_AXE_DOUBLE=1: the addon built a second time against winops' STAND-IN AxeHosting.h
+//     (WINOPS_ADDON=build/win32-x64-axe-standin/winops.node) runs native/axe/engine.cc against the
+//     AxeCore.dll double (WINOPS_AXECORE), scripted by WINOPS_SCENARIO like the fake.
+//
+// WHAT THE SECOND RUN VERIFIES: winops' AXE logic — one Solution per process, CreateJob, handlers and
+// ThreadingModelFree before ExecuteJob(ExecuteAsync), events reaching JS in order through the
+// threadsafe function, CancelAssessment/CancelJob/TerminateJob and their codes, the escalation ladder,
+// engines and jobs released. WHAT IT DOES NOT: Microsoft's binary interface. The stand-in's vtable order,
+// destructor placement and the values of the unpublished AXE_E_* codes are ours; both the addon and the
+// double are compiled from it. Nothing here has run against the real AxeCore.dll.
+import { afterEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { root, addonPath } from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
+const onWindows = process.platform === 'win32';
+const withDouble = Boolean(process.env.WINOPS_AXE_DOUBLE);
+const distIndex = path.join(root, 'dist', 'lib', 'index.js');
+const haveDist = fs.existsSync(distIndex);
+const lib = onWindows && haveDist ? require(distIndex) : null;
+const nativeIndex = onWindows && haveDist ? require(path.join(root, 'dist', 'lib', 'native', 'index.js')) : null;
+const addon = onWindows ? require(addonPath()) : null;
+
+const skipPlain = !onWindows ? 'Windows node.exe only (npm run test:wine)'
+  : !haveDist ? 'needs dist/ (npm run build)'
+  : withDouble ? 'this run uses the stand-in build and the AxeCore.dll double'
+  : addon.axe.availability().available ? 'this build has AXE (WINOPS_AXE_SDK)' : false;
+const skipDouble = !onWindows ? 'Windows node.exe only (npm run test:wine)'
+  : !haveDist ? 'needs dist/ (npm run build)'
+  : !withDouble ? 'needs the stand-in build and the AxeCore.dll double (WINOPS_AXE_DOUBLE, set by npm run test:wine)' : false;
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'winops-axe-'));
+const MANIFEST = path.join(dir, 'job.xml');
+fs.writeFileSync(MANIFEST, `<?xml version="1.0" encoding="utf-8"?>
+<AxeJobManifest xmlns="http://www.microsoft.com/axe/job" Name="Boot performance">
+  <AssessmentRuns>
+    <AssessmentRun Id="{11111111-0000-0000-0000-000000000001}" Name="Boot Performance (Fast Startup)" AssessmentId="{00000000-0000-0000-0000-00000000000a}" />
+    <AssessmentRun Id="{11111111-0000-0000-0000-000000000002}" Name="Memory footprint" AssessmentId="{00000000-0000-0000-0000-00000000000b}" />
+  </AssessmentRuns>
+</AxeJobManifest>`);
+const BAD = path.join(dir, 'bad.xml');
+fs.writeFileSync(BAD, '<NotAManifest/>');
+const JOB = 'C:\\jobs\\test.xml';
+const quick = (name, extra = {}) => ({ name, durationMs: 40, progressSteps: 2, ...extra });
+
+let logSeq = 0;
+function useScenario(axe) {
+  process.env.WINOPS_SCENARIO = JSON.stringify({ axe });
+  const log = path.join(os.tmpdir(), `winops-axe-double-${process.pid}-${++logSeq}.json`);
+  process.env.WINOPS_DOUBLE_LOG = log;
+  return () => JSON.parse(fs.readFileSync(log, 'utf8'));
+}
+const job = (assessments) => useScenario({ manifests: { [JOB]: { name: 'Test job', assessments } } });
+
+const openJobs = new Set();
+function winopsOnStandin() {
+  const backend = nativeIndex.composeNativeBackend(addon);
+  const winops = lib.createWinops({ backend });
+  const loadJob = winops.axe.loadJob.bind(winops.axe);
+  // Jobs are closed after each test, passed or failed, so that one failure does not leave a live Job
+  // for the next test's leak check.
+  winops.axe.loadJob = async (p) => {
+    const j = await loadJob(p);
+    openJobs.add(j);
+    return j;
+  };
+  return { winops, backend };
+}
+afterEach(async () => {
+  for (const j of openJobs) await j.close();
+  openJobs.clear();
+});
+
+async function until(cond, ms = 5000, what = 'condition') {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function settle(p) {
+  try {
+    return { ok: true, value: await p };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+function assertClean(log) {
+  assert.deepEqual(log.violations, [], 'the double saw no violation');
+  for (const [cls, n] of Object.entries(log.live)) assert.equal(n, 0, `${cls}: ${n} still alive`);
+}
+
+// ------------------------------------------------------------------------------------------ no header
+
+test('shipped build: AXE is unavailable and says how to enable it (WINOPS_AXE_SDK)', { skip: skipPlain }, async () => {
+  const winops = lib.createWinops({ backend: 'native' });
+  const a = winops.axe.availability();
+  assert.equal(a.available, false);
+  assert.match(a.reason, /AxeHosting\.h/);
+  assert.match(a.reason, /WINOPS_AXE_SDK=/);
+  const r = await settle(winops.axe.loadJob(MANIFEST));
+  assert.ok(!r.ok && r.error instanceof lib.BackendUnavailableError, String(r.error));
+  assert.equal(r.error.code, 'WINOPS_AXE_UNAVAILABLE');
+  assert.equal(r.error.message, a.reason);
+});
+
+test('shipped build: every backend call fails with the same typed reason', { skip: skipPlain }, async () => {
+  const { backend } = { backend: lib.createWinops({ backend: 'native' }).backend };
+  const reason = backend.axe.availability().reason;
+  await assert.rejects(backend.axe.loadJob(MANIFEST), (e) => e.code === 'WINOPS_AXE_UNAVAILABLE' && e.call === 'AxeInitSolution' && e.systemMessage === reason);
+  assert.throws(() => addon.axe.execute({}, {}), (e) => e.code === 'WINOPS_AXE_UNAVAILABLE' && e.systemMessage === reason);
+  assert.deepEqual(backend.openHandles(), []);
+});
+
+// ------------------------------------------------------------------------------------------ stand-in + double
+
+test('stand-in: loads a manifest from disk and runs it, events in order; engine and job released', { skip: skipDouble }, async () => {
+  const readLog = useScenario({ assessments: { 'Memory footprint': { durationMs: 30 }, 'Boot Performance (Fast Startup)': { durationMs: 30, progressSteps: 3 } } });
+  const { winops, backend } = winopsOnStandin();
+  assert.deepEqual(winops.axe.availability(), { available: true });
+  const j = await winops.axe.loadJob(MANIFEST);
+  assert.equal(j.name, 'Boot performance');
+  assert.deepEqual(j.assessments, [{ index: 0, name: 'Boot Performance (Fast Startup)' }, { index: 1, name: 'Memory footprint' }]);
+  const events = [];
+  const r = await j.run({ onEvent: (e) => events.push(e) });
+  assert.equal(r.executedAssessments, 2);
+  assert.equal(r.failedAssessments, 0);
+  assert.match(r.resultPath, /Boot performance\.xml$/);
+  assert.deepEqual(r.assessments.map((a) => [a.name, a.code, a.exitCode]), [['Boot Performance (Fast Startup)', 'S_OK', 0], ['Memory footprint', 'S_OK', 0]]);
+  assert.deepEqual(events.map((e) => e.type), [
+    'job-begin',
+    'assessment-begin', 'progress', 'progress', 'progress', 'assessment-end',
+    'assessment-begin', 'progress', 'progress', 'progress', 'progress', 'assessment-end',
+    'job-end',
+  ]);
+  assert.deepEqual(events.filter((e) => e.type === 'progress' && e.index === 0).map((e) => [e.progressType, e.value]), [['Percent', 25], ['Percent', 50], ['Percent', 75]]);
+  await j.close();
+  assert.deepEqual(backend.openHandles(), []);
+  await until(() => readLog().live.Job === 0, 2000, 'the job to be deleted');
+  const log = readLog();
+  assertClean(log);
+  const names = log.calls.map((c) => c.call);
+  assert.ok(names.includes('Engine::~Engine'));
+  assert.equal(log.calls.find((c) => c.call === 'Engine::ExecuteJob').detail, 'ExecuteAsync');
+});
+
+test('stand-in: cancel of an assessment that honours it ends the job by CancelAssessment, with the begin-event index', { skip: skipDouble }, async () => {
+  const readLog = job([quick('a'), quick('b', { durationMs: 60_000 }), quick('c')]);
+  const { winops, backend } = winopsOnStandin();
+  const j = await winops.axe.loadJob(JOB);
+  const events = [];
+  const run = j.run({ onEvent: (e) => events.push(e) });
+  await until(() => run.runningIndex === 1, 5000, 'assessment 1');
+  const t0 = Date.now();
+  const outcome = await run.cancel();
+  assert.ok(Date.now() - t0 < 3000, 'took the cooperative path, not the 30 s grace');
+  assert.equal(outcome.status, 'cancelled');
+  assert.equal(outcome.endedBy, 'cancel-assessment');
+  assert.equal(outcome.jobCode, 'AXE_E_JOB_ASSESSMENTS_FAILED');
+  assert.deepEqual({ step: outcome.steps[0].step, index: outcome.steps[0].index, code: outcome.steps[0].code }, { step: 'cancel-assessment', index: 1, code: 'S_OK' });
+  const r = await settle(run);
+  assert.ok(!r.ok && r.error instanceof lib.AbortError, String(r.error));
+  assert.ok(events.some((e) => e.type === 'progress' && e.progressType === 'Cancelling'));
+  const end = events.find((e) => e.type === 'assessment-end' && e.index === 1);
+  assert.equal(end.code, 'AXE_E_ASSESSMENT_CANCELED');
+  assert.equal(end.hresult, 0x8004100d);
+  const log = readLog();
+  assert.deepEqual(log.calls.filter((c) => c.call === 'Engine::CancelAssessment').map((c) => [c.detail, c.result]), [['1', 'S_OK'], ['2', 'S_OK']]);
+  await j.close();
+  assert.deepEqual(backend.openHandles(), []);
+  await until(() => readLog().live.Job === 0 && readLog().live.Engine === 0, 2000, 'engine and job deleted');
+  assertClean(readLog());
+});
+
+test('stand-in: an assessment that ignores cancel: CancelJob after the grace, then TerminateJob (synchronous, end events still raised)', { skip: skipDouble }, async () => {
+  const readLog = job([quick('stubborn', { durationMs: 60_000, honoursCancel: false }), quick('never')]);
+  const { winops } = winopsOnStandin();
+  const j = await winops.axe.loadJob(JOB);
+  const ac = new AbortController();
+  const events = [];
+  const run = j.run({ signal: ac.signal, grace: 60, onEvent: (e) => events.push(e) });
+  await until(() => run.runningIndex === 0);
+  ac.abort(new Error('stop'));
+  const r = await settle(run);
+  assert.ok(!r.ok && r.error.name === 'AbortError', String(r.error));
+  assert.deepEqual(r.error.cause, new Error('stop'));
+  assert.equal(r.error.outcome.endedBy, 'terminate-job');
+  assert.deepEqual(r.error.outcome.steps.map((s) => [s.step, s.code]), [['cancel-assessment', 'S_OK'], ['cancel-job', 'S_OK'], ['terminate-job', 'S_OK']]);
+  assert.equal(r.error.outcome.jobCode, 'AXE_E_JOB_CANCELED');
+  assert.deepEqual(events.filter((e) => e.type === 'assessment-end').map((e) => e.code), ['AXE_E_ASSESSMENT_TERMINATED']);
+  assert.equal(events.at(-1).type, 'job-end');
+  assert.equal(events.filter((e) => e.type === 'assessment-begin').length, 1, 'CancelJob kept the second assessment from starting');
+  await j.close();
+  await until(() => readLog().live.Job === 0 && readLog().live.Engine === 0, 2000, 'engine and job deleted');
+  const log = readLog();
+  assert.deepEqual(log.calls.filter((c) => c.call === 'Engine::TerminateJob').map((c) => c.result), ['S_OK']);
+  assertClean(log);
+});
+
+test('stand-in: CancelAssessment with the wrong index is AXE_E_INVALID_INDEX; with no job, AXE_E_NO_JOB_RUNNING (header symbols)', { skip: skipDouble }, async () => {
+  const readLog = job([quick('a', { durationMs: 400 }), quick('b')]);
+  const { winops } = winopsOnStandin();
+  const j = await winops.axe.loadJob(JOB);
+  const run = j.run();
+  await until(() => run.runningIndex === 0);
+  const wrong = await settle(run.cancelAssessment(1));
+  assert.ok(!wrong.ok && wrong.error instanceof lib.AxeError, String(wrong.error));
+  assert.equal(wrong.error.code, 'AXE_E_INVALID_INDEX');
+  assert.equal(typeof wrong.error.hresult, 'number', 'the value comes from the header (a stand-in value here)');
+  await run;
+  const late = await settle(run.cancelAssessment(0));
+  assert.ok(!late.ok && late.error.code === 'AXE_E_NO_JOB_RUNNING', String(late.error));
+  await j.close();
+  assertClean(readLog());
+});
+
+test('stand-in: a failed assessment fails the job with AXE_E_JOB_ASSESSMENTS_FAILED', { skip: skipDouble }, async () => {
+  const readLog = job([quick('a', { error: 'AXE_E_ASSESSMENT_COMPLETED_WITH_ERROR', exitCode: 3 }), quick('b')]);
+  const { winops } = winopsOnStandin();
+  const j = await winops.axe.loadJob(JOB);
+  const r = await settle(j.run());
+  assert.ok(!r.ok && r.error instanceof lib.AxeError, String(r.error));
+  assert.equal(r.error.code, 'AXE_E_JOB_ASSESSMENTS_FAILED');
+  assert.equal(r.error.hresult, 0x80041014);
+  assert.deepEqual({ code: r.error.result.assessments[0].code, exitCode: r.error.result.assessments[0].exitCode }, { code: 'AXE_E_ASSESSMENT_COMPLETED_WITH_ERROR', exitCode: 3 });
+  await j.close();
+  assertClean(readLog());
+});
+
+test('stand-in: manifest errors are AxeErrors: missing file, not a manifest, a directory', { skip: skipDouble }, async () => {
+  const readLog = useScenario({});
+  const { winops } = winopsOnStandin();
+  const missing = await settle(winops.axe.loadJob(path.join(dir, 'missing.xml')));
+  assert.ok(!missing.ok && missing.error instanceof lib.AxeError, String(missing.error));
+  assert.equal(missing.error.hresult, 0x80070002);
+  assert.equal(missing.error.call, 'Solution::CreateJob');
+  const bad = await settle(winops.axe.loadJob(BAD));
+  assert.ok(!bad.ok && bad.error.code === 'AXE_E_BAD_MANIFEST' && bad.error.hresult === 0x80041000, String(bad.error));
+  const folder = await settle(winops.axe.loadJob(dir));
+  assert.ok(!folder.ok && folder.error.hresult === 0x80070005, String(folder.error));
+  assertClean(readLog());
+});
+
+test('stand-in: one job at a time: a second job while one runs is AXE_E_JOB_RUNNING', { skip: skipDouble }, async () => {
+  const readLog = job([quick('a', { durationMs: 60_000 })]);
+  const { winops } = winopsOnStandin();
+  const j1 = await winops.axe.loadJob(JOB);
+  const j2 = await winops.axe.loadJob(JOB);
+  const run = j1.run({ grace: 50 });
+  await until(() => run.runningIndex === 0);
+  const second = await settle(j2.run());
+  assert.ok(!second.ok && second.error instanceof lib.AxeError && second.error.code === 'AXE_E_JOB_RUNNING', String(second.error));
+  assert.equal(second.error.hresult, 0x80041005);
+  const outcome = await run.cancel();
+  assert.equal(outcome.endedBy, 'cancel-assessment');
+  await j1.close();
+  await j2.close();
+  await until(() => readLog().live.Job === 0 && readLog().live.Engine === 0, 2000, 'engines and jobs deleted');
+  assertClean(readLog());
+});
+
+test('stand-in: closing a job during its run defers the release to the end of the run', { skip: skipDouble }, async () => {
+  const readLog = job([quick('a', { durationMs: 200 })]);
+  const { winops, backend } = winopsOnStandin();
+  const j = await winops.axe.loadJob(JOB);
+  const run = j.run();
+  await until(() => run.runningIndex === 0);
+  await j.close();
+  assert.equal(readLog().live.Job, 1, 'still alive while the job runs');
+  const r = await run;
+  assert.equal(r.executedAssessments, 1);
+  assert.deepEqual(backend.openHandles(), []);
+  await until(() => readLog().live.Job === 0 && readLog().live.Engine === 0, 2000, 'engine and job deleted');
+  assertClean(readLog());
+});
