@@ -66,6 +66,16 @@ export function cliBin(): string {
     if (mine) {
       try {
         if (!existsSync(done)) {
+          // Builds of older sources are of no more use: drop those not touched for ten minutes.
+          for (const name of readdirSync(base)) {
+            const other = join(base, name);
+            if (other === dir || other === lock) continue;
+            try {
+              if (Date.now() - statSync(other).mtimeMs > 600_000) rmSync(other, { recursive: true, force: true });
+            } catch {
+              // gone meanwhile
+            }
+          }
           rmSync(dir, { recursive: true, force: true });
           mkdirSync(join(dir, 'bin'), { recursive: true });
           const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');

@@ -169,7 +169,13 @@ async function axePart(ctx: CliContext, d: Demo, winops: Winops, simulated: bool
     };
     const run = job.run({ grace: 300, onEvent });
     try {
-      await ctx.run(run, { escalate: () => void 0 });
+      await ctx.run(run, {
+        // A second Ctrl+C: TerminateJob at once, as `winops assess` does.
+        escalate: () => {
+          const h = ctx.currentAxeRun();
+          if (h !== undefined) winops.backend.axe.terminateJob(h).catch(() => undefined);
+        },
+      });
     } catch (e) {
       if (!isAbortError(e) || ctx.interrupts.interrupted) throw e;
     }
