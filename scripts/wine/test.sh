@@ -81,6 +81,8 @@ if [ -f build/doubles/imapi2/abi_check.exe ]; then
   rc=0; winops_wine_run "$WINOPS_CACHE/abi-check.log" build/doubles/imapi2/abi_check.exe || rc=$?
   if [ "$rc" = 0 ]; then total_pass=$((total_pass + 1)); else total_fail=$((total_fail + 1)) status=1; fi
   summary+=("imapi2 ABI check: $([ "$rc" = 0 ] && echo '1 passed, 0 failed' || echo '0 passed, 1 failed')")
+else
+  summary+=("imapi2 ABI check: not run (no shared/reference/imapi2-abi.md when the doubles were built)")
 fi
 
 # AXE's second run: the addon built against the stand-in header, with the AxeCore.dll double.

@@ -288,3 +288,55 @@ test('double: two writes to one recorder at once: the second gets E_IMAPI_DF2DAT
   assert.equal((await a).code, 'S_OK');
   assertClean(readLog());
 });
+
+test('double: a worker terminated mid-burn: teardown cancels inside the next Update and joins the write thread', { skip: skipDouble }, async () => {
+  const { Worker } = await import('node:worker_threads');
+  const readLog = useScenario({ updateIntervalMs: 50, sectorsPerUpdate: 64 });
+  const worker = new Worker(`
+    const { parentPort, workerData } = require('node:worker_threads');
+    const lib = require(workerData.dist);
+    const winops = lib.createWinops({ backend: 'native' });
+    let told = false;
+    winops.imapi2.burn(new Uint8Array(100000 * 2048), { onProgress: () => { if (!told) { told = true; parentPort.postMessage('writing'); } } })
+      .catch((e) => parentPort.postMessage('settled: ' + e.name));
+  `, { eval: true, workerData: { dist: distIndex } });
+  const first = await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  assert.equal(first, 'writing');
+  const t0 = Date.now();
+  await worker.terminate();
+  const took = Date.now() - t0;
+  assert.ok(took < 5000, `terminate took ${took} ms`);
+  const log = readLog();
+  const cancels = log.calls.filter((c) => c.call.endsWith('::CancelWrite'));
+  assert.deepEqual(cancels.map((c) => [c.result, c.detail]), [['S_OK', 'inside Update']]);
+  assert.ok(log.calls.some((c) => c.call === 'IDiscFormat2Data::Write' && c.result === 'E_IMAPI_REQUEST_CANCELLED'));
+  assertClean(log);
+});
+
+test('double: a worker terminated while the IStream waits for JS bytes: the read fails, the write ends, the thread joins', { skip: skipDouble }, async () => {
+  const { Worker } = await import('node:worker_threads');
+  const readLog = useScenario({ updateIntervalMs: 20, sectorsPerUpdate: 64 });
+  const worker = new Worker(`
+    const { parentPort, workerData } = require('node:worker_threads');
+    const lib = require(workerData.dist);
+    const winops = lib.createWinops({ backend: 'native' });
+    // A stream whose bytes never come: IStream::Read blocks on it.
+    const stream = { [Symbol.asyncIterator]() { return { next: () => { parentPort.postMessage('reading'); return new Promise(() => {}); } }; } };
+    winops.imapi2.burn({ stream, size: 64 * 2048 }).catch(() => {});
+  `, { eval: true, workerData: { dist: distIndex } });
+  await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await new Promise((r) => setTimeout(r, 50));
+  const t0 = Date.now();
+  await worker.terminate();
+  assert.ok(Date.now() - t0 < 5000);
+  const log = readLog();
+  const write = log.calls.find((c) => c.call === 'IDiscFormat2Data::Write');
+  assert.equal(write?.result, 'E_ABORT', 'the blocked read failed with E_ABORT at teardown');
+  assertClean(log);
+});
