@@ -48,7 +48,7 @@ describe('scripts/check-workflow.mjs', () => {
     ['unbalanced', (t) => t.replace('group: windows-${{ github.ref }}', 'group: windows').replace('name: prebuild win32-${{ matrix.arch }}', 'name: prebuild win32-${{ matrix.arch }'), /unbalanced \$\{\{ \}\}/],
     ['no-elevation-check', (t) => t.replace('IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)', 'IsInRole("Users")'), /does not check that it runs elevated/],
     ['shell-mixup', (t) => t.replace('      - name: Detect the Windows ADK\'s Assessment Toolkit (AXE)\n        shell: pwsh', '      - name: Detect the Windows ADK\'s Assessment Toolkit (AXE)\n        shell: bash'), /PowerShell in a 'bash' step/],
-    ['missing-file', (t) => t.replace('node bin/winops.js --backend native @args', 'node bin/winops-cli.js --backend native @args'), /bin\/winops-cli\.js does not exist/],
+    ['missing-file', (t) => t.replace('node bin/winops.js explain 0x80042306', 'node bin/winops-cli.js explain 0x80042306'), /bin\/winops-cli\.js does not exist/],
   ])('catches %s', (name, edit, message) => {
     const r = check(mutated(name, edit));
     expect(r.out).toMatch(message);
