@@ -36,7 +36,9 @@
 #endif
 
 #include <atomic>
+#include <cstdio>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
