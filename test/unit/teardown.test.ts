@@ -49,7 +49,7 @@ describe('teardown', () => {
     const cycle = async (): Promise<void> => {
       const op = winops.vss.createSnapshotSet('C:\\', { onStep: (e) => { if (e.step === 'doSnapshotSet') void op.cancel(); } });
       const s = session.enumerate('Big');
-      const done = Promise.all([op.then(() => undefined, (e: { name: string }) => { if (e.name === 'AbortError') rejected++; }), s.cancel()]);
+      const done = Promise.all([op.then(() => undefined, (e: unknown) => { if ((e as { name?: string }).name === 'AbortError') rejected++; }), s.cancel()]);
       await vi.runAllTimersAsync();
       await done;
     };
