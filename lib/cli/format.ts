@@ -5,7 +5,7 @@
  * strings, HRESULTs '0x8004230F' strings (with the number beside them where useful), embedded instances
  * { class, properties }.
  */
-import { isAbortError, type CancelOutcomeBase } from '../operation';
+import type { CancelOutcomeBase } from '../operation';
 import { MI_CLASS, MI_NAMESPACE, type MiInstance, type MiJsValue } from '../mi';
 import { BackendUnavailableError, MiError, WinopsError } from '../errors';
 import { toHex } from '../codes';
@@ -165,4 +165,3 @@ export function errorToText(error: unknown, verbose: boolean): string {
   return lines.join('\n');
 }
 
-export { isAbortError };

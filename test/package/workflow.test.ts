@@ -2,7 +2,7 @@
 // check on the real file, and on copies with one mistake each, which it must catch.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, tempDir } from '../cli/helpers';
 
