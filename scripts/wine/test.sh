@@ -10,6 +10,7 @@
 #      directory without node.exe: proves the addon binds to whatever host loaded it); per host, a
 #      second run of test/native/imapi2*.test.mjs with the IMAPI2 double registered, and one of
 #      test/native/vss*.test.mjs with the vssapi double loaded (vssapi=n, see test/doubles/vssapi/install.sh)
+#      and one of test/native/mi*.test.mjs with the mi.dll double in system32 (test/doubles/mi/install.sh)
 # Works with piped output, CI=true and no stdin: node.exe's output always goes to a file that is
 # printed afterwards (node.exe under Wine dies with EBADF when stdout/stderr is a Unix pipe).
 # Env: WINOPS_HOSTS="node20 node22 renamed" to choose hosts, WINOPS_TEST_TIMEOUT (s, default 600).
@@ -38,6 +39,7 @@ if [ "${WINOPS_SKIP_BUILD:-0}" != 1 ]; then
   # Windows test doubles (test/doubles/): Windows' own COM classes / DLLs as the tests script them.
   bash test/doubles/imapi2/build.sh || { winops_log "IMAPI2 double build failed"; exit 1; }
   bash test/doubles/vssapi/build.sh || { winops_log "vssapi double build failed"; exit 1; }
+  bash test/doubles/mi/build.sh || { winops_log "mi.dll double build failed"; exit 1; }
   # AXE: the AxeCore.dll double and a second addon build against the STAND-IN AxeHosting.h (test only).
   bash test/doubles/axe/build.sh >"$WINOPS_CACHE/axe-build.log" 2>&1 || { cat "$WINOPS_CACHE/axe-build.log"; winops_log "AXE stand-in build failed"; exit 1; }
 fi
@@ -91,11 +93,20 @@ axe_double=build/doubles/axe/AxeCore.dll
 
 vss_double=build/doubles/vssapi/vssapi.dll
 if [ -f "$vss_double" ]; then bash test/doubles/vssapi/install.sh || { winops_log "could not install the vssapi double"; exit 1; }; fi
+# The mi.dll double is in system32 only around its own runs (Wine has no mi.dll); a run that died
+# earlier may have left it there.
+mi_double=build/doubles/mi/mi.dll
+bash test/doubles/mi/install.sh remove || { winops_log "could not remove a stale mi.dll double"; exit 1; }
 
 for host in ${WINOPS_HOSTS:-node20 node22 renamed}; do
   run_suite "$host" "" -- "${test_files[@]}"
   if [ -f "$vss_double" ]; then
     run_suite "$host" vss-double "WINOPS_VSS_DOUBLE=$vss_double" "WINEDLLOVERRIDES=$WINEDLLOVERRIDES;vssapi=n" -- test/native/vss*.test.mjs
+  fi
+  if [ -f "$mi_double" ]; then
+    bash test/doubles/mi/install.sh add || { winops_log "could not install the mi.dll double"; exit 1; }
+    run_suite "$host" mi-double "WINOPS_MI_DOUBLE=$mi_double" -- test/native/mi*.test.mjs
+    bash test/doubles/mi/install.sh remove || { winops_log "could not remove the mi.dll double"; exit 1; }
   fi
   if [ -f "$imapi2_double" ]; then
     bash test/doubles/imapi2/register.sh add || { winops_log "could not register the IMAPI2 double"; exit 1; }
