@@ -72,6 +72,11 @@ export type AxeRun = Operation<AxeRunResult, AxeCancelOutcome> & {
   cancelAssessment(index?: number): Promise<void>;
   /** The index of the assessment running now, if any. */
   readonly runningIndex: number | undefined;
+  /**
+   * Takes the next escalation step now instead of waiting for the grace period (starting the cancel if none is under
+   * way), e.g. on a second Ctrl+C. Resolves with the step taken, or undefined when the ladder is spent or the job ended.
+   */
+  escalate(): Promise<AxeEscalationStep | undefined>;
 };
 
 function axeErr(r: AxeCallResult, call: string): AxeError {
@@ -164,6 +169,7 @@ class RunDriver {
     const op = new Operation(this.#settlement.track(done.promise), (reason) => this.#cancel(reason)) as AxeRun;
     Object.defineProperty(op, 'runningIndex', { get: () => this.#running, enumerable: true });
     op.cancelAssessment = (index?: number) => this.#cancelOne(index);
+    op.escalate = () => this.#escalate();
     this.operation = op;
     this.#scope.onAbort(() => this.#beginCancel());
   }
@@ -220,6 +226,21 @@ class RunDriver {
     this.#cancelling = true;
     this.#cancelStart = Date.now();
     this.#nextStep();
+  }
+
+  async #escalate(): Promise<AxeEscalationStep | undefined> {
+    if (this.#ended || this.#run === undefined) return undefined;
+    if (!this.#cancelling) {
+      this.#scope.abort(new DOMException('escalate() was called', 'AbortError'));
+      await this.#inflight;
+      return this.#lastStep;
+    }
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const before = this.#steps.length;
+    this.#nextStep();
+    await this.#inflight;
+    return this.#steps.length > before ? this.#lastStep : undefined;
   }
 
   #nextStep(): void {

@@ -13,7 +13,8 @@ import { readFileSync } from 'node:fs';
 import type { Backend, OpenHandle } from '../../types/backend';
 import type { Scenario } from '../../types/scenario';
 import { FakeAxe } from './axe';
-import { FakeCore, globalClock, type FakeCall, type FakeClock } from './core';
+import { FakeCore, globalClock, resolveCode, type FakeCall, type FakeClock } from './core';
+import { MI_RESULTS } from '../codes';
 import { FakeImapi } from './imapi2';
 import { FakeMi } from './mi';
 import { FakeVss } from './vss';
@@ -55,6 +56,7 @@ export function createFakeBackend(scenario: Scenario = {}, options: FakeBackendO
     throw new TypeError(`createFakeBackend: scenario must be an object, got ${scenario === null ? 'null' : typeof scenario}`);
   }
   if (typeof options !== 'object' || options === null) throw new TypeError('createFakeBackend: options must be an object');
+  checkScenarioCodes(scenario);
   const core = new FakeCore(options.clock ?? globalClock);
   const vss = new FakeVss(core, scenario.vss ?? {});
   const mi = new FakeMi(core, scenario.mi ?? {});
@@ -78,6 +80,36 @@ export function createFakeBackend(scenario: Scenario = {}, options: FakeBackendO
       return core.pendingTimers;
     },
   };
+}
+
+/** Every code a scenario names must be known now, not when a timer fires in the middle of a test. */
+function checkScenarioCodes(scenario: Scenario): void {
+  const hr = (where: string, code: unknown): void => {
+    if (code === undefined) return;
+    if (typeof code === 'number' && Number.isInteger(code)) return;
+    if (typeof code !== 'string') throw new TypeError(`createFakeBackend: scenario.${where} must be a code name or a number`);
+    try {
+      resolveCode(code);
+    } catch {
+      throw new RangeError(`createFakeBackend: scenario.${where} names an unknown code ${JSON.stringify(code)}`);
+    }
+  };
+  const mi = (where: string, code: unknown): void => {
+    if (code === undefined || typeof code === 'number') return;
+    if (typeof code !== 'string' || !MI_RESULTS.some((r) => r.name === code || r.name === `MI_RESULT_${code}`)) {
+      throw new RangeError(`createFakeBackend: scenario.${where} names an unknown MI_Result ${JSON.stringify(code)}`);
+    }
+  };
+  for (const [step, sc] of Object.entries(scenario.vss?.steps ?? {})) hr(`vss.steps.${step}.fail`, sc?.fail);
+  for (const [call, code] of Object.entries(scenario.vss?.failCall ?? {})) hr(`vss.failCall.${call}`, code);
+  mi('mi.failAfter.result', scenario.mi?.failAfter?.result);
+  mi('mi.sessionFail', scenario.mi?.sessionFail);
+  for (const [m, sc] of Object.entries(scenario.mi?.methods ?? {})) mi(`mi.methods.${m}.fail`, sc.fail);
+  hr('imapi2.failAtUpdate.code', scenario.imapi2?.failAtUpdate?.code);
+  hr('imapi2.successCode', scenario.imapi2?.successCode);
+  hr('axe.terminateFail', scenario.axe?.terminateFail);
+  for (const [path, m] of Object.entries(scenario.axe?.manifests ?? {})) m.assessments.forEach((a, i) => hr(`axe.manifests[${JSON.stringify(path)}].assessments[${i}].error`, a.error));
+  for (const [name, a] of Object.entries(scenario.axe?.assessments ?? {})) hr(`axe.assessments.${name}.error`, a.error);
 }
 
 /**

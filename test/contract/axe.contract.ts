@@ -88,6 +88,19 @@ export function axeContract(name: string, make: BackendFactory): void {
       expect(inspect.calls().filter((c) => c.call === 'Engine::CancelAssessment').map((c) => c.detail)).toEqual([1]);
     });
 
+    it('escalate() takes the next step at once instead of waiting for the grace period', async () => {
+      const { winops } = await make(job([quick('stubborn', { durationMs: 60_000, honoursCancel: false })]));
+      await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
+      const run = j.run({ grace: 600_000 });
+      await until(() => run.runningIndex === 0);
+      expect(await run.escalate()).toBe('cancel-assessment');
+      expect(await run.escalate()).toBe('cancel-job');
+      expect(await run.escalate()).toBe('terminate-job');
+      const r = await settle(run);
+      expect(!r.ok && r.error.outcome.endedBy).toBe('terminate-job');
+      expect(await run.escalate()).toBeUndefined();
+    });
+
     it('the caller configures the ladder: without terminate, a stubborn assessment finishes and the run resolves', async () => {
       const { winops } = await make(job([quick('stubborn', { durationMs: 150, honoursCancel: false })]));
       await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
