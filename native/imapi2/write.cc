@@ -260,11 +260,15 @@ class UpdateSink final : public DDiscFormat2DataEvents {
   }
 
   HRESULT STDMETHODCALLTYPE Update(IDispatch* object, IDispatch* progress) override {
+    // Whether to cancel is decided before this Update reaches JS: a cancel that JS asks for in
+    // reaction to this very Update is issued in the next one, whatever the thread timing (as in the
+    // fake, where the request lands after the update callback returned).
+    const bool cancelNow = job_->cancelRequested && !job_->cancelAccepted;
     auto e = std::make_unique<Event>();
     e->kind = Event::Kind::kUpdate;
     ReadFigures(progress, e->update);
     job_->Post(std::move(e));
-    if (job_->cancelRequested && !job_->cancelAccepted) CancelInsideUpdate(object);
+    if (cancelNow) CancelInsideUpdate(object);
     return S_OK;
   }
 

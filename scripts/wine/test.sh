@@ -86,6 +86,15 @@ if [ -f build/doubles/imapi2/abi_check.exe ]; then
 else
   summary+=("imapi2 ABI check: not run (no shared/reference/imapi2-abi.md when the doubles were built)")
 fi
+if [ -f build/doubles/imapi2/selftest.exe ] && [ -f "$imapi2_double" ]; then
+  # The double's own checks catch a bad client (CancelWrite outside Update, no Unadvise, a leak).
+  rc=0
+  bash test/doubles/imapi2/register.sh add &&
+    { winops_wine_run "$WINOPS_CACHE/imapi2-selftest.log" build/doubles/imapi2/selftest.exe || rc=$?; } &&
+    bash test/doubles/imapi2/register.sh remove || rc=1
+  if [ "$rc" = 0 ]; then total_pass=$((total_pass + 1)); else total_fail=$((total_fail + 1)) status=1; fi
+  summary+=("imapi2 double selftest: $([ "$rc" = 0 ] && echo '1 passed, 0 failed' || echo '0 passed, 1 failed')")
+fi
 
 # AXE's second run: the addon built against the stand-in header, with the AxeCore.dll double.
 axe_standin=build/win32-x64-axe-standin/winops.node

@@ -171,7 +171,8 @@ test('double: cancel with 2 not-in-progress Updates -> 3 attempts, CancelWrite o
 test('double: a cancel the drive takes Updates to honour (cancelLatencyUpdates) still ends as cancelled', { skip: skipDouble }, async () => {
   const readLog = useScenario({ ...FAST, cancelLatencyUpdates: 2 });
   const winops = lib.createWinops({ backend: 'native' });
-  const r = await settle(winops.imapi2.burn(image(100_000), { timeout: 50 }));
+  // Long enough for the write to have begun even on a loaded machine (it takes ~15 s to finish).
+  const r = await settle(winops.imapi2.burn(image(100_000), { timeout: 1500 }));
   assert.equal(r.ok, false);
   assert.equal(r.error.cause?.name, 'TimeoutError');
   assert.equal(r.error.outcome.status, 'cancelled');

@@ -40,3 +40,4 @@ $CXX "${flags[@]}" -shared -static -static-libgcc -static-libstdc++ -o "$out/ima
 if [ -f "$out/abi_expected.inc" ]; then
   $CXX "${flags[@]}" -static -o "$out/abi_check.exe" "$src/abi_check.cc" -lole32 -loleaut32 -luuid
 fi
+$CXX "${flags[@]}" -static -o "$out/selftest.exe" "$src/selftest.cc" -lole32 -loleaut32 -luuid
