@@ -6,13 +6,7 @@ import type { Handle, MiBackend, MiOperationRequest, MiResultData, MiSessionRequ
  * onResult runs on the JS thread, one result at a time (MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS), never from inside
  * start().
  */
-export interface NativeMi {
-  openSession(request: MiSessionRequest): Promise<Handle>;
-  closeSession(session: Handle): Promise<void>;
-  start(session: Handle, request: MiOperationRequest, onResult: (result: MiResultData) => void): Handle;
-  ack(operation: Handle): void;
-  cancel(operation: Handle, reason: number): number;
-  close(operation: Handle): number;
+export interface NativeMi extends MiBackend {
   /** Every MI_Session / MI_Operation not yet closed, in this environment. */
   openHandles(): OpenHandle[];
   stats(): { sessions: number; operations: number; sessionThreads: number; application: boolean };

@@ -1,29 +1,11 @@
 import type { Handle, OpenHandle, VssBackend, VssBackupState, VssSnapshotProperties, VssWriterInfo } from '../../types/backend';
 
 /**
- * The addon's `vss` object (native/vss/backend.h): the VssBackend calls one to one. Every promise rejects with an
- * Error whose own properties are {hresult (uint32), call, systemMessage}; a bad argument throws a TypeError.
+ * The addon's `vss` object (native/vss/backend.h): the VssBackend calls one to one, plus what only the native
+ * backend has. Every promise rejects with an Error whose own properties are {hresult (uint32), call,
+ * systemMessage}; a bad argument throws a TypeError (synchronously: the adapter below turns it into a rejection).
  */
-export interface NativeVss {
-  createBackupComponents(): Promise<Handle>;
-  initializeForBackup(components: Handle): Promise<void>;
-  setContext(components: Handle, context: number): Promise<void>;
-  setBackupState(components: Handle, state: VssBackupState): Promise<void>;
-  gatherWriterMetadata(components: Handle): Promise<Handle>;
-  getWriters(components: Handle): Promise<VssWriterInfo[]>;
-  startSnapshotSet(components: Handle): Promise<string>;
-  addToSnapshotSet(components: Handle, volume: string): Promise<string>;
-  prepareForBackup(components: Handle): Promise<Handle>;
-  doSnapshotSet(components: Handle): Promise<Handle>;
-  getSnapshotProperties(components: Handle, snapshotId: string): Promise<VssSnapshotProperties>;
-  backupComplete(components: Handle): Promise<Handle>;
-  abortBackup(components: Handle): Promise<void>;
-  deleteSnapshotSet(components: Handle, snapshotSetId: string): Promise<number>;
-  releaseBackupComponents(components: Handle): Promise<void>;
-  asyncWait(async: Handle, timeoutMs: number): Promise<number>;
-  asyncQueryStatus(async: Handle): Promise<{ hr: number; status: number }>;
-  asyncCancel(async: Handle): Promise<number>;
-  asyncRelease(async: Handle): Promise<void>;
+export interface NativeVss extends VssBackend {
   /** Every IVssBackupComponents / IVssAsync not yet released, in this environment. */
   openHandles(): OpenHandle[];
   /** Threads the binding holds now, and CoInitializeSecurity's result (null before the first create). */
@@ -74,18 +56,11 @@ export class NativeVssBackend implements VssBackend {
   }
 
   setContext(components: Handle, context: number): Promise<void> {
-    return call(() => this.#n.setContext(components, context >>> 0));
+    return call(() => this.#n.setContext(components, context));
   }
 
   setBackupState(components: Handle, state: VssBackupState): Promise<void> {
-    return call(() =>
-      this.#n.setBackupState(components, {
-        selectComponents: state.selectComponents,
-        backupBootableSystemState: state.backupBootableSystemState,
-        backupType: state.backupType,
-        partialFileSupport: state.partialFileSupport,
-      }),
-    );
+    return call(() => this.#n.setBackupState(components, state));
   }
 
   gatherWriterMetadata(components: Handle): Promise<Handle> {
@@ -133,7 +108,7 @@ export class NativeVssBackend implements VssBackend {
   }
 
   asyncWait(async: Handle, timeoutMs: number): Promise<number> {
-    return call(() => this.#n.asyncWait(async, timeoutMs >>> 0));
+    return call(() => this.#n.asyncWait(async, timeoutMs));
   }
 
   asyncQueryStatus(async: Handle): Promise<{ hr: number; status: number }> {

@@ -15,46 +15,18 @@
 // result of a cancelled operation carries on Windows (the double sends MI_RESULT_FAILED, as the fake does).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { spawn } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { binding, root, underWine, hex, HRESULT_FROM_WIN32, ERROR_MOD_NOT_FOUND } from './helpers.mjs';
+import { binding, hex, HRESULT_FROM_WIN32, ERROR_MOD_NOT_FOUND } from './helpers.mjs';
+import { distIndex, lib, runChild, runs, settle, sleep, useScenario as scenarioFor } from './doubles.mjs';
 
-const require = createRequire(import.meta.url);
-const onWindows = process.platform === 'win32';
-const withDouble = Boolean(process.env.WINOPS_MI_DOUBLE);
-const distIndex = path.join(root, 'dist', 'lib', 'index.js');
-const haveDist = fs.existsSync(distIndex);
-const lib = onWindows && haveDist ? require(distIndex) : null;
-
-const skipPlain = !onWindows ? 'Windows node.exe only (npm run test:wine)'
-  : !haveDist ? 'needs dist/ (npm run build)'
-  : withDouble ? 'the mi.dll double is installed in this run'
-  : !underWine ? 'real Windows has mi.dll' : false;
-const skipDouble = !onWindows ? 'Windows node.exe only (npm run test:wine)'
-  : !haveDist ? 'needs dist/ (npm run build)'
-  : !withDouble ? 'needs the mi.dll double (WINOPS_MI_DOUBLE, set by npm run test:wine)' : false;
+const { plain: skipPlain, double: skipDouble } = runs('WINOPS_MI_DOUBLE', 'mi.dll', 'real Windows has mi.dll');
 
 const MI_RESULT_FAILED = 1;
 const MI_RESULT_INVALID_PARAMETER = 4;
 const many = (n) => Array.from({ length: n }, (_, i) => ({ Id: i, Name: `item${i}` }));
 
-let logSeq = 0;
-/**
- * A fresh scenario and log for the double; returns a reader of the log. The scenario goes through a file:
- * an environment variable holds at most 32767 characters on Windows.
- */
-function useScenario(mi) {
-  const base = path.join(os.tmpdir(), `winops-mi-double-${process.pid}-${++logSeq}`);
-  fs.writeFileSync(`${base}.scenario.json`, JSON.stringify({ mi }));
-  process.env.WINOPS_SCENARIO = `${base}.scenario.json`;
-  const log = `${base}.json`;
-  process.env.WINOPS_DOUBLE_LOG = log;
-  return Object.assign(() => JSON.parse(fs.readFileSync(log, 'utf8')), { path: log });
-}
+const useScenario = (mi) => scenarioFor('mi', mi);
 
 const calls = (log, name) => log.calls.filter((c) => c.call === name);
 
@@ -79,16 +51,6 @@ function assertAckedInTurn(log, call) {
     }
   }
 }
-
-async function settle(p) {
-  try {
-    return { ok: true, value: await p };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ------------------------------------------------------------------------------------------ no mi.dll
 
@@ -375,28 +337,6 @@ test('double: a remote session with credentials: WinRM, the password never in a 
   assertClean(readLog2());  // the extended error instance was deleted
   assert.deepEqual(winops.backend.openHandles(), []);
 });
-
-// Runs `source` in a child of this same host with stdio going to a file (a pipe as node.exe's
-// stdout/stderr breaks under Wine). Resolves { code, ms, output }.
-function runChild(source, timeoutMs = 20000) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'winops-mi-'));
-  const script = path.join(dir, 'child.js');
-  fs.writeFileSync(script, source);
-  const outPath = path.join(dir, 'out.log');
-  const fd = fs.openSync(outPath, 'w');
-  const t0 = Date.now();
-  const child = spawn(process.execPath, [script], { stdio: ['ignore', fd, fd], env: process.env });
-  fs.closeSync(fd);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill(), timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      const output = fs.readFileSync(outPath, 'utf8');
-      fs.rmSync(dir, { recursive: true, force: true });
-      resolve({ code, ms: Date.now() - t0, output });
-    });
-  });
-}
 
 test('double: process.exit during a subscription: cancelled (SHUTDOWN), drained, closed, session and application closed', { skip: skipDouble }, async () => {
   const readLog = useScenario({ indications: { intervalMs: 20 } });

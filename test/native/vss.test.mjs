@@ -16,28 +16,12 @@
 // VSS service times its operations, or what Wait returns on a real timeout (undocumented).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { spawn } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { binding, root, underWine, hex, E_NOTIMPL, S_OK } from './helpers.mjs';
+import { binding, root, hex, E_NOTIMPL, S_OK } from './helpers.mjs';
+import { distIndex, lib, runChild, runs, settle, sleep, useScenario as scenarioFor } from './doubles.mjs';
 
-const require = createRequire(import.meta.url);
-const onWindows = process.platform === 'win32';
-const withDouble = Boolean(process.env.WINOPS_VSS_DOUBLE);
-const distIndex = path.join(root, 'dist', 'lib', 'index.js');
-const haveDist = fs.existsSync(distIndex);
-const lib = onWindows && haveDist ? require(distIndex) : null;
-
-const skipPlain = !onWindows ? 'Windows node.exe only (npm run test:wine)'
-  : !haveDist ? 'needs dist/ (npm run build)'
-  : withDouble ? 'the vssapi double is loaded in this run'
-  : !underWine ? 'real Windows has VSS' : false;
-const skipDouble = !onWindows ? 'Windows node.exe only (npm run test:wine)'
-  : !haveDist ? 'needs dist/ (npm run build)'
-  : !withDouble ? 'needs the vssapi double (WINOPS_VSS_DOUBLE + vssapi=n, set by npm run test:wine)' : false;
+const { plain: skipPlain, double: skipDouble } = runs('WINOPS_VSS_DOUBLE', 'vssapi', 'real Windows has VSS');
 
 const VSS_E_BAD_STATE = 0x80042301;
 const VSS_E_PROVIDER_VETO = 0x80042306;
@@ -46,14 +30,7 @@ const VSS_S_ASYNC_FINISHED = 0x0004230a;
 const VSS_S_ASYNC_CANCELLED = 0x0004230b;
 const LONG = 10_000;
 
-let logSeq = 0;
-/** A fresh scenario and log for the double; returns a reader of the log. */
-function useScenario(vss) {
-  process.env.WINOPS_SCENARIO = JSON.stringify({ vss });
-  const log = path.join(os.tmpdir(), `winops-vss-double-${process.pid}-${++logSeq}.json`);
-  process.env.WINOPS_DOUBLE_LOG = log;
-  return () => JSON.parse(fs.readFileSync(log, 'utf8'));
-}
+const useScenario = (vss) => scenarioFor('vss', vss);
 
 const names = (log) => log.calls.map((c) => c.call);
 const flowCalls = (log) => names(log).filter((n) => !n.startsWith('IVssAsync::') && !n.startsWith('IVssExamineWriterMetadata::') && n !== 'VssFreeSnapshotProperties');
@@ -73,16 +50,6 @@ function assertNothingHeld(winops) {
   assert.equal(s.componentThreads, 0, 'components threads joined');
   assert.equal(s.waitThreads, 0, 'wait threads joined');
 }
-
-async function settle(p) {
-  try {
-    return { ok: true, value: await p };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ------------------------------------------------------------------------------------------ Wine's vssapi
 
@@ -326,28 +293,6 @@ test('double: a second DoSnapshotSet while one runs gets VSS_E_SNAPSHOT_SET_IN_P
   assertNothingHeld(winops);
 });
 
-// Runs `source` in a child of this same host with stdio going to a file (a pipe as node.exe's
-// stdout/stderr breaks under Wine). Resolves { code, ms, output }.
-function runChild(source, env, timeoutMs = 20000) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'winops-vss-'));
-  const script = path.join(dir, 'child.js');
-  fs.writeFileSync(script, source);
-  const outPath = path.join(dir, 'out.log');
-  const fd = fs.openSync(outPath, 'w');
-  const t0 = Date.now();
-  const child = spawn(process.execPath, [script], { stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
-  fs.closeSync(fd);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill(), timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      const output = fs.readFileSync(outPath, 'utf8');
-      fs.rmSync(dir, { recursive: true, force: true });
-      resolve({ code, ms: Date.now() - t0, output });
-    });
-  });
-}
-
 test('double: process.exit during DoSnapshotSet: teardown cancels, calls AbortBackup and releases everything', { skip: skipDouble }, async () => {
   const readLog = useScenario({ steps: { doSnapshotSet: { durationMs: 60_000 } } });
   const r = await runChild(`
@@ -356,7 +301,7 @@ test('double: process.exit during DoSnapshotSet: teardown cancels, calls AbortBa
     winops.vss.createSnapshotSet('C:\\\\', { onStep: (e) => {
       if (e.step === 'doSnapshotSet') setTimeout(() => { console.log('exiting'); process.exit(5); }, 50);
     } }).catch((e) => console.log('rejected', e.message));
-  `, {});
+  `);
   assert.equal(r.code, 5, r.output);
   assert.match(r.output, /exiting/);
   assert.ok(r.ms < 15000, `${r.ms} ms`);

@@ -1,0 +1,79 @@
+// Shared by the native tests that run against a Windows test double (test/doubles/<family>): the two runs
+// of such a file (plain Wine, and the double in place, see scripts/wine/test.sh), the scenario and log files
+// the double reads and writes, and a child process of the same host.
+import { createRequire } from 'node:module';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { root, underWine } from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
+const onWindows = process.platform === 'win32';
+
+/** The public API from dist/ (npm run build), or null where it cannot run. */
+export const distIndex = path.join(root, 'dist', 'lib', 'index.js');
+const haveDist = fs.existsSync(distIndex);
+export const lib = onWindows && haveDist ? require(distIndex) : null;
+
+/**
+ * Skip reasons for the two runs: `plain` tests expect Wine as it is, `double` tests need the double, which
+ * test:wine puts in place for the run that sets envVar.
+ */
+export function runs(envVar, what, onRealWindows) {
+  const common = !onWindows ? 'Windows node.exe only (npm run test:wine)' : !haveDist ? 'needs dist/ (npm run build)' : false;
+  const withDouble = Boolean(process.env[envVar]);
+  return {
+    plain: common || (withDouble ? `the ${what} double is in place in this run` : !underWine ? onRealWindows : false),
+    double: common || (withDouble ? false : `needs the ${what} double (${envVar}, set by npm run test:wine)`),
+  };
+}
+
+let seq = 0;
+/**
+ * A fresh scenario and log for a double: the scenario goes through a file (WINOPS_SCENARIO may name one; an
+ * environment variable holds at most 32767 characters on Windows). Returns a reader of the log, with .path.
+ * The doubles read both variables when an object is created (CreateVssBackupComponents, NewSession, ...).
+ */
+export function useScenario(family, section) {
+  const base = path.join(os.tmpdir(), `winops-${family}-double-${process.pid}-${++seq}`);
+  fs.writeFileSync(`${base}.scenario.json`, JSON.stringify({ [family]: section }));
+  process.env.WINOPS_SCENARIO = `${base}.scenario.json`;
+  process.env.WINOPS_DOUBLE_LOG = `${base}.log.json`;
+  return Object.assign(() => JSON.parse(fs.readFileSync(`${base}.log.json`, 'utf8')), { path: `${base}.log.json` });
+}
+
+export async function settle(p) {
+  try {
+    return { ok: true, value: await p };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs `source` in a child of this same host (with this process's environment, so the same double and
+ * scenario) with stdio going to a file: a pipe as node.exe's stdout/stderr breaks under Wine.
+ * Resolves { code, ms, output }.
+ */
+export function runChild(source, timeoutMs = 20000) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'winops-child-'));
+  const script = path.join(dir, 'child.js');
+  fs.writeFileSync(script, source);
+  const outPath = path.join(dir, 'out.log');
+  const fd = fs.openSync(outPath, 'w');
+  const t0 = Date.now();
+  const child = spawn(process.execPath, [script], { stdio: ['ignore', fd, fd], env: process.env });
+  fs.closeSync(fd);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill(), timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      const output = fs.readFileSync(outPath, 'utf8');
+      fs.rmSync(dir, { recursive: true, force: true });
+      resolve({ code, ms: Date.now() - t0, output });
+    });
+  });
+}
