@@ -387,7 +387,8 @@ class State : public std::enable_shared_from_this<State> {
     o.Set("result", Napi::Number::New(env, static_cast<double>(r.result)));
     if (r.hasErrorMessage) o.Set("errorMessage", Napi::String::New(env, r.errorMessage));
     if (r.details.present) o.Set("errorDetails", ToJs(env, r.details));
-    Napi::FunctionReference& cb = it->second;
+    // The callback may close the operation (which drops its reference): call a local handle to it.
+    Napi::Function cb = it->second.Value();
     cb.Call({o});  // a throw becomes an uncaught exception (Dispatcher)
   }
 
