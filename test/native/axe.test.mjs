@@ -285,3 +285,33 @@ test('stand-in: closing a job during its run defers the release to the end of th
   await until(() => readLog().live.Job === 0 && readLog().live.Engine === 0, 2000, 'engine and job deleted');
   assertClean(readLog());
 });
+
+test('stand-in: a worker terminated mid-job: teardown terminates the job (the last resort) and deletes engine and job', { skip: skipDouble }, async () => {
+  const { Worker } = await import('node:worker_threads');
+  const readLog = job([quick('endless', { durationMs: 60_000, honoursCancel: false })]);
+  const worker = new Worker(`
+    const { parentPort, workerData } = require('node:worker_threads');
+    const lib = require(workerData.dist);
+    const { composeNativeBackend } = require(workerData.native);
+    const winops = lib.createWinops({ backend: composeNativeBackend(require(workerData.addon)) });
+    winops.axe.loadJob(workerData.job).then((j) => {
+      j.run({ onEvent: (e) => { if (e.type === 'assessment-begin') parentPort.postMessage('running'); } }).catch(() => {});
+    });
+  `, { eval: true, workerData: { dist: distIndex, native: path.join(root, 'dist', 'lib', 'native', 'index.js'), addon: addonPath(), job: JOB } });
+  await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  const t0 = Date.now();
+  await worker.terminate();
+  assert.ok(Date.now() - t0 < 5000);
+  await until(() => readLog().live.Engine === 0 && readLog().live.Job === 0, 3000, 'engine and job deleted');
+  const log = readLog();
+  assert.deepEqual(log.calls.filter((c) => c.call === 'Engine::TerminateJob').map((c) => c.result), ['S_OK']);
+  assertClean(log);
+  // The process-wide engine slot is free again: a new job runs.
+  job([quick('after')]);
+  const { winops } = winopsOnStandin();
+  const j = await winops.axe.loadJob(JOB);
+  assert.equal((await j.run()).executedAssessments, 1);
+});
