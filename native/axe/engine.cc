@@ -180,7 +180,13 @@ ah::Solution* SolutionOrThrow() {
   Runtime& rt = TheRuntime();
   std::lock_guard<std::mutex> lock(rt.mutex);
   LoadLocked(rt);
-  if (!rt.init) throw AxeException({CaptureHResult(HRESULT_FROM_WIN32(ERROR_MOD_NOT_FOUND), "LoadLibrary(AxeCore.dll)"), ""});
+  if (!rt.init) {
+    HResultError e;
+    e.hresult = static_cast<uint32_t>(HRESULT_FROM_WIN32(ERROR_MOD_NOT_FOUND));
+    e.call = "LoadLibrary(AxeCore.dll)";
+    e.systemMessage = rt.loadError;
+    throw AxeException({e, ""});
+  }
   if (!rt.solution) {
     ah::SolutionParameters params{};
     params.Size = sizeof params;
