@@ -5,6 +5,8 @@ import { AbortError, CancelScope, checkOptions, deferred, describeValue, Operati
 
 const S_OK = 0;
 const S_IMAPI_WRITE_NOT_IN_PROGRESS = 0x00aa0302;
+/** IDiscFormat2Data::CancelWrite's answer while the write has not begun (its docs); retried like the S_ code. */
+const E_IMAPI_DF2DATA_WRITE_NOT_IN_PROGRESS = 0xc0aa0401;
 const E_IMAPI_REQUEST_CANCELLED = 0xc0aa0002;
 
 /** IMAPI_FORMAT2_DATA_WRITE_ACTION names. */
@@ -179,7 +181,7 @@ class WriteDriver {
         },
         cancelAttempt: (hr) => {
           this.#attempts++;
-          if (hr >>> 0 === S_IMAPI_WRITE_NOT_IN_PROGRESS) this.#notInProgress++;
+          if (hr >>> 0 === S_IMAPI_WRITE_NOT_IN_PROGRESS || hr >>> 0 === E_IMAPI_DF2DATA_WRITE_NOT_IN_PROGRESS) this.#notInProgress++;
         },
         done: (error: RawError | null, hr: number) => {
           this.#scope.dispose();
