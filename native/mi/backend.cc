@@ -1,5 +1,6 @@
 #include "mi/backend.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <cstring>
@@ -338,6 +339,11 @@ class State : public std::enable_shared_from_this<State> {
     auto state = ctx->state;
     auto session = ctx->session;
     session->closed = true;
+    {
+      std::lock_guard<std::mutex> lock(state->threadsMu_);
+      auto& all = state->allSessions_;
+      all.erase(std::remove(all.begin(), all.end(), session), all.end());
+    }
     ::SetEvent(session->closedEvent.Get());
     state->dispatcher_->Post([state, session](Napi::Env env) {
       state->sessions_.erase(session->handle);
