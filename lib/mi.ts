@@ -563,8 +563,8 @@ export class Mi {
       return new MiSession(mi, handle, namespace, computer);
     } catch (e) {
       if (e instanceof AbortError) throw e;
-      const raw = e as { miResult?: number; errorMessage?: string; errorDetails?: MiError['details'] };
-      throw miErrorFrom(raw.miResult ?? 1, 'MI_Application_NewSession', raw.errorMessage, raw.errorDetails);
+      const raw = e as { miResult?: number; call?: string; errorMessage?: string; errorDetails?: MiError['details'] };
+      throw miErrorFrom(raw.miResult ?? 1, typeof raw.call === 'string' ? raw.call : 'MI_Application_NewSession', raw.errorMessage, raw.errorDetails);
     } finally {
       scope.dispose();
     }

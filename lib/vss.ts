@@ -372,12 +372,17 @@ export class SnapshotSet implements AsyncDisposable {
   }
 }
 
+type Kebab<S extends string> = S extends `${infer A}_${infer B}` ? `${A}-${Kebab<B>}` : S;
+/** A VSS_SNAPSHOT_CONTEXT by name: 'BACKUP', 'backup', 'CLIENT_ACCESSIBLE_WRITERS', 'client-accessible-writers', ... */
+export type VssContextName = keyof typeof VSS_CTX | Lowercase<keyof typeof VSS_CTX> | Kebab<Lowercase<keyof typeof VSS_CTX>>;
+
 export interface SnapshotSetOptions extends OperationOptions {
   /**
    * 'backup' (default): shadow copies live until close(). 'client-accessible': persistent, no writers, they outlive
-   * the process until deleted. Or any VSS_SNAPSHOT_CONTEXT name or value.
+   * the process until deleted. Or any VSS_SNAPSHOT_CONTEXT name or value. Writers take part (GatherWriterMetadata)
+   * unless the context has VSS_VOLSNAP_ATTR_NO_WRITERS (0x10): FILE_SHARE_BACKUP, NAS_ROLLBACK, CLIENT_ACCESSIBLE.
    */
-  readonly context?: keyof typeof VSS_CTX | Lowercase<keyof typeof VSS_CTX> | 'client-accessible' | 'file-share-backup' | number;
+  readonly context?: VssContextName | number;
   /** VSS_BACKUP_TYPE, default 'COPY' (does not touch the writers' backup history). */
   readonly backupType?: keyof typeof VSS_BT | number;
   /** Called as the flow enters each step; `async` is the step's IVssAsync when it has one. */
@@ -428,7 +433,7 @@ export class Vss {
     const context = resolveEnum(VSS_CTX, (opts.context ?? 'BACKUP') as keyof typeof VSS_CTX | number, fn, 'options.context');
     const backupType = resolveEnum(VSS_BT, opts.backupType ?? 'COPY', fn, 'options.backupType');
     const persistent = (context & 0x01) !== 0 && context !== VSS_CTX.ALL; // VSS_VOLSNAP_ATTR_PERSISTENT
-    const withWriters = (context & 0x04) === 0 || context === VSS_CTX.ALL; // VSS_VOLSNAP_ATTR_NO_WRITERS clear
+    const withWriters = (context & 0x10) === 0 || context === VSS_CTX.ALL; // VSS_VOLSNAP_ATTR_NO_WRITERS (0x10) clear
     return new SnapshotSetFlow(this.#backend, normalized, { context, backupType, persistent, withWriters, onStep: opts.onStep }, opts).operation;
   }
 }

@@ -251,6 +251,18 @@ export function vssContract(name: string, make: BackendFactory): void {
       expect(inspect.calls()).toEqual([]);
     });
 
+    it('writers take part unless the context has VSS_VOLSNAP_ATTR_NO_WRITERS', async () => {
+      for (const [context, gathers] of [['backup', true], ['client-accessible-writers', true], ['app-rollback', true], ['file-share-backup', false], ['client-accessible', false]] as const) {
+        const { winops, inspect } = await make({});
+        const set = await winops.vss.createSnapshotSet('C:\\', { context });
+        expect(callNames(inspect).includes('IVssBackupComponents::GatherWriterMetadata'), context).toBe(gathers);
+        expect(set.writers.length > 0, context).toBe(gathers);
+        if (set.persistent) await set.delete();
+        else await set.close();
+        expect(inspect.openHandles(), context).toEqual([]);
+      }
+    });
+
     it('a persistent (client-accessible) set outlives close() until delete()', async () => {
       const { winops, inspect } = await make({});
       const set: SnapshotSet = await winops.vss.createSnapshotSet('C:\\', { context: 'client-accessible' });
