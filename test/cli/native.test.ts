@@ -19,7 +19,7 @@ async function shadowCopyIds(): Promise<string[]> {
     .map((l) => String((l.properties as { ID: unknown }).ID));
 }
 
-describe.runIf(enabled)('the winops command on the real Windows APIs', () => {
+describe.runIf(enabled)('the winops command on the real Windows APIs (runs only on Windows with WINOPS_NATIVE_TESTS=1)', () => {
   it('MI: Win32_OperatingSystem', async () => {
     const r = await runCli([...NATIVE, '--json', 'query', 'SELECT Caption, Version, BuildNumber FROM Win32_OperatingSystem'], opts);
     expect(r.code, r.stderr).toBe(0);

@@ -404,7 +404,7 @@ describe('toHex / hresultFromWin32 / lookups', () => {
   });
 });
 
-describe.skipIf(!haveRef)('cross-check against ../shared/reference (independent parse)', () => {
+describe.skipIf(!haveRef)('cross-check against ../shared/reference (independent parse; skipped when that folder is not beside the repository)', () => {
   const rows = (file: string, heading: string): Array<[string, string]> => {
     const lines = readFileSync(join(refDir, file), 'utf8').split(/\r?\n/);
     const start = lines.findIndex((l) => l.startsWith('## ') && l.includes(heading));
