@@ -14,8 +14,7 @@ beforeAll(() => {
 afterAll(() => tmp.cleanup());
 
 // On Windows a child process cannot be sent a Ctrl+C from Node (kill('SIGINT') terminates it), so these run elsewhere.
-const suite = process.platform === 'win32' ? describe.skip : describe.concurrent;
-suite('Ctrl+C', () => {
+describe.skipIf(process.platform === 'win32')('Ctrl+C (not on Windows, where Node cannot send a Ctrl+C to a child)', { concurrent: true }, () => {
   it('during DoSnapshotSet: IVssAsync::Cancel, AbortBackup, outcome printed, nothing left; exit 130', async () => {
     const report = reportPath('vss');
     const p = new CliProcess(['--scenario', scenario('vss', { vss: { steps: { doSnapshotSet: { durationMs: 10_000 } } } }), 'snapshot', 'C:', 'D:'], { env: { WINOPS_FAKE_REPORT: report } });
