@@ -1,4 +1,4 @@
-import type { Backend, Handle, MiAuthentication, MiBackend, MiInstanceData, MiOperationRequest, MiProtocol, MiResultData, MiValue } from '../types/backend';
+import type { Backend, Handle, MiAuthentication, MiInterval, MiBackend, MiInstanceData, MiOperationRequest, MiProtocol, MiResultData, MiValue } from '../types/backend';
 import { miErrorFrom, MiError, StateError } from './errors';
 import { AbortError, CancelScope, checkOptions, deferred, describeValue, isTimeoutReason, Operation, type CancelOutcomeBase, type OperationOptions } from './operation';
 import { isWqlQuery, type WqlQuery } from './wql';
@@ -15,14 +15,8 @@ export const MI_NAMESPACE: unique symbol = Symbol.for('winops.mi.namespace');
 
 /** A value of an instance's property, as winops hands it to you. 64-bit integers are bigint, datetimes Date. */
 export type MiJsValue = string | number | bigint | boolean | Date | MiIntervalValue | MiInstance | null | readonly MiJsValue[];
-export interface MiIntervalValue {
-  readonly kind: 'interval';
-  readonly days: number;
-  readonly hours: number;
-  readonly minutes: number;
-  readonly seconds: number;
-  readonly microseconds: number;
-}
+/** A CIM interval (MI_Interval), as the contract carries it. */
+export type MiIntervalValue = MiInterval;
 /** A CIM instance as a plain object of its properties; its class is `instance[MI_CLASS]`. */
 export interface MiInstance {
   readonly [property: string]: MiJsValue;

@@ -22,11 +22,8 @@ export type NativeImapiWriteRequest =
       readonly source: NativeImapiSource;
     };
 
-export interface NativeImapiWriteSink {
-  update(update: ImapiUpdate): void;
-  cancelAttempt(hresult: number): void;
-  done(error: RawError | null, hresult: number): void;
-}
+/** The addon calls the contract's sink as it is. */
+export type NativeImapiWriteSink = ImapiWriteSink;
 
 /** The addon's `imapi2` object (native/imapi2/imapi2.h). */
 export interface NativeImapi2 {

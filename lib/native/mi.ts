@@ -1,4 +1,5 @@
 import type { Handle, MiBackend, MiOperationRequest, MiResultData, MiSessionRequest, OpenHandle } from '../../types/backend';
+import { shutdownOnExit } from './exit';
 
 /**
  * The addon's `mi` object (native/mi/backend.h): the MiBackend calls one to one. Promises reject with an Error
@@ -17,8 +18,6 @@ export interface NativeMi extends MiBackend {
   shutdown(): void;
 }
 
-/** Addon objects whose shutdown() already runs on process 'exit'. */
-const exitHooked = new WeakSet<NativeMi>();
 
 /** MiBackend over the addon. The addon does the work; this keeps the contract's promise shape. */
 export class NativeMiBackend implements MiBackend {
@@ -26,12 +25,7 @@ export class NativeMiBackend implements MiBackend {
 
   constructor(native: NativeMi) {
     this.#n = native;
-    // process.exit() skips environment cleanup hooks; operations must still be cancelled and closed so the
-    // provider (or the remote computer) stops working for nobody.
-    if (!exitHooked.has(native)) {
-      exitHooked.add(native);
-      process.once('exit', () => native.shutdown());
-    }
+    shutdownOnExit(native);
   }
 
   openHandles(): OpenHandle[] {

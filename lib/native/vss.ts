@@ -1,4 +1,5 @@
 import type { Handle, OpenHandle, VssBackend, VssBackupState, VssSnapshotProperties, VssWriterInfo } from '../../types/backend';
+import { shutdownOnExit } from './exit';
 
 /**
  * The addon's `vss` object (native/vss/backend.h): the VssBackend calls one to one, plus what only the native
@@ -17,8 +18,6 @@ export interface NativeVss extends VssBackend {
   shutdown(): void;
 }
 
-/** Addon objects whose shutdown() already runs on process 'exit'. */
-const exitHooked = new WeakSet<NativeVss>();
 
 /** A call into the addon as a promise: a synchronous throw (bad argument) becomes a rejection too. */
 function call<T>(fn: () => Promise<T>): Promise<T> {
@@ -35,12 +34,7 @@ export class NativeVssBackend implements VssBackend {
 
   constructor(native: NativeVss) {
     this.#n = native;
-    // process.exit() ends the process without environment cleanup hooks; a snapshot set in flight must still be
-    // cancelled and aborted (writers otherwise stay in their backup state), so do the teardown on 'exit'.
-    if (!exitHooked.has(native)) {
-      exitHooked.add(native);
-      process.once('exit', () => native.shutdown());
-    }
+    shutdownOnExit(native);
   }
 
   openHandles(): OpenHandle[] {
