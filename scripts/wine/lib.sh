@@ -100,3 +100,25 @@ winops_wine_run() {
   cat "$log"
   return $rc
 }
+
+# vitest inside Windows node.exe: vite starts esbuild.exe (the @esbuild/win32-x64 build of the version in
+# node_modules, fetched with npm pack) and esbuild.exe (Go) needs bcryptprimitives.dll, which Wine 8 lacks:
+# a shim built from scripts/wine/shims/bcryptprimitives.c goes into the prefix's system32.
+# Exports ESBUILD_BINARY_PATH (a Windows path). Call after winops_ensure_prefix.
+winops_vitest_env() {
+  local ver; ver=$(node -p "require('$WINOPS_ROOT/node_modules/esbuild/package.json').version") || return 1
+  local dir="$WINOPS_CACHE/esbuild-win32-x64-$ver"
+  if [ ! -s "$dir/esbuild.exe" ]; then
+    rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+    (cd "$dir.tmp" && npm pack --silent "@esbuild/win32-x64@$ver" >pack.log 2>&1 && tar xzf esbuild-win32-x64-"$ver".tgz) || {
+      cat "$dir.tmp/pack.log" >&2; winops_log "npm pack @esbuild/win32-x64@$ver failed"; return 1; }
+    mkdir -p "$dir" && mv "$dir.tmp/package/esbuild.exe" "$dir/esbuild.exe" && rm -rf "$dir.tmp"
+  fi
+  local shim="$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
+  local src="$WINOPS_ROOT/scripts/wine/shims/bcryptprimitives.c"
+  if [ ! -s "$shim" ] || [ "$src" -nt "$shim" ]; then
+    x86_64-w64-mingw32-gcc -shared -O2 -Wall -Werror -o "$shim" "$src" -ladvapi32 || { winops_log "bcryptprimitives shim build failed"; return 1; }
+  fi
+  ESBUILD_BINARY_PATH=$(winepath -w "$dir/esbuild.exe" 2>/dev/null) || return 1
+  export ESBUILD_BINARY_PATH
+}

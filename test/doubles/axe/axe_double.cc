@@ -26,7 +26,7 @@
 #include <thread>
 #include <vector>
 
-#include "../imapi2/double_support.h"
+#include "common/double_support.h"
 
 namespace ah = ::Microsoft::Assessments::Hosting;
 using doubles::Json;

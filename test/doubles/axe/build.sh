@@ -17,7 +17,7 @@ require("fs").writeFileSync(process.argv[2], rows.join("\n") + "\n");
 ' "$root/lib/codes.generated.ts" "$out/codes.inc"
 CXX=x86_64-w64-mingw32-g++-posix
 "$CXX" -std=c++17 -O1 -Wall -Wextra -Werror -Wnon-virtual-dtor -DUNICODE -D_UNICODE -DWIN32_LEAN_AND_MEAN -DNOMINMAX \
-  -D_WIN32_WINNT=0x0A00 -isystem "$src/include" -I"$out" -shared -static -static-libgcc -static-libstdc++ \
+  -D_WIN32_WINNT=0x0A00 -isystem "$src/include" -I"$root/test/doubles" -I"$out" -shared -static -static-libgcc -static-libstdc++ \
   -o "$out/AxeCore.dll" "$src/axe_double.cc" "$src/axe_double.def"
 
 standin="$root/build/win32-x64-axe-standin"

@@ -34,7 +34,7 @@ require("fs").writeFileSync(process.argv[2], rows.join("\n") + "\n");
 fi
 CXX=x86_64-w64-mingw32-g++-posix
 flags=(-std=c++17 -O1 -Wall -Wextra -Werror -Wnon-virtual-dtor -DUNICODE -D_UNICODE -DWIN32_LEAN_AND_MEAN -DNOMINMAX
-  -D_WIN32_WINNT=0x0A00 -I"$root/native" -I"$out" -I"$src")
+  -D_WIN32_WINNT=0x0A00 -I"$root/native" -I"$root/test/doubles" -I"$out" -I"$src")
 $CXX "${flags[@]}" -shared -static -static-libgcc -static-libstdc++ -o "$out/imapi2_double.dll" \
   "$src/imapi2_double.cc" "$src/imapi2_double.def" -lole32 -loleaut32 -luuid
 if [ -f "$out/abi_expected.inc" ]; then

@@ -28,7 +28,7 @@
 
 #include <olectl.h>  // CONNECT_E_*
 
-#include "double_support.h"
+#include "common/double_support.h"
 
 using namespace winops::imapi2::abi;
 using doubles::Json;

@@ -7,7 +7,7 @@
 #include "common/win.h"
 #include "imapi2/imapi2_abi.h"
 
-#include "double_support.h"
+#include "common/double_support.h"
 
 using namespace winops::imapi2::abi;
 

@@ -17,11 +17,11 @@
 // {"$type": "MI_UINT8", "value": ...} (arrays: "MI_UINT8A" with a JSON array; MI_REFERENCE/MI_INSTANCE
 // with an object). WQL: SELECT <*|names> FROM <class> [WHERE prop op literal {AND|OR ...}], op one of
 // = <> != < > <= >= LIKE; subscriptions only read the FROM class.
-// Log: WINOPS_DOUBLE_LOG (test/doubles/imapi2/double_support.h). Credentials are logged as
+// Log: WINOPS_DOUBLE_LOG (test/doubles/common/double_support.h). Credentials are logged as
 // authentication type, user and domain; the password is never written anywhere.
 //
 // Test code only: nothing here is part of the addon.
-#include "imapi2/double_support.h"
+#include "common/double_support.h"
 
 #include <algorithm>
 #include <atomic>

@@ -11,12 +11,12 @@
 //
 // Scenario: WINOPS_SCENARIO's "vss" section (types/scenario.ts VssScenario), read again by every
 // CreateVssBackupComponentsInternal, so one process can run several scenarios.
-// Log: WINOPS_DOUBLE_LOG (see test/doubles/imapi2/double_support.h): every call with its result,
+// Log: WINOPS_DOUBLE_LOG (see test/doubles/common/double_support.h): every call with its result,
 // violations, and live object counts per class ("IVssBackupComponents", "IVssAsync",
 // "IVssExamineWriterMetadata", "VSS_SNAPSHOT_PROP" not yet freed, "shadowCopy" existing now).
 //
 // Test code only: nothing here is part of the addon.
-#include "imapi2/double_support.h"
+#include "common/double_support.h"
 
 #include <objbase.h>
 #include <oleauto.h>
