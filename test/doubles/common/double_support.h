@@ -328,7 +328,9 @@ inline std::string CodeName(HRESULT hr) {
 
 // The log file is rewritten whole after every change, so it is valid JSON whenever a test reads it.
 // A new WINOPS_DOUBLE_LOG path starts a new log (calls and violations); live counts are the truth
-// of the process and carry over.
+// of the process and carry over. Without WINOPS_DOUBLE_LOG nothing is written and calls are not kept
+// (long runs such as test/native/*-teardown.test.mjs stay fast and small), but violations are: the
+// first log named afterwards reports them.
 class Log {
  public:
   static Log& Get() {
@@ -340,6 +342,7 @@ class Log {
             long long number = -1) {
     std::lock_guard<std::mutex> lock(m_);
     Sync();
+    if (path_.empty()) return;
     std::string e = "{\"call\":" + Quote(call);
     if (!result.empty()) e += ",\"result\":" + Quote(result);
     if (!detail.empty()) e += ",\"detail\":" + Quote(detail);
@@ -375,10 +378,12 @@ class Log {
   void Sync() {
     const std::string path = Env(L"WINOPS_DOUBLE_LOG");
     if (path != path_) {
+      if (!path_.empty()) {
+        violations_.clear();
+        created_.clear();
+      }
       path_ = path;
       calls_.clear();
-      violations_.clear();
-      created_.clear();
     }
   }
   void Flush() {
