@@ -169,4 +169,5 @@ if (!withNative) {
   }
   console.log(`afterwards: ${left.length ? `LEFT OVER: ${left.join(', ')}` : 'no open handle, nothing alive in the doubles, no violation logged'}`);
   console.log(JSON.stringify({ bench: 'cancel-latency', where, n: N, fake: results.fake, native: results.native, verdicts, clean: left.length === 0 }));
+  if (left.length) process.exitCode = 1; // a leak fails the run; a missed target does not
 }

@@ -280,4 +280,8 @@ const result = {
   clean: handles.length === 0 && leftWinops.length === 0 && after.liveThreads === 0 && naiveLeft.length === 0,
 };
 console.log(JSON.stringify(result));
+if (!result.clean) {
+  console.log('NOT CLEAN: something was left open or alive (see above)');
+  process.exitCode = 1;
+}
 fs.rmSync(dir, { recursive: true, force: true });
