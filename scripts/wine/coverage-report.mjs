@@ -3,7 +3,7 @@
 //
 //   node scripts/wine/coverage-report.mjs [--uncovered] [--lcov FILE] [--min PCT] BUILD_DIR...
 //
-// Every .gcno under each BUILD_DIR is read with x86_64-w64-mingw32-gcov's JSON output (gcov -j -t: one JSON
+// Every .gcno under each BUILD_DIR is read with x86_64-w64-mingw32-gcov-posix's JSON output (gcov -j -t: one JSON
 // document per line on stdout); a .gcno without its .gcda (an object never loaded) counts as all zero.
 // Builds are merged line by line: a line is executable when any build compiled code for it, covered when
 // any build ran it. So a header included by many files, or a file compiled in both builds, counts once.
@@ -16,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const nativeDir = join(root, 'native');
-const GCOV = process.env.WINOPS_GCOV || 'x86_64-w64-mingw32-gcov';
+// The gcov of the compiler that built the addon (cmake/mingw-w64-x86_64.cmake uses the posix-thread g++).
+const GCOV = process.env.WINOPS_GCOV || 'x86_64-w64-mingw32-gcov-posix';
 
 const args = process.argv.slice(2);
 let showUncovered = false, lcovPath = null, min = null;

@@ -4,7 +4,8 @@
 #   1. builds the addon instrumented for gcov (-DWINOPS_COVERAGE=ON: --coverage -fprofile-update=atomic, at -O0)
 #      into build/win32-x64-coverage, and the AXE stand-in build the same way into
 #      build/win32-x64-axe-standin-coverage (so native/axe/engine.cc is measured too);
-#   2. deletes the .gcda files of earlier runs;
+#   2. checks that libgcov writes its data on process.exit and on a worker_thread's unload of the addon, then
+#      deletes the .gcda files of earlier runs;
 #   3. runs scripts/wine/test.sh, unchanged, with the instrumented builds in place of the production ones by
 #      environment only: WINOPS_PREBUILD (node-gyp-build's own override; it then loads
 #      <dir>/prebuilds/win32-x64/winops.napi.node, in the test helpers, in dist/ and in child processes alike)
@@ -57,6 +58,35 @@ instrumented_build "$cov_axe" -DWINOPS_AXE_SDK="$WINOPS_ROOT/test/doubles/axe/in
 mkdir -p "$cov_main/prebuilds/win32-x64"
 cp "$cov_main/winops.node" "$cov_main/prebuilds/win32-x64/winops.napi.node"
 winops_log "instrumented builds ready in $(winops_elapsed "$t0") s"
+
+# Self-check of the data path, before the real run starts from zero: libgcov inside node.exe must write the
+# .gcda files when the process ends through process.exit, and when a worker_thread that alone loaded the
+# addon ends (that process then ends by TerminateProcess, which writes nothing by itself).
+node_exe=$(winops_node_exe "${WINOPS_NODE_VERSIONS[1]}") || exit 1
+winops_ensure_prefix || exit 1
+check_dir="$WINOPS_CACHE/coverage-selfcheck"
+mkdir -p "$check_dir"
+probe="$cov_main/CMakeFiles/winops_objects.dir/native/diag/diag.cc.gcda"
+addon_w=$(winepath -w "$WINOPS_ROOT/$cov_main/winops.node" 2>/dev/null)
+cat >"$check_dir/exit.js" <<'EOF'
+require(process.env.WINOPS_ADDON).diag.sleepOnWorker(1, () => process.exit(3));
+EOF
+cat >"$check_dir/worker.js" <<'EOF'
+const { Worker } = require('node:worker_threads');
+const w = new Worker("require(process.env.WINOPS_ADDON).diag.sleepOnWorker(1).then(() => require('node:worker_threads').parentPort.postMessage(1))", { eval: true });
+w.once('message', () => {});
+w.once('exit', () => setTimeout(() => process.kill(process.pid, 'SIGKILL'), 100));
+EOF
+for case in exit worker; do
+  rm -f "$probe"
+  WINOPS_ADDON="$addon_w" wine "$node_exe" "$(winepath -w "$check_dir/$case.js" 2>/dev/null)" >"$check_dir/$case.log" 2>&1 </dev/null
+  if [ ! -s "$probe" ]; then
+    cat "$check_dir/$case.log"
+    winops_log "gcov self-check failed: no $probe after the '$case' case (see $check_dir)"
+    exit 1
+  fi
+done
+winops_log "gcov self-check: .gcda written on process.exit and on a worker_thread's unload"
 
 find "$cov_main" "$cov_axe" -name '*.gcda' -delete
 stray_before=$(find "$WINEPREFIX/drive_c" -name '*.gcda' 2>/dev/null | wc -l)
