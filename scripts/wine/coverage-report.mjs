@@ -114,12 +114,14 @@ for (const r of rows) {
   total += r.total; covered += r.covered;
 }
 
-// Files of native/ that no build gave any executable line: declarations only, or not compiled here.
+// Files of native/ that no build gave any executable line: declarations only, or not compiled here. (An inline
+// function that nothing calls is never emitted, so gcov has no line for it, in these files or any other.)
 const measured = new Set(rows.map((r) => r.file));
 const unmeasured = walk(nativeDir, (p) => /\.(cc|c|h)$/.test(p)).filter((p) => !measured.has(p));
 if (unmeasured.length) {
   console.log('');
-  console.log('not counted (no line of code in these builds: declarations, constants and types only, or not compiled):');
+  console.log('not counted (no code generated for them in these builds: declarations, constants, types, and inline functions');
+  console.log('nothing calls, which gcov cannot see):');
   for (const p of unmeasured) console.log(`  ${rel(p)}`);
 }
 

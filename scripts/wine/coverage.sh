@@ -6,7 +6,7 @@
 #      build/win32-x64-axe-standin-coverage (so native/axe/engine.cc is measured too);
 #   2. checks that libgcov writes its data on process.exit and on a worker_thread's unload of the addon, then
 #      deletes the .gcda files of earlier runs;
-#   3. runs scripts/wine/test.sh, unchanged, with the instrumented builds in place of the production ones by
+#   3. runs scripts/wine/test.sh itself, with the instrumented builds in place of the production ones by
 #      environment only: WINOPS_PREBUILD (node-gyp-build's own override; it then loads
 #      <dir>/prebuilds/win32-x64/winops.napi.node, in the test helpers, in dist/ and in child processes alike)
 #      and WINOPS_AXE_STANDIN_ADDON. prebuilds/ is never written, so no instrumented binary can be left where
