@@ -97,7 +97,9 @@ if [ -f build/doubles/imapi2/selftest.exe ] && [ -f "$imapi2_double" ]; then
 fi
 
 # AXE's second run: the addon built against the stand-in header, with the AxeCore.dll double.
-axe_standin=build/win32-x64-axe-standin/winops.node
+# (npm run coverage:native points WINOPS_AXE_STANDIN_ADDON at its instrumented build, and WINOPS_PREBUILD,
+# which node-gyp-build reads, at the instrumented production addon.)
+axe_standin=${WINOPS_AXE_STANDIN_ADDON:-build/win32-x64-axe-standin/winops.node}
 axe_double=build/doubles/axe/AxeCore.dll
 
 vss_double=build/doubles/vssapi/vssapi.dll

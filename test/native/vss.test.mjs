@@ -277,7 +277,8 @@ test('double: waits run on the addon\'s own threads: 8 pending steps leave the l
 });
 
 test('double: a second DoSnapshotSet while one runs gets VSS_E_SNAPSHOT_SET_IN_PROGRESS; the first completes', { skip: skipDouble }, async () => {
-  const readLog = useScenario({ steps: { doSnapshotSet: { durationMs: 300 } } });
+  // The second flow needs ~150 ms to reach DoSnapshotSet on a quiet machine; 2 s leaves room for a loaded one.
+  const readLog = useScenario({ steps: { doSnapshotSet: { durationMs: 2000 } } });
   const winops = lib.createWinops({ backend: 'native' });
   let entered;
   const inSnapshot = new Promise((r) => (entered = r));
