@@ -243,8 +243,8 @@ export class VssBackupComponents implements AsyncDisposable {
   }
 
   deleteSnapshotSet(snapshotSetId: string): Promise<number> {
-    if (typeof snapshotSetId !== 'string' || snapshotSetId.length === 0) {
-      throw new TypeError(`VssBackupComponents.deleteSnapshotSet: snapshotSetId must be a non-empty string, got ${describeValue(snapshotSetId)}`);
+    if (typeof snapshotSetId !== 'string' || !GUID.test(snapshotSetId)) {
+      throw new TypeError(`VssBackupComponents.deleteSnapshotSet: snapshotSetId must be a GUID string such as '6f1c2d3e-0000-4000-8000-000000000001' (braces allowed), got ${describeValue(snapshotSetId)}`);
     }
     return vssCall('IVssBackupComponents::DeleteSnapshots', () => this.#vss.deleteSnapshotSet(this.#h('DeleteSnapshots'), snapshotSetId));
   }
@@ -260,6 +260,9 @@ export class VssBackupComponents implements AsyncDisposable {
     return this.release();
   }
 }
+
+/** A GUID as VSS prints snapshot and snapshot-set ids, with or without braces. */
+const GUID = /^(\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 function resolveEnum<E extends Record<string, number>>(table: E, value: keyof E | number, fn: string, arg: string): number {
   if (typeof value === 'number') {

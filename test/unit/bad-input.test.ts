@@ -91,6 +91,8 @@ describe('bad input never crashes and always names the argument or the Windows e
     for (const [, v] of HOSTILE) await verdict(() => c.addToSnapshotSet(v as never), 'volume');
     for (const [, v] of HOSTILE) await verdict(() => c.setContext(v as never), 'context');
     for (const [, v] of HOSTILE) await verdict(() => c.getSnapshotProperties(v as never), 'snapshotId');
+    for (const [, v] of HOSTILE) await verdict(() => c.deleteSnapshotSet(v as never), 'snapshotSetId');
+    expect(await verdict(() => c.deleteSnapshotSet('not-a-guid'), 'snapshotSetId')).toBe('named');
     await c.initializeForBackup();
     const a = await c.gatherWriterMetadata();
     for (const [, o] of HOSTILE_OPTIONS.slice(0, 6)) await verdict(() => a.wait(o as never), 'options');
