@@ -81,9 +81,65 @@ function nativeAddon(): NativeAddon {
   return addon;
 }
 
+let axeNotInstalled: NativeAddon['axe'];
+/**
+ * AXE where the Assessment Toolkit is not installed (the scenario's `axe.available: false`): the same stand-in
+ * engine.cc, in a copy of the stand-in build (a separate module, so a separate once-per-process runtime) whose first
+ * look for AxeCore.dll was made with WINOPS_AXECORE naming a file that does not exist. In one process AxeCore.dll
+ * cannot be unloaded once loaded, so the double cannot play "not installed" after an earlier test loaded it.
+ */
+function axeWithoutAxeCore(): NonNullable<NativeAddon['axe']> {
+  if (axeNotInstalled) return axeNotInstalled;
+  const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'winops-axe-absent-')), 'winops.node');
+  fs.copyFileSync(nativeFiles.axeStandin, copy);
+  const saved = process.env.WINOPS_AXECORE;
+  process.env.WINOPS_AXECORE = path.join(path.dirname(copy), 'AxeCore.dll');
+  try {
+    const axe = (localRequire(copy) as NativeAddon).axe!;
+    axe.availability(); // the runtime looks for AxeCore.dll once, now
+    axeNotInstalled = axe;
+  } finally {
+    if (saved === undefined) delete process.env.WINOPS_AXECORE;
+    else process.env.WINOPS_AXECORE = saved;
+  }
+  return axeNotInstalled;
+}
+
+/** Calls whose detail the contract reads as a number (the fake records these numbers; a double logs them as `n`). */
+const NUMERIC_DETAIL = new Set(['MI_Operation_Cancel', 'Engine::CancelAssessment']);
+
+type Call = ReturnType<Inspector['calls']>[number];
+
+/**
+ * The double's log in the contract's vocabulary, which is the Backend's: one entry per Windows call, except that
+ * getWriters() (GetWriterMetadataCount, then GetWriterMetadata and IVssExamineWriterMetadata::GetIdentity per writer)
+ * is one 'IVssBackupComponents::GetWriterMetadata' entry, and the VssFreeSnapshotProperties inside
+ * getSnapshotProperties() is not an entry of its own, as the fake records them.
+ */
+function contractCalls(log: DoubleLog): Call[] {
+  const out: Call[] = [];
+  let writers: { call: string; result?: string | undefined; detail?: string | number | undefined } | undefined;
+  for (const c of log.calls) {
+    const detail = NUMERIC_DETAIL.has(c.call) && c.n !== undefined ? c.n : c.detail;
+    if (c.call === 'IVssBackupComponents::GetWriterMetadataCount') {
+      writers = { call: 'IVssBackupComponents::GetWriterMetadata', result: c.result, detail };
+      out.push(writers);
+      continue;
+    }
+    if (writers && (c.call === 'IVssBackupComponents::GetWriterMetadata' || c.call.startsWith('IVssExamineWriterMetadata::'))) {
+      if (c.result !== 'S_OK') writers.result = c.result;
+      continue;
+    }
+    writers = undefined;
+    if (c.call === 'VssFreeSnapshotProperties') continue;
+    out.push({ call: c.call, result: c.result, detail });
+  }
+  return out;
+}
+
 let seq = 0;
-/** The last log each family's subject read, for live counts before the double wrote the new log. */
-const lastLog = new Map<string, string>();
+/** The last subject's log and baseline per family, for the live counts before a double writes the new log. */
+const lastLog = new Map<string, { readonly file: string; readonly baseline: Readonly<Record<string, number>> }>();
 
 function readLog(file: string): DoubleLog | undefined {
   try {
@@ -94,31 +150,42 @@ function readLog(file: string): DoubleLog | undefined {
   }
 }
 
+const handleKey = (h: OpenHandle): string => `${h.family}:${h.kind}:${h.handle}`;
+
 /**
  * A Subject on native + doubles. `family` names the family the test exercises: its double writes the log (one log
  * per subject; each double DLL keeps its own). Without it, the scenario's only section decides, else 'all'.
+ *
+ * The fake gives every subject a fresh machine; here the addon, the doubles and their simulated machine (shadow
+ * copies) live as long as the process. So a subject sees what it made: handles open and double objects alive when it
+ * was created are not its own, and a leak is reported by the test that caused it, not by every test after it.
  */
 export function createNativeSubject(scenario: Scenario, family?: Family): Subject {
-  const fam = family ?? ((Object.keys(scenario) as Family[]).length === 1 ? (Object.keys(scenario)[0] as Family) : undefined);
+  const keys = Object.keys(scenario) as Family[];
+  const fam = family ?? (keys.length === 1 ? keys[0] : undefined);
   const tag = fam ?? 'all';
   const base = path.join(os.tmpdir(), `winops-contract-${tag}-${process.pid}-${++seq}`);
   const logFile = `${base}.log.json`;
   fs.writeFileSync(`${base}.scenario.json`, JSON.stringify(scenario));
   process.env.WINOPS_SCENARIO = `${base}.scenario.json`;
   process.env.WINOPS_DOUBLE_LOG = logFile;
-  // Objects alive before this subject's first call: the state the previous log of this family ended in.
-  const previous = lastLog.get(tag);
-  const baseline = (previous && readLog(previous)?.live) || {};
-  lastLog.set(tag, logFile);
 
-  const backend = composeNativeBackend(nativeAddon());
+  const native = nativeAddon();
+  const backend = composeNativeBackend(scenario.axe?.available === false ? { ...native, axe: axeWithoutAxeCore() } : native);
+  const before = new Set(backend.openHandles().map(handleKey));
+  const previous = lastLog.get(tag);
+  const baseline: Readonly<Record<string, number>> = (previous && (readLog(previous.file)?.live ?? previous.baseline)) || {};
+  lastLog.set(tag, { file: logFile, baseline });
+
   const log = (): DoubleLog => readLog(logFile) ?? { calls: [], violations: [], live: baseline };
-  const live = (): Readonly<Record<string, number>> => log().live;
+  /** Objects of each double class made since this subject was created and still alive. */
+  const live = (): Record<string, number> => {
+    const now = log().live;
+    return Object.fromEntries(Object.entries(now).map(([k, n]) => [k, n - (baseline[k] ?? 0)]));
+  };
 
   const inspect: Inspector = {
-    // detail: the number the double logged with the call (MI's cancellation reason, AXE's assessment index) when it
-    // logged one, else its text.
-    calls: () => log().calls.map((c) => ({ call: c.call, result: c.result, detail: c.n ?? c.detail })),
+    calls: () => contractCalls(log()),
     violations: () => log().violations,
     vssLeftovers: () => log().violations.filter((v) => v.includes('(leftover)')),
     shadowCopies: () => live().shadowCopy ?? 0,
@@ -128,7 +195,7 @@ export function createNativeSubject(scenario: Scenario, family?: Family): Subjec
         if (PROCESS_LIFETIME.has(kind) || NOT_HANDLES.has(kind)) continue;
         for (let i = 0; i < count; i++) doubles.push({ family: fam ?? familyOfClass(kind), kind: `double:${kind}`, handle: i + 1 });
       }
-      return [...backend.openHandles(), ...doubles];
+      return [...backend.openHandles().filter((h) => !before.has(handleKey(h))), ...doubles];
     },
   };
   return subjectOf(backend, inspect);
