@@ -47,15 +47,15 @@ if (fake.error || native.error) {
   line += `; native + doubles ${count(n, 'passed')} passed, ${nSkipped.length} skipped`;
   if (nFailed.length) line += `, ${nFailed.length} failed`;
   lines.push(line);
-  for (const t of nSkipped) lines.push(`  skipped: ${t.name}`);
-  for (const t of nFailed) lines.push(`  FAILED: ${t.name}`);
-  for (const t of fFailed) lines.push(`  FAILED (fake): ${t.name}`);
+  for (const t of nSkipped) lines.push(`contract (${host}) skipped: ${t.name}`);
+  for (const t of nFailed) lines.push(`contract (${host}) FAILED: ${t.name}`);
+  for (const t of fFailed) lines.push(`contract (${host}) FAILED on the fake: ${t.name}`);
   const fPass = new Set(f.filter((t) => t.status === 'passed').map((t) => t.key));
   const nPass = new Set(n.filter((t) => t.status === 'passed').map((t) => t.key));
   const nAll = new Set(n.map((t) => t.key));
   const fAll = new Set(f.map((t) => t.key));
-  for (const k of fPass) if (!nPass.has(k) && !nAll.has(k)) { lines.push(`  not in the native run: ${k}`); ok = false; }
-  for (const k of nPass) if (!fPass.has(k)) { lines.push(`  passes on native + doubles only: ${k}${fAll.has(k) ? '' : ' (not in the fake run)'}`); ok = false; }
+  for (const k of fPass) if (!nPass.has(k) && !nAll.has(k)) { lines.push(`contract (${host}) not in the native run: ${k}`); ok = false; }
+  for (const k of nPass) if (!fPass.has(k)) { lines.push(`contract (${host}) passes on native + doubles only: ${k}${fAll.has(k) ? '' : ' (not in the fake run)'}`); ok = false; }
   if (nFailed.length || fFailed.length || f.length === 0 || n.length === 0) ok = false;
 }
 console.log(lines.join('\n'));

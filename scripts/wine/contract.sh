@@ -85,7 +85,7 @@ vitest_run() {
   return $rc
 }
 
-status=0 lines=()
+status=0 lines=() t_pass=0 t_skip=0 t_fail=0
 for host in ${WINOPS_CONTRACT_HOSTS:-node22 node20}; do
   case $host in
     node20) exe=$(winops_node_exe "${WINOPS_NODE_VERSIONS[0]}") || exit 1 ;;
@@ -98,9 +98,18 @@ for host in ${WINOPS_CONTRACT_HOSTS:-node22 node20}; do
   # The counts come from the JSON reports; a missing report (a crash) is a failure.
   out=$(node scripts/wine/contract-count.mjs "$host" "$fake_json" "$native_json") || status=1
   lines+=("$out")
+  first=${out%%$'\n'*}
+  n=$(sed -n 's/.*native + doubles \([0-9]*\) passed.*/\1/p' <<<"$first"); t_pass=$((t_pass + ${n:-0}))
+  n=$(sed -n 's/.*native + doubles [0-9]* passed, \([0-9]*\) skipped.*/\1/p' <<<"$first"); t_skip=$((t_skip + ${n:-0}))
+  n=$(sed -n 's/.*skipped, \([0-9]*\) failed.*/\1/p' <<<"$first"); n=${n:-0}
+  # a run without a count (crashed, hung) counts as one failure
+  case $first in *"native + doubles "*) ;; *) n=$((n + 1)) ;; esac
+  t_fail=$((t_fail + n))
 done
 
 echo
 for l in "${lines[@]}"; do printf '%s\n' "$l"; done
 winops_log "contract total time $(winops_elapsed "$t_all") s"
+# The last line, for scripts/wine/test.sh's summary.
+echo "contract total: native + doubles $t_pass passed, $t_skip skipped, $t_fail failed"
 exit $status
