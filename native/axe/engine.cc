@@ -135,6 +135,7 @@ struct Runtime {
   UniqueModule dll;
   InitFn init = nullptr;
   std::string loadError;
+  DWORD loadErrorCode = ERROR_MOD_NOT_FOUND;  // of the last candidate: LoadLibrary's error, or ERROR_PROC_NOT_FOUND
   ah::Solution* solution = nullptr;
   HRESULT initHr = S_OK;
 };
@@ -162,11 +163,13 @@ void LoadLocked(Runtime& rt) {
     rt.dll.Reset(::LoadLibraryW(c.c_str()));
     if (!rt.dll) {
       const DWORD err = ::GetLastError();
+      rt.loadErrorCode = err;
       tried += (tried.empty() ? "" : "; ") + WideToUtf8(c) + ": " + SystemMessage(HRESULT_FROM_WIN32(err));
       continue;
     }
     rt.init = rt.dll.Proc<InitFn>("AxeInitSolution");
     if (rt.init) return;
+    rt.loadErrorCode = ERROR_PROC_NOT_FOUND;
     tried += (tried.empty() ? "" : "; ") + WideToUtf8(c) + ": no export AxeInitSolution";
     rt.dll.Reset();
   }
@@ -182,7 +185,7 @@ ah::Solution* SolutionOrThrow() {
   LoadLocked(rt);
   if (!rt.init) {
     HResultError e;
-    e.hresult = static_cast<uint32_t>(HRESULT_FROM_WIN32(ERROR_MOD_NOT_FOUND));
+    e.hresult = static_cast<uint32_t>(HRESULT_FROM_WIN32(rt.loadErrorCode));
     e.call = "LoadLibrary(AxeCore.dll)";
     e.systemMessage = rt.loadError;
     throw AxeException({e, ""});

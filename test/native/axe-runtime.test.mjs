@@ -18,6 +18,7 @@ const skip = !onWindows ? 'Windows node.exe only (npm run test:wine)'
 
 const nativeIndex = path.join(root, 'dist', 'lib', 'native', 'index.js');
 const ERROR_MOD_NOT_FOUND_HR = 0x8007007e;
+const ERROR_PROC_NOT_FOUND_HR = 0x8007007f;
 const AXE_E_ALREADY_INIT = 0x80040200;
 
 /**
@@ -50,14 +51,15 @@ async function inChild(env, body) {
 }
 
 // What a caller sees when AxeCore.dll cannot be used: availability() says why, the public loadJob throws
-// BackendUnavailableError with that reason, and the addon's own call fails with ERROR_MOD_NOT_FOUND and it.
+// BackendUnavailableError with that reason, and the addon's own call fails with the loader's error
+// (ERROR_MOD_NOT_FOUND, or ERROR_PROC_NOT_FOUND for a DLL without AxeInitSolution) and it.
 const unavailableBody = `
   const out = { availability: winops.axe.availability() };
   out.public = await winops.axe.loadJob(manifest).then(() => 'resolved', errorData);
   out.addon = await addon.axe.loadJob(manifest).then(() => 'resolved', errorData);
   return out;`;
 
-function assertUnavailable(out, reasonPattern) {
+function assertUnavailable(out, reasonPattern, hresult = ERROR_MOD_NOT_FOUND_HR) {
   assert.equal(out.availability.available, false);
   const reason = out.availability.reason;
   assert.match(reason, reasonPattern);
@@ -66,7 +68,7 @@ function assertUnavailable(out, reasonPattern) {
   assert.equal(out.public.name, 'BackendUnavailableError', JSON.stringify(out.public));
   assert.equal(out.public.code, 'WINOPS_AXE_UNAVAILABLE');
   assert.equal(out.public.message, reason);
-  assert.equal(out.addon.hresult, ERROR_MOD_NOT_FOUND_HR, JSON.stringify(out.addon));
+  assert.equal(out.addon.hresult, hresult, JSON.stringify(out.addon));
   assert.equal(out.addon.call, 'LoadLibrary(AxeCore.dll)');
   assert.equal(out.addon.systemMessage, reason);
 }
@@ -80,7 +82,7 @@ test('AxeCore.dll missing where WINOPS_AXECORE points: unavailable, with the pat
 test('WINOPS_AXECORE names a DLL that is not AxeCore (no AxeInitSolution): unavailable, saying so', { skip }, async () => {
   const kernel32 = path.join(process.env.SystemRoot || 'C:\\windows', 'system32', 'kernel32.dll');
   const out = await inChild({ WINOPS_AXECORE: kernel32 }, unavailableBody);
-  assertUnavailable(out, /kernel32\.dll: no export AxeInitSolution/i);
+  assertUnavailable(out, /kernel32\.dll: no export AxeInitSolution/i, ERROR_PROC_NOT_FOUND_HR);
 });
 
 test('without WINOPS_AXECORE the DLL search finds no AxeCore.dll here: unavailable, naming AxeCore.dll', { skip }, async () => {
