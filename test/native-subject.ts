@@ -70,13 +70,18 @@ const PROCESS_LIFETIME = new Set(['MI_Application']);
 /** Live counts that are state of the simulated machine rather than objects a client holds. */
 const NOT_HANDLES = new Set(['shadowCopy']);
 
+/** The stand-in build: WINOPS_AXE_STANDIN_ADDON (relative to the repository) when set, else the default. */
+const axeStandinFile = (): string => (process.env.WINOPS_AXE_STANDIN_ADDON ? path.resolve(repoRoot, process.env.WINOPS_AXE_STANDIN_ADDON) : nativeFiles.axeStandin);
+
 let addon: NativeAddon | undefined;
 /** The production addon's vss/mi/imapi2 and the stand-in build's axe, loaded once per process. */
 function nativeAddon(): NativeAddon {
   if (addon) return addon;
   if (!process.env.WINOPS_AXECORE) process.env.WINOPS_AXECORE = nativeFiles.axeCore;
-  const prod = localRequire(nativeFiles.addon) as NativeAddon;
-  const standin = localRequire(nativeFiles.axeStandin) as NativeAddon;
+  // npm run coverage:native selects its instrumented builds by environment: WINOPS_PREBUILD (node-gyp-build's own
+  // override, a directory in its layout) and WINOPS_AXE_STANDIN_ADDON.
+  const prod = (process.env.WINOPS_PREBUILD ? (localRequire('node-gyp-build') as (dir: string) => unknown)(repoRoot) : localRequire(nativeFiles.addon)) as NativeAddon;
+  const standin = localRequire(axeStandinFile()) as NativeAddon;
   addon = { vss: prod.vss!, mi: prod.mi!, imapi2: prod.imapi2!, axe: standin.axe! };
   return addon;
 }
@@ -92,7 +97,7 @@ function axeWithoutAxeCore(): NonNullable<NativeAddon['axe']> {
   if (axeNotInstalled) return axeNotInstalled;
   const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'winops-axe-absent-')), 'winops.node');
   removeAtExit(path.dirname(copy));
-  fs.copyFileSync(nativeFiles.axeStandin, copy);
+  fs.copyFileSync(axeStandinFile(), copy);
   const saved = process.env.WINOPS_AXECORE;
   process.env.WINOPS_AXECORE = path.join(path.dirname(copy), 'AxeCore.dll');
   try {
