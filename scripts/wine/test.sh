@@ -11,6 +11,8 @@
 #      second run of test/native/imapi2*.test.mjs with the IMAPI2 double registered, and one of
 #      test/native/vss*.test.mjs with the vssapi double loaded (vssapi=n, see test/doubles/vssapi/install.sh)
 #      and one of test/native/mi*.test.mjs with the mi.dll double in system32 (test/doubles/mi/install.sh)
+#   6. the contract suites on native + all four doubles against the fake: scripts/wine/contract.sh
+#      (npm run test:wine:contract; WINOPS_CONTRACT=0 skips it)
 # Works with piped output, CI=true and no stdin: node.exe's output always goes to a file that is
 # printed afterwards (node.exe under Wine dies with EBADF when stdout/stderr is a Unix pipe).
 # Env: WINOPS_HOSTS="node20 node22 renamed" to choose hosts, WINOPS_TEST_TIMEOUT (s, default 600).
@@ -127,6 +129,18 @@ for host in ${WINOPS_HOSTS:-node20 node22 renamed}; do
       "WINOPS_AXECORE=$(winepath -w "$axe_double" 2>/dev/null)" -- test/native/axe*.test.mjs
   fi
 done
+
+# The contract suites on native + all four doubles, counted against the fake (scripts/wine/contract.sh).
+if [ "${WINOPS_CONTRACT:-1}" != 0 ]; then
+  rc=0; bash scripts/wine/contract.sh >"$WINOPS_CACHE/contract.log" 2>&1 || rc=$?
+  cat "$WINOPS_CACHE/contract.log"
+  while IFS= read -r line; do summary+=("$line"); done < <(grep '^contract (' "$WINOPS_CACHE/contract.log")
+  counts=$(sed -n 's/^contract total: native + doubles \([0-9]*\) passed, [0-9]* skipped, \([0-9]*\) failed$/\1 \2/p' "$WINOPS_CACHE/contract.log")
+  read -r c_pass c_fail <<<"${counts:-0 1}"
+  [ "$rc" = 0 ] || [ "$c_fail" != 0 ] || c_fail=1
+  total_pass=$((total_pass + c_pass)) total_fail=$((total_fail + c_fail))
+  [ "$rc" = 0 ] || status=1
+fi
 
 echo
 for line in "${summary[@]}"; do winops_log "$line"; done

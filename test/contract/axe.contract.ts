@@ -79,6 +79,23 @@ export function axeContract(name: string, make: BackendFactory): void {
       expect(inspect.calls().map((c) => c.call)).toContain('Engine::TerminateJob');
     });
 
+    it('an assessment that ignores CancelAssessment but ends before TerminateJob: the ladder stops at CancelJob', async () => {
+      // CancelJob lets the running assessment finish and starts no other; it ends 450 ms after it began, between
+      // CancelJob (grace 300 ms after the cancel) and TerminateJob (600 ms).
+      const { winops, inspect } = await make(job([quick('stubborn', { durationMs: 450, honoursCancel: false }), quick('never')]));
+      await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
+      const events: AxeEvent[] = [];
+      const run = j.run({ grace: 300, onEvent: (e) => events.push(e) });
+      await until(() => run.runningIndex === 0);
+      const outcome = await run.cancel();
+      expect(outcome).toMatchObject({ family: 'axe', status: 'cancelled', endedBy: 'cancel-job', jobCode: 'AXE_E_JOB_CANCELED' });
+      expect(outcome.steps.map((s) => [s.step, s.code])).toEqual([['cancel-assessment', 'S_OK'], ['cancel-job', 'S_OK']]);
+      const r = await settle(run);
+      expect(!r.ok && r.error).toBeInstanceOf(AbortError);
+      expect(events.filter((e) => e.type === 'assessment-begin').map((e) => e.index)).toEqual([0]);
+      expect(inspect.calls().map((c) => c.call)).not.toContain('Engine::TerminateJob');
+    });
+
     it('cancel() from inside the assessment-begin event issues CancelAssessment once, for that index', async () => {
       const { winops, inspect } = await make(job([quick('a'), quick('b', { durationMs: 60_000 })]));
       await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');

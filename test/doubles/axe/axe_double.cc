@@ -171,7 +171,7 @@ class EngineImpl final : public ah::Engine {
         hr = S_OK;
       }
     }
-    Log::Get().Call("Engine::CancelAssessment", doubles::CodeName(hr), std::to_string(index));
+    Log::Get().Call("Engine::CancelAssessment", doubles::CodeName(hr), std::to_string(index), static_cast<long long>(index));
     return hr;
   }
   HRESULT CancelJob() override {

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# npm run test:wine:contract — the contract suites (test/contract/*.contract.ts) on native + the Windows test doubles,
+# inside Windows node.exe under Wine, counted against the same suites on the fake.
+#
+#   1. builds what is missing or older than its sources (scripts/build-win.sh, test/doubles/*/build.sh);
+#      WINOPS_SKIP_BUILD=1 skips this (scripts/wine/test.sh has just built everything)
+#   2. puts all four doubles in place at once: vssapi.dll (system32 + WINEDLLOVERRIDES=vssapi=n, WINOPS_VSS_DOUBLE),
+#      mi.dll (system32, WINOPS_MI_DOUBLE), IMAPI2 (COM registration under the real CLSIDs, WINOPS_IMAPI2_DOUBLE),
+#      AXE (the stand-in build + WINOPS_AXECORE); a trap takes mi.dll and the registration away again
+#   3. per host (WINOPS_CONTRACT_HOSTS, default "node22 node20"): vitest on test/contract/fake.test.ts and on
+#      test/contract/native.test.ts inside node.exe, output to files (node.exe under Wine fails on pipes)
+#   4. prints per host: contract: fake N passed; native + doubles N passed, N skipped[, N failed], then the names
+#      of skipped and failed tests and any test that passes on one backend and not on the other.
+# Exit status: 0 when, on every host, every native test passed or was skipped with a reason and the passing sets
+# agree with the fake's; 1 otherwise.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$WINOPS_ROOT"
+mkdir -p "$WINOPS_CACHE"
+t_all=$(winops_now)
+
+winops_ensure_toolchain || exit 1
+winops_ensure_prefix || exit 1
+winops_vitest_env || { winops_log "vitest inside node.exe cannot be set up"; exit 1; }
+
+# Rebuilds when the output is missing or a file under the given sources is newer.
+stale() {
+  local out="$1"; shift
+  [ -f "$out" ] || return 0
+  [ -n "$(find "$@" -newer "$out" -type f -print -quit 2>/dev/null)" ]
+}
+if [ "${WINOPS_SKIP_BUILD:-0}" != 1 ]; then
+  if stale prebuilds/win32-x64/winops.napi.node native CMakeLists.txt; then
+    bash scripts/build-win.sh || { winops_log "build failed"; exit 1; }
+  fi
+  for d in vssapi mi imapi2; do
+    case $d in vssapi) dll=build/doubles/vssapi/vssapi.dll ;; mi) dll=build/doubles/mi/mi.dll ;; imapi2) dll=build/doubles/imapi2/imapi2_double.dll ;; esac
+    if stale "$dll" "test/doubles/$d" test/doubles/common lib/codes.generated.ts; then
+      bash "test/doubles/$d/build.sh" >"$WINOPS_CACHE/contract-build-$d.log" 2>&1 ||
+        { cat "$WINOPS_CACHE/contract-build-$d.log"; winops_log "$d double build failed"; exit 1; }
+    fi
+  done
+  if stale build/win32-x64-axe-standin/winops.node native test/doubles/axe test/doubles/common CMakeLists.txt ||
+     stale build/doubles/axe/AxeCore.dll test/doubles/axe test/doubles/common lib/codes.generated.ts; then
+    bash test/doubles/axe/build.sh >"$WINOPS_CACHE/contract-build-axe.log" 2>&1 ||
+      { cat "$WINOPS_CACHE/contract-build-axe.log"; winops_log "AXE stand-in build failed"; exit 1; }
+  fi
+fi
+for f in prebuilds/win32-x64/winops.napi.node build/doubles/vssapi/vssapi.dll build/doubles/mi/mi.dll \
+         build/doubles/imapi2/imapi2_double.dll build/win32-x64-axe-standin/winops.node build/doubles/axe/AxeCore.dll; do
+  [ -f "$f" ] || { winops_log "missing $f (run without WINOPS_SKIP_BUILD=1)"; exit 1; }
+done
+
+# The doubles, all four at once. vssapi.dll sits in system32 for good (it only takes effect with vssapi=n);
+# mi.dll and the IMAPI2 registration are there only for this run.
+undo() {
+  bash test/doubles/mi/install.sh remove >/dev/null 2>&1 || true
+  bash test/doubles/imapi2/register.sh remove >/dev/null 2>&1 || true
+}
+trap undo EXIT
+bash test/doubles/vssapi/install.sh || { winops_log "could not install the vssapi double"; exit 1; }
+bash test/doubles/mi/install.sh add || { winops_log "could not install the mi.dll double"; exit 1; }
+bash test/doubles/imapi2/register.sh add || { winops_log "could not register the IMAPI2 double"; exit 1; }
+double_env=(
+  "WINEDLLOVERRIDES=$WINEDLLOVERRIDES;vssapi=n"
+  "WINOPS_VSS_DOUBLE=build/doubles/vssapi/vssapi.dll"
+  "WINOPS_MI_DOUBLE=build/doubles/mi/mi.dll"
+  "WINOPS_IMAPI2_DOUBLE=build/doubles/imapi2/imapi2_double.dll"
+  "WINOPS_AXECORE=$(winepath -w build/doubles/axe/AxeCore.dll 2>/dev/null)"
+)
+
+# vitest inside node.exe: vitest_run <exe> <label> <json report> [VAR=value ...] -- <files...>
+vitest_run() {
+  local exe="$1" label="$2" report="$3"; shift 3
+  local envs=()
+  while [ "$#" -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
+  shift
+  local log="$WINOPS_CACHE/contract-$label.log" rc=0 t0; t0=$(winops_now)
+  rm -f "$report"
+  timeout --kill-after=10 "${WINOPS_TEST_TIMEOUT:-600}" env "${envs[@]}" wine "$exe" node_modules/vitest/vitest.mjs run \
+    --reporter=default --reporter=json --outputFile.json="$(winepath -w "$report" 2>/dev/null)" "$@" \
+    >"$log" 2>&1 </dev/null || rc=$?
+  cat "$log"
+  winops_log "$label: exit $rc, $(winops_elapsed "$t0") s"
+  return $rc
+}
+
+status=0 lines=() t_pass=0 t_skip=0 t_fail=0
+for host in ${WINOPS_CONTRACT_HOSTS:-node22 node20}; do
+  case $host in
+    node20) exe=$(winops_node_exe "${WINOPS_NODE_VERSIONS[0]}") || exit 1 ;;
+    node22) exe=$(winops_node_exe "${WINOPS_NODE_VERSIONS[1]}") || exit 1 ;;
+    *) winops_log "unknown host $host"; exit 1 ;;
+  esac
+  fake_json="$WINOPS_CACHE/contract-$host-fake.json" native_json="$WINOPS_CACHE/contract-$host-native.json"
+  vitest_run "$exe" "$host-fake" "$fake_json" -- test/contract/fake.test.ts || true
+  vitest_run "$exe" "$host-native" "$native_json" "${double_env[@]}" -- test/contract/native.test.ts || true
+  # The counts come from the JSON reports; a missing report (a crash) is a failure.
+  out=$(node scripts/wine/contract-count.mjs "$host" "$fake_json" "$native_json") || status=1
+  lines+=("$out")
+  first=${out%%$'\n'*}
+  n=$(sed -n 's/.*native + doubles \([0-9]*\) passed.*/\1/p' <<<"$first"); t_pass=$((t_pass + ${n:-0}))
+  n=$(sed -n 's/.*native + doubles [0-9]* passed, \([0-9]*\) skipped.*/\1/p' <<<"$first"); t_skip=$((t_skip + ${n:-0}))
+  n=$(sed -n 's/.*skipped, \([0-9]*\) failed.*/\1/p' <<<"$first"); n=${n:-0}
+  # a run without a count (crashed, hung) counts as one failure
+  case $first in *"native + doubles "*) ;; *) n=$((n + 1)) ;; esac
+  t_fail=$((t_fail + n))
+done
+
+echo
+for l in "${lines[@]}"; do printf '%s\n' "$l"; done
+winops_log "contract total time $(winops_elapsed "$t_all") s"
+# The last line, for scripts/wine/test.sh's summary.
+echo "contract total: native + doubles $t_pass passed, $t_skip skipped, $t_fail failed"
+exit $status

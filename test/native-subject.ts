@@ -1,0 +1,214 @@
+/**
+ * The contract suites' Subject on the native backend + the Windows test doubles (test/doubles/), inside Windows
+ * node.exe under Wine (scripts/wine/contract.sh puts the doubles in place; see the README, "How the doubles work").
+ *
+ * - vss, mi, imapi2: the production addon (prebuilds/win32-x64/winops.napi.node, scripts/build-win.sh) against the
+ *   vssapi.dll double (WINEDLLOVERRIDES=vssapi=n), the mi.dll double (the prefix's system32) and the IMAPI2 double
+ *   (an in-process COM server registered under the real CLSIDs);
+ * - axe: the addon built a second time against the stand-in AxeHosting.h (build/win32-x64-axe-standin/winops.node,
+ *   test/doubles/axe/build.sh) with WINOPS_AXECORE pointing at the AxeCore.dll double.
+ *
+ * Every subject writes its scenario to a fresh file and points WINOPS_SCENARIO and WINOPS_DOUBLE_LOG at it and at a
+ * fresh log; the doubles read both whenever an object is created (CreateVssBackupComponents, NewSession,
+ * CoCreateInstance, CreateJob), so the scenario binds to the objects a test creates after make(). The Inspector
+ * reads that log: calls with their results, the violations of the documented manners, live objects per class.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type { Family, OpenHandle } from '../types/backend';
+import type { Scenario } from '../types/scenario';
+import { composeNativeBackend, type NativeAddon } from '../lib/native/index';
+import { subjectOf, type BackendFactory, type Inspector, type Subject } from './contract/harness';
+
+const localRequire = createRequire(__filename);
+export const repoRoot = path.resolve(__dirname, '..');
+
+/** What the native + doubles run needs, by file. */
+export const nativeFiles = {
+  addon: path.join(repoRoot, 'prebuilds', 'win32-x64', 'winops.napi.node'),
+  axeStandin: path.join(repoRoot, 'build', 'win32-x64-axe-standin', 'winops.node'),
+  axeCore: path.join(repoRoot, 'build', 'doubles', 'axe', 'AxeCore.dll'),
+} as const;
+
+/**
+ * The environment variables scripts/wine/contract.sh sets when the double of that family is in place (the vssapi
+ * override only takes effect for a Wine process started with it, so the process cannot check that by itself).
+ */
+export const doubleEnv: Readonly<Record<Exclude<Family, 'axe'>, string>> = {
+  vss: 'WINOPS_VSS_DOUBLE',
+  mi: 'WINOPS_MI_DOUBLE',
+  imapi2: 'WINOPS_IMAPI2_DOUBLE',
+};
+
+const HOW = 'npm run test:wine:contract';
+
+/** Whether native + doubles can run here, and if not, why (for a skipped suite's name). */
+export function nativeDoublesAvailability(): { readonly available: true } | { readonly available: false; readonly reason: string } {
+  if (process.platform !== 'win32') return { available: false, reason: `needs Windows node.exe with the doubles, ${HOW}` };
+  const missing: string[] = [];
+  for (const [what, file] of Object.entries(nativeFiles)) if (!fs.existsSync(file)) missing.push(`${what} ${path.relative(repoRoot, file)}`);
+  for (const [family, v] of Object.entries(doubleEnv)) if (!process.env[v]) missing.push(`the ${family} double (${v})`);
+  if (missing.length > 0) return { available: false, reason: `missing ${missing.join(', ')}; ${HOW}` };
+  return { available: true };
+}
+
+/** The double's log (test/doubles/common/double_support.h). */
+interface DoubleLog {
+  readonly calls: readonly { readonly call: string; readonly result?: string; readonly detail?: string; readonly n?: number }[];
+  readonly violations: readonly string[];
+  readonly live: Readonly<Record<string, number>>;
+}
+
+/**
+ * Double objects that live as long as the process by design, not leaks: MI_Application (the addon initializes MI
+ * once per process and closes it at teardown).
+ */
+const PROCESS_LIFETIME = new Set(['MI_Application']);
+
+/** Live counts that are state of the simulated machine rather than objects a client holds. */
+const NOT_HANDLES = new Set(['shadowCopy']);
+
+let addon: NativeAddon | undefined;
+/** The production addon's vss/mi/imapi2 and the stand-in build's axe, loaded once per process. */
+function nativeAddon(): NativeAddon {
+  if (addon) return addon;
+  if (!process.env.WINOPS_AXECORE) process.env.WINOPS_AXECORE = nativeFiles.axeCore;
+  const prod = localRequire(nativeFiles.addon) as NativeAddon;
+  const standin = localRequire(nativeFiles.axeStandin) as NativeAddon;
+  addon = { vss: prod.vss!, mi: prod.mi!, imapi2: prod.imapi2!, axe: standin.axe! };
+  return addon;
+}
+
+let axeNotInstalled: NativeAddon['axe'];
+/**
+ * AXE where the Assessment Toolkit is not installed (the scenario's `axe.available: false`): the same stand-in
+ * engine.cc, in a copy of the stand-in build (a separate module, so a separate once-per-process runtime) whose first
+ * look for AxeCore.dll was made with WINOPS_AXECORE naming a file that does not exist. In one process AxeCore.dll
+ * cannot be unloaded once loaded, so the double cannot play "not installed" after an earlier test loaded it.
+ */
+function axeWithoutAxeCore(): NonNullable<NativeAddon['axe']> {
+  if (axeNotInstalled) return axeNotInstalled;
+  const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'winops-axe-absent-')), 'winops.node');
+  fs.copyFileSync(nativeFiles.axeStandin, copy);
+  const saved = process.env.WINOPS_AXECORE;
+  process.env.WINOPS_AXECORE = path.join(path.dirname(copy), 'AxeCore.dll');
+  try {
+    const axe = (localRequire(copy) as NativeAddon).axe!;
+    axe.availability(); // the runtime looks for AxeCore.dll once, now
+    axeNotInstalled = axe;
+  } finally {
+    if (saved === undefined) delete process.env.WINOPS_AXECORE;
+    else process.env.WINOPS_AXECORE = saved;
+  }
+  return axeNotInstalled;
+}
+
+/** Calls whose detail the contract reads as a number (the fake records these numbers; a double logs them as `n`). */
+const NUMERIC_DETAIL = new Set(['MI_Operation_Cancel', 'Engine::CancelAssessment']);
+
+type Call = ReturnType<Inspector['calls']>[number];
+
+/**
+ * The double's log in the contract's vocabulary, which is the Backend's: one entry per Windows call, except that
+ * getWriters() (GetWriterMetadataCount, then GetWriterMetadata and IVssExamineWriterMetadata::GetIdentity per writer)
+ * is one 'IVssBackupComponents::GetWriterMetadata' entry, and the VssFreeSnapshotProperties inside
+ * getSnapshotProperties() is not an entry of its own, as the fake records them.
+ */
+function contractCalls(log: DoubleLog): Call[] {
+  const out: Call[] = [];
+  let writers: { call: string; result?: string | undefined; detail?: string | number | undefined } | undefined;
+  for (const c of log.calls) {
+    const detail = NUMERIC_DETAIL.has(c.call) && c.n !== undefined ? c.n : c.detail;
+    if (c.call === 'IVssBackupComponents::GetWriterMetadataCount') {
+      writers = { call: 'IVssBackupComponents::GetWriterMetadata', result: c.result, detail };
+      out.push(writers);
+      continue;
+    }
+    if (writers && (c.call === 'IVssBackupComponents::GetWriterMetadata' || c.call.startsWith('IVssExamineWriterMetadata::'))) {
+      if (c.result !== 'S_OK') writers.result = c.result;
+      continue;
+    }
+    writers = undefined;
+    if (c.call === 'VssFreeSnapshotProperties') continue;
+    out.push({ call: c.call, result: c.result, detail });
+  }
+  return out;
+}
+
+let seq = 0;
+/** The last subject's log and baseline per family, for the live counts before a double writes the new log. */
+const lastLog = new Map<string, { readonly file: string; readonly baseline: Readonly<Record<string, number>> }>();
+
+function readLog(file: string): DoubleLog | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as DoubleLog;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+const handleKey = (h: OpenHandle): string => `${h.family}:${h.kind}:${h.handle}`;
+
+/**
+ * A Subject on native + doubles. `family` names the family the test exercises: its double writes the log (one log
+ * per subject; each double DLL keeps its own). Without it, the scenario's only section decides, else 'all'.
+ *
+ * The fake gives every subject a fresh machine; here the addon, the doubles and their simulated machine (shadow
+ * copies) live as long as the process. So a subject sees what it made: handles open and double objects alive when it
+ * was created are not its own, and a leak is reported by the test that caused it, not by every test after it.
+ */
+export function createNativeSubject(scenario: Scenario, family?: Family): Subject {
+  const keys = Object.keys(scenario) as Family[];
+  const fam = family ?? (keys.length === 1 ? keys[0] : undefined);
+  const tag = fam ?? 'all';
+  const base = path.join(os.tmpdir(), `winops-contract-${tag}-${process.pid}-${++seq}`);
+  const logFile = `${base}.log.json`;
+  fs.writeFileSync(`${base}.scenario.json`, JSON.stringify(scenario));
+  process.env.WINOPS_SCENARIO = `${base}.scenario.json`;
+  process.env.WINOPS_DOUBLE_LOG = logFile;
+
+  const native = nativeAddon();
+  const backend = composeNativeBackend(scenario.axe?.available === false ? { ...native, axe: axeWithoutAxeCore() } : native);
+  const before = new Set(backend.openHandles().map(handleKey));
+  const previous = lastLog.get(tag);
+  const baseline: Readonly<Record<string, number>> = (previous && (readLog(previous.file)?.live ?? previous.baseline)) || {};
+  lastLog.set(tag, { file: logFile, baseline });
+
+  const log = (): DoubleLog => readLog(logFile) ?? { calls: [], violations: [], live: baseline };
+  /** Objects of each double class made since this subject was created and still alive. */
+  const live = (): Record<string, number> => {
+    const now = log().live;
+    return Object.fromEntries(Object.entries(now).map(([k, n]) => [k, n - (baseline[k] ?? 0)]));
+  };
+
+  const inspect: Inspector = {
+    calls: () => contractCalls(log()),
+    violations: () => log().violations,
+    vssLeftovers: () => log().violations.filter((v) => v.includes('(leftover)')),
+    shadowCopies: () => live().shadowCopy ?? 0,
+    openHandles: () => {
+      const doubles: OpenHandle[] = [];
+      for (const [kind, count] of Object.entries(live())) {
+        if (PROCESS_LIFETIME.has(kind) || NOT_HANDLES.has(kind)) continue;
+        for (let i = 0; i < count; i++) doubles.push({ family: fam ?? familyOfClass(kind), kind: `double:${kind}`, handle: i + 1 });
+      }
+      return [...backend.openHandles().filter((h) => !before.has(handleKey(h))), ...doubles];
+    },
+  };
+  return subjectOf(backend, inspect);
+}
+
+function familyOfClass(cls: string): Family {
+  if (cls.startsWith('IVss') || cls.startsWith('VSS_')) return 'vss';
+  if (cls.startsWith('MI_')) return 'mi';
+  if (cls === 'Job' || cls === 'Engine') return 'axe';
+  return 'imapi2';
+}
+
+/** The contract suites' BackendFactory for one family on native + doubles. */
+export function nativeBackendFactory(family: Family): BackendFactory {
+  return (scenario) => createNativeSubject(scenario, family);
+}
