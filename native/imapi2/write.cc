@@ -706,6 +706,8 @@ Napi::Value StartWrite(const Napi::CallbackInfo& info) {
   }
   job->recorderId = StringProp(request, "request", "recorderId");
   job->clientName = StringProp(request, "request", "clientName");
+  // IDiscFormat2Data::Write refuses an empty client name (E_IMAPI_DF2DATA_CLIENT_NAME_IS_NOT_VALID).
+  if (job->clientName.empty()) throw Napi::TypeError::New(env, "startWrite: request.clientName must not be empty");
 
   Napi::Value sourceValue = request.Get("source");
   if (!sourceValue.IsObject()) args::TypeFail(sourceValue, "startWrite: request.source", "an object");

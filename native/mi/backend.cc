@@ -435,6 +435,9 @@ class State : public std::enable_shared_from_this<State> {
     std::shared_ptr<Op> op = it->second;
     {
       std::lock_guard<std::mutex> lock(op->mu);
+      // MI_Operation_Close belongs after the final result (cancel first, then drain): refused before it, and
+      // nothing changes, so the caller can still cancel, drain and close.
+      if (op->started && !op->finalArrived) return MI_RESULT_INVALID_PARAMETER;
       op->closed = true;
     }
     op->AckPending();  // the final result's acknowledgement: Close would stall without it
@@ -448,7 +451,9 @@ class State : public std::enable_shared_from_this<State> {
   }
 
   static void ReleaseOp(Op& op) {
-    for (MI_Instance* i : op.inbound) i->ft->Delete(i);
+    for (MI_Instance* i : op.inbound) {
+      if (i) i->ft->Delete(i);  // invoke without keys holds a null until StartOperation drops it
+    }
     op.inbound.clear();
   }
 

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <limits>
 #include <type_traits>
 
@@ -342,7 +343,9 @@ MI_Type ScalarType(Napi::Env env, Napi::Value v, const std::string& what) {
 
 // Keeps the storage an MI_Value points into alive until AddElement has copied it.
 struct Scratch {
-  std::vector<std::u16string> strings;
+  // A deque: growing it never moves the strings, and MI_Values point into them (a short string lives inside the
+  // string object itself, so a vector's reallocation would leave those pointers dangling).
+  std::deque<std::u16string> strings;
   std::vector<std::vector<MI_Char*>> stringArrays;
   std::vector<std::vector<uint8_t>> blobs;
 };
