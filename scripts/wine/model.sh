@@ -72,6 +72,8 @@ double_env=(
   "WINOPS_AXECORE=$(winepath -w build/doubles/axe/AxeCore.dll 2>/dev/null)"
   "WINOPS_ALL_DOUBLES=1"
   "WINOPS_BADINPUT_GROUPS=${WINOPS_BADINPUT_GROUPS:-}"
+  "WINOPS_MODEL_FAMILIES=${WINOPS_MODEL_FAMILIES:-vss mi imapi2 axe}"
+  "WINOPS_MODEL_SEED=${WINOPS_MODEL_SEED:-}"
 )
 status=0 parts=" ${WINOPS_MODEL_PARTS:-badinput model} "
 b_pass=0 b_fail=0 b_time=0 m_pass=0 m_fail=0 m_skip=0 m_time=0
@@ -108,7 +110,7 @@ m_time=$(winops_elapsed "$t0")
 fi
 
 echo
-[[ $parts != *" model "* ]] || grep -h '^model [a-z0-9]*: ' "$WINOPS_CACHE/model-native.log" | sed 's/^/[winops] /' >&2 || true
+[[ $parts != *" model "* ]] || sed 's/\x1b\[[0-9;]*m//g' "$WINOPS_CACHE/model-native.log" | grep '^model [a-z0-9]*: ' | sed 's/^/[winops] /' >&2 || true
 winops_log "badinput (every double): $b_pass passed, $b_fail failed, $b_time s"
 winops_log "model (native + doubles, $runs sequences per family): $m_pass passed, $m_skip skipped, $m_fail failed, $m_time s"
 winops_log "model total time $(winops_elapsed "$t_all") s"
