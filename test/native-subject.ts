@@ -91,6 +91,7 @@ let axeNotInstalled: NativeAddon['axe'];
 function axeWithoutAxeCore(): NonNullable<NativeAddon['axe']> {
   if (axeNotInstalled) return axeNotInstalled;
   const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'winops-axe-absent-')), 'winops.node');
+  removeAtExit(path.dirname(copy));
   fs.copyFileSync(nativeFiles.axeStandin, copy);
   const saved = process.env.WINOPS_AXECORE;
   process.env.WINOPS_AXECORE = path.join(path.dirname(copy), 'AxeCore.dll');
@@ -138,6 +139,14 @@ function contractCalls(log: DoubleLog): Call[] {
 }
 
 let seq = 0;
+let dir: string | undefined;
+function subjectDir(): string {
+  if (!dir) {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'winops-contract-'));
+    removeAtExit(dir);
+  }
+  return dir;
+}
 /** The last subject's log and baseline per family, for the live counts before a double writes the new log. */
 const lastLog = new Map<string, { readonly file: string; readonly baseline: Readonly<Record<string, number>> }>();
 
@@ -148,6 +157,24 @@ function readLog(file: string): DoubleLog | undefined {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
+}
+
+const leftFiles: string[] = [];
+/** Scenario and log files go when the process ends (a double may write a log until then); WINOPS_CONTRACT_KEEP_LOGS=1 keeps them. */
+function removeAtExit(...files: string[]): void {
+  if (process.env.WINOPS_CONTRACT_KEEP_LOGS) return;
+  if (leftFiles.length === 0) {
+    process.once('exit', () => {
+      for (const f of leftFiles) {
+        try {
+          fs.rmSync(f, { force: true, recursive: true });
+        } catch {
+          // still in use (a loaded module on Windows): the temp directory keeps it
+        }
+      }
+    });
+  }
+  leftFiles.push(...files);
 }
 
 const handleKey = (h: OpenHandle): string => `${h.family}:${h.kind}:${h.handle}`;
@@ -164,7 +191,8 @@ export function createNativeSubject(scenario: Scenario, family?: Family): Subjec
   const keys = Object.keys(scenario) as Family[];
   const fam = family ?? (keys.length === 1 ? keys[0] : undefined);
   const tag = fam ?? 'all';
-  const base = path.join(os.tmpdir(), `winops-contract-${tag}-${process.pid}-${++seq}`);
+  // A directory of this process's own: a log left by an earlier process (Wine reuses pids) must never be read.
+  const base = path.join(subjectDir(), `${tag}-${++seq}`);
   const logFile = `${base}.log.json`;
   fs.writeFileSync(`${base}.scenario.json`, JSON.stringify(scenario));
   process.env.WINOPS_SCENARIO = `${base}.scenario.json`;

@@ -57,6 +57,7 @@ let logSeq = 0;
 function useScenario(axe) {
   process.env.WINOPS_SCENARIO = JSON.stringify({ axe });
   const log = path.join(os.tmpdir(), `winops-axe-double-${process.pid}-${++logSeq}.json`);
+  fs.rmSync(log, { force: true }); // left by an earlier process with the same pid (Wine reuses pids)
   process.env.WINOPS_DOUBLE_LOG = log;
   return () => JSON.parse(fs.readFileSync(log, 'utf8'));
 }

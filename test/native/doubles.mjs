@@ -39,6 +39,7 @@ export function useScenario(family, section) {
   const base = path.join(os.tmpdir(), `winops-${family}-double-${process.pid}-${++seq}`);
   fs.writeFileSync(`${base}.scenario.json`, JSON.stringify({ [family]: section }));
   process.env.WINOPS_SCENARIO = `${base}.scenario.json`;
+  fs.rmSync(`${base}.log.json`, { force: true }); // left by an earlier process with the same pid (Wine reuses pids)
   process.env.WINOPS_DOUBLE_LOG = `${base}.log.json`;
   return Object.assign(() => JSON.parse(fs.readFileSync(`${base}.log.json`, 'utf8')), { path: `${base}.log.json` });
 }
