@@ -173,9 +173,18 @@ function judge(c, r) {
 // ---------------------------------------------------------------------------------------------- helpers
 
 let scenarioSeq = 0;
-/** A scenario for the doubles (read when an object is created) and a fresh log; returns a reader of the log. */
+let scenarioDir;
+/**
+ * A scenario for the doubles (read when an object is created) and a fresh log; returns a reader of the log. In a
+ * directory of this process's own, removed at exit: Wine reuses pids, and a log left by another process must never
+ * be read as this one's.
+ */
 function useScenario(scenario) {
-  const base = path.join(os.tmpdir(), `winops-badinput-${process.pid}-${++scenarioSeq}`);
+  if (!scenarioDir) {
+    scenarioDir = fs.mkdtempSync(path.join(os.tmpdir(), 'winops-badinput-'));
+    process.once('exit', () => fs.rmSync(scenarioDir, { recursive: true, force: true }));
+  }
+  const base = path.join(scenarioDir, String(++scenarioSeq));
   fs.writeFileSync(`${base}.scenario.json`, JSON.stringify(scenario));
   process.env.WINOPS_SCENARIO = `${base}.scenario.json`;
   process.env.WINOPS_DOUBLE_LOG = `${base}.log.json`;
