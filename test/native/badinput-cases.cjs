@@ -827,6 +827,14 @@ function apiGroup({ live }) {
         await job.close();
       }
     } });
+    list.push({ label: 'api: imapi2.burn of a stream that never answers, then cancel(): cancelled within the 1 s grace', kind: 'aborted',
+      run: async (ctx) => {
+        const { Readable } = require('node:stream');
+        const op = ctx.w.imapi2.burn({ stream: new Readable({ read() {} }), size: 2048 * 64 });
+        setTimeout(() => void op.cancel().catch(() => undefined), 200);
+        return op;
+      },
+      check: (r) => (/cancelled/.test(r.message ?? '') ? undefined : `expected the write to end cancelled: ${r.message}`) });
     list.push({ label: 'api: vss.createSnapshotSet with onStep that throws: the set is made and closed', kind: 'ok', run: async (ctx) => {
       const set = await ctx.w.vss.createSnapshotSet('C:\\', { onStep: throwing });
       await set.close();
