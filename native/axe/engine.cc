@@ -46,6 +46,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/args.h"
 #include "common/handles.h"
 #include "common/hresult.h"
 #include "common/utf.h"
@@ -230,8 +231,7 @@ std::string ErrorListText(const ah::ErrorList* list) {
 
 Napi::Value LoadJob(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(env, "loadJob(path): path must be a string");
-  const std::wstring path = U16ToWide(info[0].As<Napi::String>().Utf16Value());
+  const std::wstring path = args::WideString(args::At(info, 0), "loadJob: path");
   return RunOnOwnThread(env, "winops.axe.loadJob", [path](const StopToken&) -> Finish {
     std::optional<AxeFailure> failure;
     auto holder = std::make_shared<JobHolder>();
@@ -500,9 +500,8 @@ Napi::Value EngineCall(Napi::Env env, std::weak_ptr<Run> weak, const char* name,
 
 Napi::Value Execute(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsObject()) {
-    throw Napi::TypeError::New(env, "execute(job, sink): job and sink must be objects");
-  }
+  if (!args::At(info, 0).IsObject()) args::TypeFail(args::At(info, 0), "execute: job", "a job from loadJob()");
+  if (!args::At(info, 1).IsObject()) args::TypeFail(args::At(info, 1), "execute: sink", "an object");
   Napi::Value holderValue = info[0].As<Napi::Object>().Get("__holder");
   if (!holderValue.IsExternal()) throw Napi::TypeError::New(env, "execute: job is not a job from loadJob()");
   auto slot = *holderValue.As<Napi::External<std::shared_ptr<std::shared_ptr<JobHolder>>>>().Data();
@@ -510,7 +509,8 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
   if (!job) throw Napi::TypeError::New(env, "execute: the job was released");
   Napi::Object sink = info[1].As<Napi::Object>();
   for (const char* m : {"jobBegin", "assessmentBegin", "progress", "assessmentEnd", "jobEnd"}) {
-    if (!sink.Get(m).IsFunction()) throw Napi::TypeError::New(env, std::string("execute: sink.") + m + " must be a function");
+    Napi::Value fn = sink.Get(m);
+    if (!fn.IsFunction()) args::TypeFail(fn, std::string("execute: sink.") + m, "a function");
   }
 
   auto run = std::make_shared<Run>();
@@ -583,7 +583,7 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
   std::weak_ptr<Run> weak = run;
   Napi::Object handle = Napi::Object::New(env);
   handle.Set("cancelAssessment", Napi::Function::New(env, [weak](const Napi::CallbackInfo& ci) -> Napi::Value {
-    const int index = ci.Length() > 0 && ci[0].IsNumber() ? ci[0].As<Napi::Number>().Int32Value() : -1;
+    const int index = args::Int32(args::At(ci, 0), "cancelAssessment: index");
     return EngineCall(ci.Env(), weak, "winops.axe.cancelAssessment", [index](Run& r) {
       std::lock_guard<std::mutex> lock(r.engineMutex);
       return r.engine ? r.engine->CancelAssessment(index) : AXE_E_NO_JOB_RUNNING;

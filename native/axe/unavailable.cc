@@ -4,6 +4,7 @@
 #include <string>
 
 #include "axe/axe.h"
+#include "common/args.h"
 
 namespace winops::axe {
 namespace {
@@ -28,13 +29,17 @@ Napi::Value Availability(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// The arguments are checked as engine.cc checks them: a bad one is the same TypeError in both builds.
 Napi::Value LoadJob(const Napi::CallbackInfo& info) {
+  args::WideString(args::At(info, 0), "loadJob: path");
   auto deferred = Napi::Promise::Deferred::New(info.Env());
   deferred.Reject(Unavailable(info.Env(), "AxeInitSolution").Value());
   return deferred.Promise();
 }
 
 Napi::Value Execute(const Napi::CallbackInfo& info) {
+  if (!args::At(info, 0).IsObject()) args::TypeFail(args::At(info, 0), "execute: job", "a job from loadJob()");
+  if (!args::At(info, 1).IsObject()) args::TypeFail(args::At(info, 1), "execute: sink", "an object");
   throw Unavailable(info.Env(), "AxeInitSolution");
 }
 

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "common/apartment.h"
+#include "common/args.h"
 #include "common/handles.h"
 #include "common/hresult.h"
 #include "common/instance.h"
@@ -15,16 +16,13 @@
 namespace winops::diag {
 namespace {
 
-uint32_t HResultArg(const Napi::CallbackInfo& info, size_t i) {
-  if (info.Length() <= i || !info[i].IsNumber()) {
-    throw Napi::TypeError::New(info.Env(), "expected an HRESULT number");
-  }
-  return info[i].As<Napi::Number>().Uint32Value();
+uint32_t HResultArg(const Napi::CallbackInfo& info, size_t i, const char* fn) {
+  return args::Hresult(args::At(info, i), std::string(fn) + ": hr");
 }
 
-Napi::Function CallbackArg(const Napi::CallbackInfo& info, size_t i) {
+Napi::Function CallbackArg(const Napi::CallbackInfo& info, size_t i, const char* fn) {
   if (info.Length() <= i || info[i].IsUndefined()) return Napi::Function();
-  if (!info[i].IsFunction()) throw Napi::TypeError::New(info.Env(), "callback must be a function");
+  if (!info[i].IsFunction()) args::TypeFail(info[i], std::string(fn) + ": callback", "a function");
   return info[i].As<Napi::Function>();
 }
 
@@ -45,15 +43,14 @@ Napi::Value ComInitOnWorker(const Napi::CallbackInfo& info) {
       o.Set("threadId", Napi::Number::New(env, static_cast<double>(tid)));
       return o;
     };
-  }, CallbackArg(info, 0));
+  }, CallbackArg(info, 0, "comInitOnWorker"));
 }
 
 // sleepOnWorker(ms[, cb]): blocks an addon thread for ms (or until env teardown).
 Napi::Value SleepOnWorker(const Napi::CallbackInfo& info) {
-  if (info.Length() < 1 || !info[0].IsNumber()) {
-    throw Napi::TypeError::New(info.Env(), "sleepOnWorker(ms[, cb]): ms must be a number");
-  }
-  const DWORD ms = info[0].As<Napi::Number>().Uint32Value();
+  // INFINITE (2^32-1) is not a sleep: the thread would hold the process until teardown.
+  const DWORD ms = static_cast<DWORD>(args::Integer(args::At(info, 0), "sleepOnWorker: ms", 0, 4294967294.0,
+                                                     "an integer from 0 to 4294967294"));
   return RunOnOwnThread(info.Env(), "winops.diag.sleep", [ms](const StopToken& stop) -> Finish {
     const ULONGLONG start = ::GetTickCount64();
     const bool stopped = stop.WaitFor(ms);
@@ -66,12 +63,12 @@ Napi::Value SleepOnWorker(const Napi::CallbackInfo& info) {
       o.Set("threadId", Napi::Number::New(env, static_cast<double>(tid)));
       return o;
     };
-  }, CallbackArg(info, 1));
+  }, CallbackArg(info, 1, "sleepOnWorker"));
 }
 
 // failOnWorker(hr): rejects, from an addon thread, with the Error shape the TS layer consumes.
 Napi::Value FailOnWorker(const Napi::CallbackInfo& info) {
-  const uint32_t hr = HResultArg(info, 0);
+  const uint32_t hr = HResultArg(info, 0, "failOnWorker");
   return RunOnOwnThread(info.Env(), "winops.diag.fail", [hr](const StopToken&) -> Finish {
     Check(static_cast<HRESULT>(hr), "diag.failOnWorker");
     return [](Napi::Env env) -> Napi::Value { return env.Undefined(); };
@@ -81,10 +78,10 @@ Napi::Value FailOnWorker(const Napi::CallbackInfo& info) {
 // formatMessage(hr[, moduleName]): the system text ("" when unknown), optionally searching the
 // message table of a System32 module first (e.g. "vssapi.dll").
 Napi::Value FormatMessageJs(const Napi::CallbackInfo& info) {
-  const uint32_t hr = HResultArg(info, 0);
+  const uint32_t hr = HResultArg(info, 0, "formatMessage");
   UniqueModule module;
-  if (info.Length() > 1 && info[1].IsString()) {
-    const std::wstring name = U16ToWide(info[1].As<Napi::String>().Utf16Value());
+  if (!args::At(info, 1).IsUndefined() && !args::At(info, 1).IsNull()) {
+    const std::wstring name = args::WideString(info[1], "formatMessage: moduleName");
     module.Reset(::LoadLibraryExW(name.c_str(), nullptr,
                                   LOAD_LIBRARY_AS_DATAFILE | LOAD_LIBRARY_SEARCH_SYSTEM32));
   }

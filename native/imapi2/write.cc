@@ -22,6 +22,7 @@
 // cancel, fails pending 'pull' reads and joins the thread (blocks until the write returns: on real
 // hardware a CD can take minutes to stop; no API exists to make it faster).
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <initializer_list>
@@ -35,6 +36,7 @@
 #include <vector>
 
 #include "common/apartment.h"
+#include "common/args.h"
 #include "common/com_ptr.h"
 #include "common/handles.h"
 #include "common/hresult.h"
@@ -49,6 +51,9 @@ namespace winops::imapi2 {
 namespace {
 
 using namespace abi;
+
+// How long a read of a 'pull' source may still take once a cancel is requested (see WriteJob::Pull).
+constexpr int kCancelReadGraceMs = 1000;
 
 enum class Api { kFormat2Data, kWriteEngine2 };
 enum class SourceKind { kFile, kBytes, kPull };
@@ -137,7 +142,28 @@ struct WriteJob {
     lock.unlock();
     Post(std::move(e));
     lock.lock();
-    readCv.wait(lock, [&] { return stopping.load() || (readReady && readSeq == seq); });
+    // A cancel is carried out by CancelWrite in the next Update, but no Update comes while IMAPI waits
+    // for this read: a source that never answers would make the cancel (and the write) wait forever.
+    // Once a cancel is requested, the source gets kCancelReadGraceMs to answer; then the read fails and
+    // the write ends as cancelled.
+    const auto answered = [&] { return stopping.load() || (readReady && readSeq == seq); };
+    bool abandoned = false;
+    while (!answered()) {
+      if (cancelRequested) {
+        abandoned = !readCv.wait_for(lock, std::chrono::milliseconds(kCancelReadGraceMs), answered);
+        break;
+      }
+      readCv.wait(lock, [&] { return answered() || cancelRequested.load(); });
+    }
+    if (abandoned) {
+      HResultError f;
+      f.hresult = static_cast<uint32_t>(kE_IMAPI_REQUEST_CANCELLED);
+      f.call = "IStream::Read";
+      f.systemMessage = "the write was cancelled while it waited for the source's data";
+      lock.unlock();
+      RecordSourceFailure(std::move(f));
+      return E_ABORT;
+    }
     if (!readReady) {
       HResultError f;
       f.hresult = static_cast<uint32_t>(E_ABORT);
@@ -161,6 +187,15 @@ struct WriteJob {
     }
     std::memcpy(dst, readData.data(), length);
     return S_OK;
+  }
+
+  // JS thread: requestCancel(). Also wakes a read waiting for the source (see Pull).
+  void RequestCancel() {
+    {
+      std::lock_guard<std::mutex> lock(readMutex);
+      cancelRequested = true;
+    }
+    readCv.notify_all();
   }
 
   void Deliver(uint64_t seq, std::optional<std::string> error, std::vector<uint8_t> data) {
@@ -631,64 +666,61 @@ void CallJs(napi_env rawEnv, napi_value, void* context, void* data) {
 
 // ------------------------------------------------------------------------------------ argument parsing
 
-std::wstring StringProp(const Napi::Object& o, const char* name, bool required = true) {
-  Napi::Value v = o.Get(name);
-  if (v.IsString()) return U16ToWide(v.As<Napi::String>().Utf16Value());
-  if (!required && (v.IsUndefined() || v.IsNull())) return std::wstring();
-  throw Napi::TypeError::New(o.Env(), std::string("startWrite: request.") + name + " must be a string");
+// Arguments (common/args.h): a TypeError or RangeError naming the property, before anything runs.
+std::wstring StringProp(const Napi::Object& o, const char* object, const char* name) {
+  return args::WideString(o.Get(name), std::string("startWrite: ") + object + "." + name);
 }
 
-double NumberProp(const Napi::Object& o, const char* name, double min, double max) {
-  Napi::Value v = o.Get(name);
-  if (!v.IsNumber()) throw Napi::TypeError::New(o.Env(), std::string("startWrite: ") + name + " must be a number");
-  const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= min && d <= max) || d != static_cast<double>(static_cast<int64_t>(d))) {
-    throw Napi::RangeError::New(o.Env(), std::string("startWrite: ") + name + " is out of range");
-  }
-  return d;
+double NumberProp(const Napi::Object& o, const char* object, const char* name, double min, double max) {
+  const std::string what = std::string("startWrite: ") + object + "." + name;
+  char expected[96];
+  std::snprintf(expected, sizeof expected, "an integer from %.0f to %.0f", min, max);
+  return args::Integer(o.Get(name), what, min, max, expected);
 }
 
 }  // namespace
 
 Napi::Value StartWrite(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsObject()) {
-    throw Napi::TypeError::New(env, "startWrite(request, sink): request and sink must be objects");
-  }
+  if (!args::At(info, 0).IsObject()) args::TypeFail(args::At(info, 0), "startWrite: request", "an object");
+  if (!args::At(info, 1).IsObject()) args::TypeFail(args::At(info, 1), "startWrite: sink", "an object");
   Napi::Object request = info[0].As<Napi::Object>();
   Napi::Object sink = info[1].As<Napi::Object>();
   for (const char* m : {"update", "cancelAttempt", "done"}) {
-    if (!sink.Get(m).IsFunction()) throw Napi::TypeError::New(env, std::string("startWrite: sink.") + m + " must be a function");
+    Napi::Value fn = sink.Get(m);
+    if (!fn.IsFunction()) args::TypeFail(fn, std::string("startWrite: sink.") + m, "a function");
   }
 
   auto job = std::make_shared<WriteJob>();
-  const std::wstring api = StringProp(request, "api");
+  const std::wstring api = StringProp(request, "request", "api");
   if (api == L"format2data") {
     job->api = Api::kFormat2Data;
-    job->forceOverwrite = request.Get("forceOverwrite").ToBoolean().Value();
+    job->forceOverwrite = args::Boolean(request.Get("forceOverwrite"), "startWrite: request.forceOverwrite", false);
   } else if (api == L"writeEngine2") {
     job->api = Api::kWriteEngine2;
-    job->startLba = static_cast<LONG>(NumberProp(request, "startLba", -2147483648.0, 2147483647.0));
-    job->sectorCount = static_cast<LONG>(NumberProp(request, "sectorCount", 1, 2147483647.0));
-    job->bytesPerSector = static_cast<LONG>(NumberProp(request, "bytesPerSector", 1, 65536));
+    job->startLba = static_cast<LONG>(NumberProp(request, "request", "startLba", -2147483648.0, 2147483647.0));
+    job->sectorCount = static_cast<LONG>(NumberProp(request, "request", "sectorCount", 1, 2147483647.0));
+    job->bytesPerSector = static_cast<LONG>(NumberProp(request, "request", "bytesPerSector", 1, 65536));
   } else {
     throw Napi::TypeError::New(env, "startWrite: request.api must be 'format2data' or 'writeEngine2'");
   }
-  job->recorderId = StringProp(request, "recorderId");
-  job->clientName = StringProp(request, "clientName");
+  job->recorderId = StringProp(request, "request", "recorderId");
+  job->clientName = StringProp(request, "request", "clientName");
+  // IDiscFormat2Data::Write refuses an empty client name (E_IMAPI_DF2DATA_CLIENT_NAME_IS_NOT_VALID).
+  if (job->clientName.empty()) throw Napi::TypeError::New(env, "startWrite: request.clientName must not be empty");
 
   Napi::Value sourceValue = request.Get("source");
-  if (!sourceValue.IsObject()) throw Napi::TypeError::New(env, "startWrite: request.source must be an object");
+  if (!sourceValue.IsObject()) args::TypeFail(sourceValue, "startWrite: request.source", "an object");
   Napi::Object source = sourceValue.As<Napi::Object>();
-  const std::wstring kind = StringProp(source, "kind");
+  const std::wstring kind = StringProp(source, "source", "kind");
   Napi::Function read;
   if (kind == L"file") {
     job->sourceKind = SourceKind::kFile;
-    job->path = StringProp(source, "path");
+    job->path = StringProp(source, "source", "path");
   } else if (kind == L"bytes") {
     Napi::Value data = source.Get("data");
     if (!data.IsTypedArray() || data.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
-      throw Napi::TypeError::New(env, "startWrite: source.data must be a Uint8Array");
+      args::TypeFail(data, "startWrite: source.data", "a Uint8Array");
     }
     Napi::Uint8Array bytes = data.As<Napi::Uint8Array>();
     job->sourceKind = SourceKind::kBytes;
@@ -696,9 +728,9 @@ Napi::Value StartWrite(const Napi::CallbackInfo& info) {
     job->bytes.assign(bytes.Data(), bytes.Data() + bytes.ByteLength());
   } else if (kind == L"pull") {
     job->sourceKind = SourceKind::kPull;
-    job->size = static_cast<uint64_t>(NumberProp(source, "size", 0, 9007199254740991.0));
+    job->size = static_cast<uint64_t>(NumberProp(source, "source", "size", 0, 9007199254740991.0));
     Napi::Value fn = source.Get("read");
-    if (!fn.IsFunction()) throw Napi::TypeError::New(env, "startWrite: source.read must be a function");
+    if (!fn.IsFunction()) args::TypeFail(fn, "startWrite: source.read", "a function");
     read = fn.As<Napi::Function>();
   } else {
     throw Napi::TypeError::New(env, "startWrite: source.kind must be 'file', 'bytes' or 'pull'");
@@ -729,7 +761,7 @@ Napi::Value StartWrite(const Napi::CallbackInfo& info) {
   Napi::Object handle = Napi::Object::New(env);
   std::weak_ptr<WriteJob> weak = job;
   handle.Set("requestCancel", Napi::Function::New(env, [weak](const Napi::CallbackInfo&) {
-    if (auto j = weak.lock()) j->cancelRequested = true;
+    if (auto j = weak.lock()) j->RequestCancel();
   }, "requestCancel"));
   return handle;
 }

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/args.h"
 #include "common/dispatcher.h"
 #include "common/handles.h"
 #include "common/hresult.h"
@@ -434,6 +435,9 @@ class State : public std::enable_shared_from_this<State> {
     std::shared_ptr<Op> op = it->second;
     {
       std::lock_guard<std::mutex> lock(op->mu);
+      // MI_Operation_Close belongs after the final result (cancel first, then drain): refused before it, and
+      // nothing changes, so the caller can still cancel, drain and close.
+      if (op->started && !op->finalArrived) return MI_RESULT_INVALID_PARAMETER;
       op->closed = true;
     }
     op->AckPending();  // the final result's acknowledgement: Close would stall without it
@@ -447,7 +451,9 @@ class State : public std::enable_shared_from_this<State> {
   }
 
   static void ReleaseOp(Op& op) {
-    for (MI_Instance* i : op.inbound) i->ft->Delete(i);
+    for (MI_Instance* i : op.inbound) {
+      if (i) i->ft->Delete(i);  // invoke without keys holds a null until StartOperation drops it
+    }
     op.inbound.clear();
   }
 
@@ -620,17 +626,17 @@ void WINOPS_MI_CALL OnIndicationResult(MI_Operation* operation, void* context, c
 
 State& StateOf(const Napi::CallbackInfo& info) { return *static_cast<State*>(info.Data()); }
 
-Handle HandleArg(const Napi::CallbackInfo& info, size_t i, const char* fn) {
-  if (info.Length() <= i || !info[i].IsNumber()) {
-    throw Napi::TypeError::New(info.Env(), std::string(fn) + ": expected a handle (number)");
-  }
-  return info[i].As<Napi::Number>().Uint32Value();
+Handle HandleArg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* what) {
+  return args::Handle(args::At(info, i), std::string(fn) + ": " + what);
+}
+
+// A string without NUL (MI takes NUL-terminated strings: the rest would be dropped).
+std::u16string Str(Napi::Value v, const std::string& what) {
+  return WideToU16(args::WideString(v, what));
 }
 
 std::u16string Str(Napi::Object o, const char* key, const char* fn) {
-  Napi::Value v = o.Get(key);
-  if (!v.IsString()) throw Napi::TypeError::New(o.Env(), std::string(fn) + ": " + key + " must be a string");
-  return v.As<Napi::String>().Utf16Value();
+  return Str(o.Get(key), std::string(fn) + ": " + key);
 }
 
 const char16_t* AuthType(const std::string& a) {
@@ -650,7 +656,7 @@ Napi::Value JsOpenSession(const Napi::CallbackInfo& info) {
   Napi::Object r = info[0].As<Napi::Object>();
   auto req = std::make_shared<SessionRequest>();
   Napi::Value computer = r.Get("computer");
-  if (computer.IsString()) req->computer = computer.As<Napi::String>().Utf16Value();
+  if (computer.IsString()) req->computer = Str(computer, "openSession: computer");
   else if (!computer.IsNull() && !computer.IsUndefined()) throw Napi::TypeError::New(info.Env(), "openSession: computer must be a string or null");
   Napi::Value protocol = r.Get("protocol");
   if (protocol.IsString()) {
@@ -658,8 +664,11 @@ Napi::Value JsOpenSession(const Napi::CallbackInfo& info) {
     if (p == "wsman") req->protocol = reinterpret_cast<const char16_t*>(kProtocolWinRM);
     else if (p == "dcom") req->protocol = reinterpret_cast<const char16_t*>(kProtocolDcom);
     else throw Napi::TypeError::New(info.Env(), "openSession: protocol must be 'wsman', 'dcom' or null");
+  } else if (!protocol.IsNull() && !protocol.IsUndefined()) {
+    args::TypeFail(protocol, "openSession: protocol", "'wsman', 'dcom' or null");
   }
   Napi::Value creds = r.Get("credentials");
+  if (!creds.IsObject() && !creds.IsNull() && !creds.IsUndefined()) args::TypeFail(creds, "openSession: credentials", "an object or null");
   if (creds.IsObject()) {
     Napi::Object c = creds.As<Napi::Object>();
     req->hasCredentials = true;
@@ -668,9 +677,12 @@ Napi::Value JsOpenSession(const Napi::CallbackInfo& info) {
     Napi::Value domain = c.Get("domain");
     if (domain.IsString()) {
       req->hasDomain = true;
-      req->domain = domain.As<Napi::String>().Utf16Value();
+      req->domain = Str(domain, "openSession: credentials.domain");
+    } else if (!domain.IsNull() && !domain.IsUndefined()) {
+      args::TypeFail(domain, "openSession: credentials.domain", "a string or null");
     }
     Napi::Value auth = c.Get("authentication");
+    if (!auth.IsString() && !auth.IsUndefined()) args::TypeFail(auth, "openSession: credentials.authentication", "a string");
     const char16_t* type = AuthType(auth.IsString() ? auth.As<Napi::String>().Utf8Value() : "default");
     if (!type) throw Napi::TypeError::New(info.Env(), "openSession: credentials.authentication is not a known mechanism");
     req->authType = type;
@@ -681,7 +693,7 @@ Napi::Value JsOpenSession(const Napi::CallbackInfo& info) {
 Napi::Value State::StartOperation(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* fn = "start";
-  const Handle sh = HandleArg(info, 0, fn);
+  const Handle sh = HandleArg(info, 0, fn, "session");
   if (info.Length() < 3 || !info[1].IsObject() || !info[2].IsFunction()) {
     throw Napi::TypeError::New(env, "start(session, request, onResult): request must be an object, onResult a function");
   }
@@ -700,6 +712,9 @@ Napi::Value State::StartOperation(const Napi::CallbackInfo& info) {
     op->text1 = Str(req, "className", fn);
     if (kind == "invoke") op->text2 = Str(req, "methodName", fn);
   }
+  // Read before the operation is registered: a throwing getter must leave nothing behind.
+  const Napi::Value keysOnlyValue = kind == "enumerate" ? req.Get("keysOnly") : env.Undefined();
+  const bool keysOnly = keysOnlyValue.IsBoolean() && keysOnlyValue.As<Napi::Boolean>().Value();
   op->handle = NextHandle();
   ops_[op->handle] = op;
   callbacks_.emplace(op->handle, Napi::Persistent(info[2].As<Napi::Function>()));
@@ -761,8 +776,7 @@ Napi::Value State::StartOperation(const Napi::CallbackInfo& info) {
   } else if (kind == "subscribe") {
     s->ft->Subscribe(s, flags, nullptr, W(op->nameSpace), W(op->text1), W(op->text2), nullptr, &callbacks, &op->op);
   } else if (kind == "enumerate") {
-    Napi::Value keysOnly = req.Get("keysOnly");
-    const MI_Boolean ko = keysOnly.IsBoolean() && keysOnly.As<Napi::Boolean>().Value() ? MI_TRUE : MI_FALSE;
+    const MI_Boolean ko = keysOnly ? MI_TRUE : MI_FALSE;
     s->ft->EnumerateInstances(s, flags, nullptr, W(op->nameSpace), W(op->text1), ko, &callbacks, &op->op);
   } else if (kind == "get") {
     s->ft->GetInstance(s, flags, nullptr, W(op->nameSpace), keysInstance, &callbacks, &op->op);
@@ -774,25 +788,25 @@ Napi::Value State::StartOperation(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value JsCloseSession(const Napi::CallbackInfo& info) {
-  return StateOf(info).CloseSession(info.Env(), HandleArg(info, 0, "closeSession"));
+  return StateOf(info).CloseSession(info.Env(), HandleArg(info, 0, "closeSession", "session"));
 }
 
 Napi::Value JsStart(const Napi::CallbackInfo& info) { return StateOf(info).StartOperation(info); }
 
 Napi::Value JsAck(const Napi::CallbackInfo& info) {
-  StateOf(info).Ack(HandleArg(info, 0, "ack"));
+  StateOf(info).Ack(HandleArg(info, 0, "ack", "operation"));
   return info.Env().Undefined();
 }
 
 Napi::Value JsCancel(const Napi::CallbackInfo& info) {
-  const Handle h = HandleArg(info, 0, "cancel");
-  if (info.Length() < 2 || !info[1].IsNumber()) throw Napi::TypeError::New(info.Env(), "cancel: reason must be a number");
-  const auto reason = static_cast<MI_CancellationReason>(info[1].As<Napi::Number>().Int32Value());
+  const Handle h = HandleArg(info, 0, "cancel", "operation");
+  const auto reason = static_cast<MI_CancellationReason>(
+      args::Integer(args::At(info, 1), "cancel: reason", 0, 3, "an MI_CancellationReason (0 to 3)"));
   return Napi::Number::New(info.Env(), StateOf(info).Cancel(h, reason));
 }
 
 Napi::Value JsClose(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), StateOf(info).Close(HandleArg(info, 0, "close")));
+  return Napi::Number::New(info.Env(), StateOf(info).Close(HandleArg(info, 0, "close", "operation")));
 }
 
 Napi::Value JsOpenHandles(const Napi::CallbackInfo& info) { return StateOf(info).OpenHandles(info.Env()); }

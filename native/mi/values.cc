@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <limits>
 #include <type_traits>
 
@@ -342,7 +343,9 @@ MI_Type ScalarType(Napi::Env env, Napi::Value v, const std::string& what) {
 
 // Keeps the storage an MI_Value points into alive until AddElement has copied it.
 struct Scratch {
-  std::vector<std::u16string> strings;
+  // A deque: growing it never moves the strings, and MI_Values point into them (a short string lives inside the
+  // string object itself, so a vector's reallocation would leave those pointers dangling).
+  std::deque<std::u16string> strings;
   std::vector<std::vector<MI_Char*>> stringArrays;
   std::vector<std::vector<uint8_t>> blobs;
 };
@@ -370,15 +373,17 @@ MI_Datetime DatetimeOf(Napi::Env env, Napi::Value v, const std::string& what) {
   return dt;
 }
 
-MI_Char* KeepString(Scratch& s, Napi::Value v) {
+MI_Char* KeepString(Napi::Env env, Scratch& s, Napi::Value v, const std::string& what) {
   s.strings.push_back(v.As<Napi::String>().Utf16Value());
+  // MI strings end at the first NUL: what follows would be dropped without a word.
+  if (s.strings.back().find(u'\0') != std::u16string::npos) Bad(env, what + " must not contain a NUL character");
   return reinterpret_cast<MI_Char*>(s.strings.back().data());
 }
 
 void SetScalar(Napi::Env env, MI_Value& out, MI_Type type, Napi::Value v, Scratch& s, const std::string& what) {
   switch (type) {
     case MI_BOOLEAN: out.boolean = v.As<Napi::Boolean>().Value() ? MI_TRUE : MI_FALSE; break;
-    case MI_STRING: out.string = KeepString(s, v); break;
+    case MI_STRING: out.string = KeepString(env, s, v, what); break;
     case MI_UINT32: out.uint32 = static_cast<MI_Uint32>(v.As<Napi::Number>().DoubleValue()); break;
     case MI_SINT32: out.sint32 = static_cast<MI_Sint32>(v.As<Napi::Number>().DoubleValue()); break;
     case MI_SINT64:

@@ -14,6 +14,7 @@
 #include <vsserror.h>
 
 #include "common/apartment.h"
+#include "common/args.h"
 #include "common/com_ptr.h"
 #include "common/dispatcher.h"
 #include "common/handles.h"
@@ -563,34 +564,21 @@ class State : public std::enable_shared_from_this<State> {
 
 State& StateOf(const Napi::CallbackInfo& info) { return *static_cast<State*>(info.Data()); }
 
-Handle HandleArg(const Napi::CallbackInfo& info, size_t i, const char* fn) {
-  if (info.Length() <= i || !info[i].IsNumber()) {
-    throw Napi::TypeError::New(info.Env(), std::string(fn) + ": expected a handle (number)");
-  }
-  const double d = info[i].As<Napi::Number>().DoubleValue();
-  if (!(d >= 1 && d <= 4294967295.0) || d != static_cast<double>(static_cast<uint32_t>(d))) {
-    throw Napi::TypeError::New(info.Env(), std::string(fn) + ": expected a handle (number)");
-  }
-  return static_cast<Handle>(d);
+// Arguments (common/args.h): a TypeError or RangeError naming the argument, before anything runs.
+Handle HandleArg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* what = "components") {
+  return args::Handle(args::At(info, i), std::string(fn) + ": " + what);
 }
 
-std::string StringArg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* what) {
-  if (info.Length() <= i || !info[i].IsString()) {
-    throw Napi::TypeError::New(info.Env(), std::string(fn) + ": " + what + " must be a string");
-  }
-  return info[i].As<Napi::String>().Utf8Value();
+std::wstring StringArg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* what) {
+  return args::WideString(args::At(info, i), std::string(fn) + ": " + what);
 }
 
 uint32_t Uint32Arg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* what) {
-  if (info.Length() <= i || !info[i].IsNumber()) {
-    throw Napi::TypeError::New(info.Env(), std::string(fn) + ": " + what + " must be a number");
-  }
-  return info[i].As<Napi::Number>().Uint32Value();
+  return args::Uint32(args::At(info, i), std::string(fn) + ": " + what);
 }
 
 bool BoolProp(const Napi::Object& o, const char* name) {
-  Napi::Value v = o.Get(name);
-  return v.IsBoolean() && v.As<Napi::Boolean>().Value();
+  return args::Boolean(o.Get(name), std::string("setBackupState: state.") + name, false);
 }
 
 Napi::Value RejectArg(Napi::Env env, HRESULT hr, const char* call) {
@@ -627,16 +615,12 @@ Napi::Value JsSetContext(const Napi::CallbackInfo& info) {
 
 Napi::Value JsSetBackupState(const Napi::CallbackInfo& info) {
   const Handle h = HandleArg(info, 0, "setBackupState");
-  if (info.Length() < 2 || !info[1].IsObject()) {
-    throw Napi::TypeError::New(info.Env(), "setBackupState: state must be an object");
-  }
+  if (info.Length() < 2 || !info[1].IsObject()) args::TypeFail(args::At(info, 1), "setBackupState: state", "an object");
   Napi::Object s = info[1].As<Napi::Object>();
   const bool select = BoolProp(s, "selectComponents");
   const bool bootable = BoolProp(s, "backupBootableSystemState");
   const bool partial = BoolProp(s, "partialFileSupport");
-  Napi::Value t = s.Get("backupType");
-  if (!t.IsNumber()) throw Napi::TypeError::New(info.Env(), "setBackupState: state.backupType must be a number");
-  const auto type = static_cast<VSS_BACKUP_TYPE>(t.As<Napi::Number>().Int32Value());
+  const auto type = static_cast<VSS_BACKUP_TYPE>(args::Int32(s.Get("backupType"), "setBackupState: state.backupType"));
   return StateOf(info).OnComponents(info.Env(), h, "IVssBackupComponents::SetBackupState",
                                     [=](Components& c) -> Finish {
     Check(c.backup->SetBackupState(select, bootable, type, partial),
@@ -727,7 +711,7 @@ Napi::Value JsStartSnapshotSet(const Napi::CallbackInfo& info) {
 
 Napi::Value JsAddToSnapshotSet(const Napi::CallbackInfo& info) {
   const Handle h = HandleArg(info, 0, "addToSnapshotSet");
-  const std::wstring volume = Utf8ToWide(StringArg(info, 1, "addToSnapshotSet", "volume"));
+  const std::wstring volume = StringArg(info, 1, "addToSnapshotSet", "volume");
   return StateOf(info).OnComponents(info.Env(), h, "IVssBackupComponents::AddToSnapshotSet",
                                     [volume](Components& c) -> Finish {
     std::wstring v = volume;  // VSS_PWSZ is not const
@@ -753,7 +737,7 @@ Napi::Value JsGetSnapshotProperties(const Napi::CallbackInfo& info) {
   const char* call = "IVssBackupComponents::GetSnapshotProperties";
   const Handle h = HandleArg(info, 0, "getSnapshotProperties");
   GUID id;
-  if (!ParseGuid(StringArg(info, 1, "getSnapshotProperties", "snapshotId"), &id)) {
+  if (!ParseGuid(WideToUtf8(StringArg(info, 1, "getSnapshotProperties", "snapshotId")), &id)) {
     return RejectArg(info.Env(), E_INVALIDARG, call);
   }
   return StateOf(info).OnComponents(info.Env(), h, call, [id, call](Components& c) -> Finish {
@@ -799,7 +783,7 @@ Napi::Value JsDeleteSnapshotSet(const Napi::CallbackInfo& info) {
   const char* call = "IVssBackupComponents::DeleteSnapshots";
   const Handle h = HandleArg(info, 0, "deleteSnapshotSet");
   GUID id;
-  if (!ParseGuid(StringArg(info, 1, "deleteSnapshotSet", "snapshotSetId"), &id)) {
+  if (!ParseGuid(WideToUtf8(StringArg(info, 1, "deleteSnapshotSet", "snapshotSetId")), &id)) {
     return RejectArg(info.Env(), E_INVALIDARG, call);
   }
   return StateOf(info).OnComponents(info.Env(), h, call, [id, call](Components& c) -> Finish {
@@ -819,21 +803,21 @@ Napi::Value JsReleaseBackupComponents(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value JsAsyncWait(const Napi::CallbackInfo& info) {
-  const Handle h = HandleArg(info, 0, "asyncWait");
+  const Handle h = HandleArg(info, 0, "asyncWait", "async");
   const DWORD ms = Uint32Arg(info, 1, "asyncWait", "timeoutMs");
   return StateOf(info).AsyncWait(info.Env(), h, ms);
 }
 
 Napi::Value JsAsyncQueryStatus(const Napi::CallbackInfo& info) {
-  return StateOf(info).AsyncQueryStatus(info.Env(), HandleArg(info, 0, "asyncQueryStatus"));
+  return StateOf(info).AsyncQueryStatus(info.Env(), HandleArg(info, 0, "asyncQueryStatus", "async"));
 }
 
 Napi::Value JsAsyncCancel(const Napi::CallbackInfo& info) {
-  return StateOf(info).AsyncCancel(info.Env(), HandleArg(info, 0, "asyncCancel"));
+  return StateOf(info).AsyncCancel(info.Env(), HandleArg(info, 0, "asyncCancel", "async"));
 }
 
 Napi::Value JsAsyncRelease(const Napi::CallbackInfo& info) {
-  return StateOf(info).AsyncRelease(info.Env(), HandleArg(info, 0, "asyncRelease"));
+  return StateOf(info).AsyncRelease(info.Env(), HandleArg(info, 0, "asyncRelease", "async"));
 }
 
 Napi::Value JsOpenHandles(const Napi::CallbackInfo& info) {

@@ -144,6 +144,18 @@ if [ "${WINOPS_CONTRACT:-1}" != 0 ]; then
   [ "$rc" = 0 ] || status=1
 fi
 
+# Bad input and the model-based suites on native + all four doubles (scripts/wine/model.sh).
+if [ "${WINOPS_MODEL:-1}" != 0 ]; then
+  rc=0; WINOPS_SKIP_BUILD=1 bash scripts/wine/model.sh >"$WINOPS_CACHE/model.log" 2>&1 || rc=$?
+  cat "$WINOPS_CACHE/model.log"
+  while IFS= read -r line; do summary+=("${line#\[winops\] }"); done < <(grep -E '^\[winops\] (model [a-z0-9]+:|badinput|model \()' "$WINOPS_CACHE/model.log")
+  counts=$(sed -n 's/^model total: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$WINOPS_CACHE/model.log")
+  read -r m_pass m_fail <<<"${counts:-0 1}"
+  [ "$rc" = 0 ] || [ "$m_fail" != 0 ] || m_fail=1
+  total_pass=$((total_pass + m_pass)) total_fail=$((total_fail + m_fail))
+  [ "$rc" = 0 ] || status=1
+fi
+
 echo
 for line in "${summary[@]}"; do winops_log "$line"; done
 winops_log "total time $(winops_elapsed "$t_all") s"

@@ -588,6 +588,13 @@ std::string TextOfElement(const Element& e) {
     case MI_SINT64: return std::to_string(e.value.sint64);
     case MI_REAL64: std::snprintf(buf, sizeof buf, "%.17g", e.value.real64); return buf;
     case MI_REAL32: std::snprintf(buf, sizeof buf, "%.9g", e.value.real32); return buf;
+    case MI_STRINGA: {
+      std::string out = "[";
+      for (MI_Uint32 i = 0; i < e.value.stringa.size; ++i) {
+        out += (i ? "," : "") + doubles::Narrow(e.value.stringa.data[i]);
+      }
+      return out + "]";
+    }
     default: return "?";
   }
 }

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# npm run test:wine:model — the reliability suites on native + every Windows test double, inside Windows node.exe 22
+# under Wine:
+#   - test/native/badinput.test.mjs with WINOPS_ALL_DOUBLES=1: hostile values that reach live objects of the doubles
+#     (node --test);
+#   - test/model/native.model.test.ts: the model-based suites (test/model/model.ts) in real time, WINOPS_MODEL_RUNS
+#     sequences per family (default 200; vitest).
+#
+#   1. builds what is missing or older than its sources; WINOPS_SKIP_BUILD=1 skips this (scripts/wine/test.sh has
+#      just built everything)
+#   2. puts all four doubles in place at once, as scripts/wine/contract.sh does: vssapi.dll (system32 +
+#      WINEDLLOVERRIDES=vssapi=n), mi.dll (system32), IMAPI2 (COM registration under the real CLSIDs), AXE (the
+#      stand-in build + WINOPS_AXECORE); a trap takes mi.dll and the registration away again
+#   3. prints the counts and times; the last line is for scripts/wine/test.sh's summary.
+# Env: WINOPS_MODEL_PARTS ("badinput model" by default), WINOPS_MODEL_RUNS, WINOPS_MODEL_FAMILIES ("vss mi imapi2 axe"), WINOPS_MODEL_EPS, WINOPS_MODEL_UPDATE_LAG
+# (test/model/native.model.test.ts), WINOPS_TEST_TIMEOUT (s per run, default 3600).
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$WINOPS_ROOT"
+mkdir -p "$WINOPS_CACHE"
+t_all=$(winops_now)
+runs=${WINOPS_MODEL_RUNS:-200}
+
+winops_ensure_toolchain || exit 1
+winops_ensure_prefix || exit 1
+winops_vitest_env || { winops_log "vitest inside node.exe cannot be set up"; exit 1; }
+exe=$(winops_node_exe "${WINOPS_NODE_VERSIONS[1]}") || exit 1
+
+stale() {
+  local out="$1"; shift
+  [ -f "$out" ] || return 0
+  [ -n "$(find "$@" -newer "$out" -type f -print -quit 2>/dev/null)" ]
+}
+if [ "${WINOPS_SKIP_BUILD:-0}" != 1 ]; then
+  if stale prebuilds/win32-x64/winops.napi.node native CMakeLists.txt; then
+    bash scripts/build-win.sh || { winops_log "build failed"; exit 1; }
+  fi
+  if stale dist/lib/index.js lib types; then
+    npm run build --silent >"$WINOPS_CACHE/model-npm-build.log" 2>&1 || { cat "$WINOPS_CACHE/model-npm-build.log"; exit 1; }
+  fi
+  for d in vssapi mi imapi2; do
+    case $d in vssapi) dll=build/doubles/vssapi/vssapi.dll ;; mi) dll=build/doubles/mi/mi.dll ;; imapi2) dll=build/doubles/imapi2/imapi2_double.dll ;; esac
+    if stale "$dll" "test/doubles/$d" test/doubles/common lib/codes.generated.ts; then
+      bash "test/doubles/$d/build.sh" >"$WINOPS_CACHE/model-build-$d.log" 2>&1 ||
+        { cat "$WINOPS_CACHE/model-build-$d.log"; winops_log "$d double build failed"; exit 1; }
+    fi
+  done
+  if stale build/win32-x64-axe-standin/winops.node native test/doubles/axe test/doubles/common CMakeLists.txt ||
+     stale build/doubles/axe/AxeCore.dll test/doubles/axe test/doubles/common lib/codes.generated.ts; then
+    bash test/doubles/axe/build.sh >"$WINOPS_CACHE/model-build-axe.log" 2>&1 ||
+      { cat "$WINOPS_CACHE/model-build-axe.log"; winops_log "AXE stand-in build failed"; exit 1; }
+  fi
+fi
+for f in prebuilds/win32-x64/winops.napi.node dist/lib/index.js build/doubles/vssapi/vssapi.dll build/doubles/mi/mi.dll \
+         build/doubles/imapi2/imapi2_double.dll build/win32-x64-axe-standin/winops.node build/doubles/axe/AxeCore.dll; do
+  [ -f "$f" ] || { winops_log "missing $f (run without WINOPS_SKIP_BUILD=1)"; exit 1; }
+done
+
+undo() {
+  bash test/doubles/mi/install.sh remove >/dev/null 2>&1 || true
+  bash test/doubles/imapi2/register.sh remove >/dev/null 2>&1 || true
+}
+trap undo EXIT
+bash test/doubles/vssapi/install.sh || { winops_log "could not install the vssapi double"; exit 1; }
+bash test/doubles/mi/install.sh add || { winops_log "could not install the mi.dll double"; exit 1; }
+bash test/doubles/imapi2/register.sh add || { winops_log "could not register the IMAPI2 double"; exit 1; }
+double_env=(
+  "WINEDLLOVERRIDES=$WINEDLLOVERRIDES;vssapi=n"
+  "WINOPS_VSS_DOUBLE=build/doubles/vssapi/vssapi.dll"
+  "WINOPS_MI_DOUBLE=build/doubles/mi/mi.dll"
+  "WINOPS_IMAPI2_DOUBLE=build/doubles/imapi2/imapi2_double.dll"
+  "WINOPS_AXECORE=$(winepath -w build/doubles/axe/AxeCore.dll 2>/dev/null)"
+  "WINOPS_ALL_DOUBLES=1"
+  "WINOPS_BADINPUT_GROUPS=${WINOPS_BADINPUT_GROUPS:-}"
+  "WINOPS_MODEL_FAMILIES=${WINOPS_MODEL_FAMILIES:-vss mi imapi2 axe}"
+  "WINOPS_MODEL_SEED=${WINOPS_MODEL_SEED:-}"
+)
+status=0 parts=" ${WINOPS_MODEL_PARTS:-badinput model} "
+b_pass=0 b_fail=0 b_time=0 m_pass=0 m_fail=0 m_skip=0 m_time=0
+
+# 1. Bad input reaching live objects (node --test, spec reporter: "ℹ pass N" / "ℹ fail N").
+if [[ $parts == *" badinput "* ]]; then
+log="$WINOPS_CACHE/model-badinput.log" rc=0 t0=$(winops_now)
+timeout --kill-after=10 "${WINOPS_TEST_TIMEOUT:-3600}" env "${double_env[@]}" wine "$exe" --test --test-reporter=spec \
+  test/native/badinput.test.mjs >"$log" 2>&1 </dev/null || rc=$?
+cat "$log"
+b_pass=$(awk 'NF == 3 && $2 == "pass" && $3 ~ /^[0-9]+$/ { n = $3 } END { print n + 0 }' "$log")
+b_fail=$(awk 'NF == 3 && $2 == "fail" && $3 ~ /^[0-9]+$/ { n = $3 } END { print n + 0 }' "$log")
+if [ "$rc" != 0 ] && [ "$b_fail" = 0 ]; then b_fail=1; fi
+[ "$rc" = 0 ] || status=1
+b_time=$(winops_elapsed "$t0")
+fi
+
+# 2. The model-based suites in real time (vitest, JSON report for the counts).
+if [[ $parts == *" model "* ]]; then
+log="$WINOPS_CACHE/model-native.log" report="$WINOPS_CACHE/model-native.json" rc=0 t0=$(winops_now)
+rm -f "$report"
+timeout --kill-after=10 "${WINOPS_TEST_TIMEOUT:-3600}" env "${double_env[@]}" "WINOPS_MODEL_RUNS=$runs" wine "$exe" \
+  node_modules/vitest/vitest.mjs run --reporter=default --reporter=json --outputFile.json="$(winepath -w "$report" 2>/dev/null)" \
+  test/model/native.model.test.ts >"$log" 2>&1 </dev/null || rc=$?
+cat "$log"
+counts=$(node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(r.numPassedTests, r.numFailedTests, r.numPendingTests + (r.numTodoTests || 0));
+' "$report" 2>/dev/null) || counts="0 1 0"
+read -r m_pass m_fail m_skip <<<"$counts"
+if [ "$rc" != 0 ] && [ "$m_fail" = 0 ]; then m_fail=1; fi
+[ "$rc" = 0 ] || status=1
+m_time=$(winops_elapsed "$t0")
+fi
+
+echo
+[[ $parts != *" model "* ]] || sed 's/\x1b\[[0-9;]*m//g' "$WINOPS_CACHE/model-native.log" | grep '^model [a-z0-9]*: ' | sed 's/^/[winops] /' >&2 || true
+winops_log "badinput (every double): $b_pass passed, $b_fail failed, $b_time s"
+winops_log "model (native + doubles, $runs sequences per family): $m_pass passed, $m_skip skipped, $m_fail failed, $m_time s"
+winops_log "model total time $(winops_elapsed "$t_all") s"
+# The last line, for scripts/wine/test.sh's summary.
+echo "model total: $((b_pass + m_pass)) passed, $((b_fail + m_fail)) failed"
+exit $status
