@@ -75,6 +75,47 @@ function instance(className: string, namespace: string, props: Readonly<Record<s
   return { kind: 'instance', className, namespace, properties };
 }
 
+/** Row i of a generated class (MiScenario.generated): "{i}" in top-level strings, {"$index": n} as n + i. */
+function rowMaker(properties: Readonly<Record<string, unknown>>): (i: number) => Record<string, unknown> {
+  const fill = (text: string): ((i: number) => string) | undefined => {
+    const parts = text.split('{i}');
+    return parts.length === 1 ? undefined : (i) => parts.join(String(i));
+  };
+  const makers = Object.entries(properties).map(([k, v]): [string, (i: number) => unknown] => {
+    if (typeof v === 'string') {
+      const f = fill(v);
+      if (f) return [k, f];
+    } else if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      const o = v as Record<string, unknown>;
+      if (typeof o.$index === 'number') {
+        const base = o.$index;
+        return [k, (i) => base + i];
+      }
+      for (const key of ['$uint64', '$sint64']) {
+        const f = typeof o[key] === 'string' ? fill(o[key] as string) : undefined;
+        if (f) return [k, (i) => ({ [key]: f(i) })];
+      }
+    }
+    return [k, () => v];
+  });
+  return (i) => {
+    const row: Record<string, unknown> = {};
+    for (const [k, make] of makers) row[k] = make(i);
+    return row;
+  };
+}
+
+/** The instances of a generated class, made one at a time. */
+interface Generator {
+  next: number;
+  readonly count: number;
+  emitted: number;
+  /** failAfter.results, or -1. */
+  readonly limit: number;
+  /** Instance i, or undefined when a WHERE clause leaves it out. */
+  readonly make: (i: number) => MiInstanceData | undefined;
+}
+
 interface Op {
   handle: Handle;
   session: Handle;
@@ -91,6 +132,7 @@ interface Op {
   produced: number;
   indicationTemplate: MiInstanceData | undefined;
   indicationCount: number;
+  gen: Generator | undefined;
 }
 
 /**
@@ -153,6 +195,7 @@ export class FakeMi implements MiBackend {
     const op: Op = {
       handle, session, onResult, queue: [], awaitingAck: false, finalDelivered: false, cancelled: false, extraAfterCancel: 0,
       timer: undefined, closed: false, endless: false, produced: 0, indicationTemplate: undefined, indicationCount: 0,
+      gen: undefined,
     };
     this.#ops.set(handle, op);
     if (!s || s.closing) {
@@ -180,6 +223,25 @@ export class FakeMi implements MiBackend {
     const findClass = (name: string): [string, readonly Readonly<Record<string, unknown>>[]] | undefined => {
       const key = Object.keys(classes).find((k) => k.toLowerCase() === name.toLowerCase());
       return key === undefined ? undefined : [key, classes[key]!];
+    };
+    const generated = this.#scenario.generated ?? {};
+    /** A generated class: its instances are made as they are delivered, then the final result follows. */
+    const generate = (name: string, project: (row: Record<string, unknown>) => Record<string, unknown>, where?: (row: Record<string, unknown>, className: string) => boolean): boolean => {
+      const className = Object.keys(generated).find((k) => k.toLowerCase() === name.toLowerCase());
+      if (className === undefined) return false;
+      const spec = generated[className]!;
+      const row = rowMaker(spec.properties ?? {});
+      op.gen = {
+        next: 0,
+        count: Math.max(0, Math.floor(spec.count)),
+        emitted: 0,
+        limit: failAfter ? failAfter.results : -1,
+        make: (i) => {
+          const r = row(i);
+          return where && !where(r, className) ? undefined : instance(className, request.namespace, project(r));
+        },
+      };
+      return true;
     };
     const invalidClass = (name: string): void =>
       this.#final(op, R.INVALID_CLASS!, `Invalid class ${name}`, { errorType: 'HRESULT', errorCode: 0x80041010, category: 13, message: 'Invalid class' });
@@ -210,22 +272,31 @@ export class FakeMi implements MiBackend {
           op.indicationTemplate = instance(ind.className ?? q.className, request.namespace, ind.properties ?? { TargetInstance: { $class: 'Win32_Process', Name: 'notepad.exe', ProcessId: 5150 } });
           return;
         }
+        const project = (r: Readonly<Record<string, unknown>>): Record<string, unknown> =>
+          q.properties === '*' ? { ...r } : Object.fromEntries(Object.entries(r).filter(([k]) => (q.properties as readonly string[]).some((p) => p.toLowerCase() === k.toLowerCase())));
         const found = findClass(q.className);
-        if (!found) return invalidClass(q.className);
+        if (!found) {
+          if (generate(q.className, project, q.where ? (r, className) => evaluate(q.where!, r, () => className) : undefined)) return;
+          return invalidClass(q.className);
+        }
         const [className, rows] = found;
         const matches = rows.filter((r) => !q.where || evaluate(q.where, r, () => className));
-        emit(matches.map((r) => {
-          const props = q.properties === '*' ? r : Object.fromEntries(Object.entries(r).filter(([k]) => (q.properties as readonly string[]).some((p) => p.toLowerCase() === k.toLowerCase())));
-          return instance(className, request.namespace, props);
-        }));
+        emit(matches.map((r) => instance(className, request.namespace, project(r))));
         return;
       }
       case 'enumerate': {
+        const keysOf = (className: string) => (r: Readonly<Record<string, unknown>>): Record<string, unknown> => {
+          const keys = KEYS[className.toLowerCase()];
+          return request.keysOnly && keys ? Object.fromEntries(Object.entries(r).filter(([k]) => keys.includes(k))) : { ...r };
+        };
         const found = findClass(request.className);
-        if (!found) return invalidClass(request.className);
+        if (!found) {
+          const name = Object.keys(generated).find((k) => k.toLowerCase() === request.className.toLowerCase());
+          if (name !== undefined && generate(name, keysOf(name))) return;
+          return invalidClass(request.className);
+        }
         const [className, rows] = found;
-        const keys = KEYS[className.toLowerCase()];
-        emit(rows.map((r) => instance(className, request.namespace, request.keysOnly && keys ? Object.fromEntries(Object.entries(r).filter(([k]) => keys.includes(k))) : r)));
+        emit(rows.map((r) => instance(className, request.namespace, keysOf(className)(r))));
         return;
       }
       case 'get': {
@@ -283,14 +354,14 @@ export class FakeMi implements MiBackend {
     if (op.cancelled) {
       if (op.extraAfterCancel > 0) {
         op.extraAfterCancel--;
-        r = op.queue[0]?.moreResults ? op.queue.shift() : op.indicationTemplate ? this.#indication(op) : undefined;
+        r = (op.gen ? this.#generated(op) : undefined) ?? (op.queue[0]?.moreResults ? op.queue.shift() : op.indicationTemplate ? this.#indication(op) : undefined);
       }
       // After MI_Operation_Cancel the final result reports the cancellation as a failure.
       r ??= { instance: null, moreResults: false, result: R.FAILED!, errorMessage: 'The operation was cancelled', errorDetails: { errorType: 'MI', errorCode: R.FAILED!, category: 14, message: 'Operation cancelled' } };
     } else if (op.indicationTemplate) {
       r = op.produced < op.indicationCount ? this.#indication(op) : { instance: null, moreResults: false, result: OK };
     } else {
-      r = op.queue.shift();
+      r = (op.gen ? this.#generated(op) : undefined) ?? op.queue.shift();
     }
     if (!r) return;
     if (r.instance) op.produced++;
@@ -298,6 +369,23 @@ export class FakeMi implements MiBackend {
     else op.awaitingAck = true;
     op.onResult(r);
     this.#schedule(op);
+  }
+
+  /** The next instance of a generated class; when there is none left, the final result is queued (as emit does). */
+  #generated(op: Op): MiResultData | undefined {
+    const g = op.gen!;
+    while (g.next < g.count && (g.limit < 0 || g.emitted < g.limit)) {
+      const inst = g.make(g.next++);
+      if (inst) {
+        g.emitted++;
+        return { instance: inst, moreResults: true, result: OK };
+      }
+    }
+    op.gen = undefined;
+    const failAfter = this.#scenario.failAfter;
+    if (failAfter && g.emitted >= g.limit) this.#final(op, miCode(failAfter.result), failAfter.message ?? 'the operation failed (scripted)');
+    else this.#final(op, OK);
+    return undefined;
   }
 
   #indication(op: Op): MiResultData {
