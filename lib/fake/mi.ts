@@ -1,4 +1,4 @@
-import type { Handle, MiBackend, MiInstanceData, MiOperationRequest, MiResultData, MiSessionRequest, MiValue } from '../../types/backend';
+import type { Handle, MiBackend, MiErrorDetails, MiInstanceData, MiOperationRequest, MiResultBatch, MiSchema, MiSessionRequest, MiValue } from '../../types/backend';
 import type { MiScenario } from '../../types/scenario';
 import { MI_RESULTS } from '../codes';
 import { FakeCore } from './core';
@@ -6,6 +6,25 @@ import { evaluate, parseWql, WqlSyntaxError, type ParsedQuery } from './wql-eval
 
 const R = Object.fromEntries(MI_RESULTS.map((r) => [r.name.replace('MI_RESULT_', ''), r.value])) as Record<string, number>;
 const OK = 0;
+/** With no time between two results, how many MI may deliver in one tick of the fake's clock (one batch). */
+const RESULTS_PER_TICK = 1024;
+
+/** One result as MI's instance/indication callback delivers it. */
+interface MiResultData {
+  readonly instance: MiInstanceData | null;
+  readonly moreResults: boolean;
+  readonly result: number;
+  readonly errorMessage?: string | undefined;
+  readonly errorDetails?: MiErrorDetails | undefined;
+}
+
+/** A batch being filled (MiResultBatch without `held`, which is read when it is handed over). */
+interface Batch {
+  readonly newSchemas: MiSchema[];
+  readonly shapes: number[];
+  readonly values: MiValue[];
+  final: MiResultBatch['final'];
+}
 
 function miCode(code: string | number): number {
   if (typeof code === 'number') return code;
@@ -119,9 +138,16 @@ interface Generator {
 interface Op {
   handle: Handle;
   session: Handle;
-  onResult: (r: MiResultData) => void;
+  onBatch: (b: MiResultBatch) => void;
+  readonly window: number;
+  /** Instances delivered and not yet reported consumed. */
+  outstanding: number;
+  /** Results since the last batch handed over. */
+  batch: Batch | undefined;
+  /** Schema ids of this operation, by class, namespace and property names. */
+  readonly schemaIds: Map<string, number>;
   queue: MiResultData[];
-  /** Results waiting, produced lazily for subscriptions. */
+  /** The last result's acknowledgement is held (the window is full): MI delivers nothing more until it is given. */
   awaitingAck: boolean;
   finalDelivered: boolean;
   cancelled: boolean;
@@ -136,7 +162,8 @@ interface Op {
 }
 
 /**
- * MI as a state machine: sessions, operations in callback mode with manual acknowledgement (one result in flight),
+ * MI as a state machine: sessions, operations in callback mode with manual acknowledgement (one result in flight,
+ * acknowledged in the callback while the window has room, batched towards JS),
  * MI_Operation_Cancel that is asynchronous (extra results may still arrive, then a final result), and the rule that
  * every operation is closed, and only after its final result.
  */
@@ -187,13 +214,14 @@ export class FakeMi implements MiBackend {
     this.#core.close(session);
   }
 
-  start(session: Handle, request: MiOperationRequest, onResult: (r: MiResultData) => void): Handle {
+  start(session: Handle, request: MiOperationRequest, window: number, onBatch: (b: MiResultBatch) => void): Handle {
+    if (!Number.isInteger(window) || window < 1) throw new RangeError(`start: window must be a positive integer, got ${String(window)}`);
     const call = `MI_Session_${{ query: 'QueryInstances', enumerate: 'EnumerateInstances', get: 'GetInstance', invoke: 'Invoke', subscribe: 'Subscribe' }[request.kind]}`;
     const rec = this.#core.record('mi', call, session, 'expression' in request ? request.expression : 'className' in request ? request.className : undefined);
     const s = this.#sessions.get(session);
     const handle = this.#core.open('mi', 'MI_Operation');
     const op: Op = {
-      handle, session, onResult, queue: [], awaitingAck: false, finalDelivered: false, cancelled: false, extraAfterCancel: 0,
+      handle, session, onBatch, window, outstanding: 0, batch: undefined, schemaIds: new Map(), queue: [], awaitingAck: false, finalDelivered: false, cancelled: false, extraAfterCancel: 0,
       timer: undefined, closed: false, endless: false, produced: 0, indicationTemplate: undefined, indicationCount: 0,
       gen: undefined,
     };
@@ -344,12 +372,58 @@ export class FakeMi implements MiBackend {
     const delay = op.cancelled && op.extraAfterCancel === 0 ? this.#scenario.cancelLatencyMs ?? 0 : this.#interval(op);
     op.timer = this.#core.after(delay, () => {
       op.timer = undefined;
-      this.#deliverNext(op);
+      this.#tick(op);
     });
   }
 
-  #deliverNext(op: Op): void {
-    if (op.closed || op.finalDelivered) return;
+  /**
+   * One tick of MI's clock: MI delivers a result, and with no time between two results it goes on while each is
+   * acknowledged at once (up to RESULTS_PER_TICK); then JS gets what arrived as one batch.
+   */
+  #tick(op: Op): void {
+    let budget = this.#interval(op) === 0 && !op.cancelled ? RESULTS_PER_TICK : 1;
+    while (budget-- > 0 && !op.closed && !op.finalDelivered && !op.awaitingAck) {
+      const r = this.#next(op);
+      if (!r) break;
+      if (r.instance) op.produced++;
+      this.#callback(op, r);
+    }
+    const b = op.batch;
+    op.batch = undefined;
+    if (b && !op.closed) op.onBatch({ newSchemas: b.newSchemas, shapes: b.shapes, values: b.values, final: b.final, held: op.awaitingAck });
+    this.#schedule(op);
+  }
+
+  /** What the backend does in MI's callback: the result goes into the batch; acknowledged unless the window is full. */
+  #callback(op: Op, r: MiResultData): void {
+    const b = (op.batch ??= { newSchemas: [], shapes: [], values: [], final: null });
+    if (r.instance) {
+      const inst = r.instance;
+      const names = Object.keys(inst.properties);
+      const key = `${inst.className}\u0000${inst.namespace === undefined ? '\u0001' : inst.namespace}\u0000${names.join('\u0000')}`;
+      let id = op.schemaIds.get(key);
+      if (id === undefined) {
+        id = op.schemaIds.size;
+        op.schemaIds.set(key, id);
+        b.newSchemas.push({ className: inst.className, namespace: inst.namespace, names });
+      }
+      b.shapes.push(id);
+      for (const k of names) b.values.push(inst.properties[k]!);
+      op.outstanding++;
+    }
+    if (!r.moreResults) {
+      // The final result's acknowledgement is given by MI_Operation_Close.
+      op.finalDelivered = true;
+      b.final = { result: r.result, errorMessage: r.errorMessage, errorDetails: r.errorDetails };
+    } else if (!r.instance || op.outstanding < op.window) {
+      this.#core.record('mi', 'resultAcknowledgement', op.handle);
+    } else {
+      op.awaitingAck = true;
+    }
+  }
+
+  /** The result MI delivers next, or undefined when it has none now. */
+  #next(op: Op): MiResultData | undefined {
     let r: MiResultData | undefined;
     if (op.cancelled) {
       if (op.extraAfterCancel > 0) {
@@ -363,12 +437,7 @@ export class FakeMi implements MiBackend {
     } else {
       r = (op.gen ? this.#generated(op) : undefined) ?? op.queue.shift();
     }
-    if (!r) return;
-    if (r.instance) op.produced++;
-    if (!r.moreResults) op.finalDelivered = true;
-    else op.awaitingAck = true;
-    op.onResult(r);
-    this.#schedule(op);
+    return r;
   }
 
   /** The next instance of a generated class; when there is none left, the final result is queued (as emit does). */
@@ -402,16 +471,19 @@ export class FakeMi implements MiBackend {
     return op;
   }
 
-  ack(handle: Handle): void {
-    this.#core.record('mi', 'resultAcknowledgement', handle);
-    const op = this.#op(handle, 'resultAcknowledgement');
+  consumed(handle: Handle, n: number): void {
+    const op = this.#op(handle, 'consumed');
     if (!op) return;
-    if (!op.awaitingAck) {
-      this.#core.violation(`resultAcknowledgement without a result to acknowledge (${handle})`);
-      return;
+    if (!Number.isInteger(n) || n < 1 || n > op.outstanding) {
+      this.#core.violation(`consumed(${String(n)}) with ${op.outstanding} instance(s) outstanding (${handle})`);
+      if (!Number.isInteger(n) || n < 1) return;
     }
-    op.awaitingAck = false;
-    this.#schedule(op);
+    op.outstanding = Math.max(0, op.outstanding - n);
+    if (op.awaitingAck && op.outstanding < op.window) {
+      op.awaitingAck = false;
+      this.#core.record('mi', 'resultAcknowledgement', handle);
+      this.#schedule(op);
+    }
   }
 
   cancel(handle: Handle, reason: number): number {
@@ -447,6 +519,7 @@ export class FakeMi implements MiBackend {
     }
     rec.result = 'MI_RESULT_OK';
     op.closed = true;
+    op.batch = undefined;
     this.#core.cancelTimer(op.timer);
     this.#sessions.get(op.session)?.ops.delete(handle);
     this.#ops.delete(handle);

@@ -28,7 +28,7 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
+#include <condition_variable>  // std::cv_status
 #include <cstring>
 #include <deque>
 #include <memory>
@@ -883,7 +883,49 @@ extern const MI_SessionFT g_sessionFT;
 extern const MI_OperationFT g_operationFT;
 extern const MI_DestinationOptionsFT g_destinationOptionsFT;
 
-std::mutex g_mu;  // guards applications, sessions and operations (never held while calling back)
+// Windows' own slim lock and condition variable, as a Windows DLL has them (std::mutex and
+// std::condition_variable of this toolchain are winpthreads', which wait on kernel events: every contended lock
+// and every wake-up is then a system call, very slow under Wine, and that would be the double's cost, not MI's).
+class SlimMutex {
+ public:
+  void lock() { ::AcquireSRWLockExclusive(&lock_); }
+  void unlock() { ::ReleaseSRWLockExclusive(&lock_); }
+  SRWLOCK* native() { return &lock_; }
+
+ private:
+  SRWLOCK lock_ = SRWLOCK_INIT;
+};
+
+class SlimCondition {
+ public:
+  using Lock = std::unique_lock<SlimMutex>;
+  void notify_all() { ::WakeAllConditionVariable(&cv_); }
+  template <typename Pred>
+  void wait(Lock& lock, Pred done) {
+    while (!done()) ::SleepConditionVariableSRW(&cv_, lock.mutex()->native(), INFINITE, 0);
+  }
+  // A wake-up before the deadline (which may be spurious) is no_timeout: callers look at their state again.
+  std::cv_status wait_until(Lock& lock, std::chrono::steady_clock::time_point deadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::cv_status::timeout;
+    const DWORD ms = static_cast<DWORD>(std::min<long long>(left.count(), 0x7FFFFFFF));
+    return ::SleepConditionVariableSRW(&cv_, lock.mutex()->native(), ms, 0) ? std::cv_status::no_timeout
+                                                                              : std::cv_status::timeout;
+  }
+  template <typename Pred>
+  bool wait_for(Lock& lock, std::chrono::milliseconds limit, Pred done) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!done()) {
+      if (this->wait_until(lock, deadline) == std::cv_status::timeout) return done();
+    }
+    return true;
+  }
+
+ private:
+  CONDITION_VARIABLE cv_ = CONDITION_VARIABLE_INIT;
+};
+
+SlimMutex g_mu;  // guards applications, sessions and operations (never held while calling back)
 
 struct DSession;
 
@@ -900,7 +942,7 @@ struct DSession {
   std::string destination;
   std::set<std::shared_ptr<DOperation>> ops;  // not yet closed
   bool closed = false;
-  std::condition_variable opsClosed;
+  SlimCondition opsClosed;
 };
 
 // A generated class (MiScenario.generated): one row instance, patched in place before each delivery and
@@ -1031,7 +1073,7 @@ struct DOperation : std::enable_shared_from_this<DOperation> {
   std::unique_ptr<Generator> gen;  // a generated class: its instances come before the queue's final result
   bool logResults = true;          // per-result log entries (off when no log is written: benchmarks)
   // state, guarded by g_mu
-  std::condition_variable cv;
+  SlimCondition cv;
   bool awaitingAck = false;
   bool cancelled = false;
   int extraAfterCancel = 0;
@@ -1061,7 +1103,7 @@ struct DOperation : std::enable_shared_from_this<DOperation> {
 // ------------------------------------------------------------------------------------------ operation engine
 
 MI_Result WINOPS_MI_CALL Acknowledge(MI_Operation* operation) {
-  std::lock_guard<std::mutex> lock(g_mu);
+  std::lock_guard<SlimMutex> lock(g_mu);
   auto op = DOperation::Of(operation);
   if (!op) {
     Log::Get().Violation("resultAcknowledgement on an unknown operation");
@@ -1167,7 +1209,7 @@ DWORD Delay(const DOperation& op) {
 }
 
 void Run(std::shared_ptr<DOperation> op) {
-  std::unique_lock<std::mutex> lock(g_mu);
+  std::unique_lock<SlimMutex> lock(g_mu);
   for (;;) {
     // Wait the interval (a cancel cuts it short and restarts the clock with the cancel latency).
     // (No timed wait at all for a zero interval: under Wine a timed wait of 0 ms still costs about 1 ms.)
@@ -1496,7 +1538,7 @@ void StartOperation(MI_Session* session, MI_Uint32 flags, MI_OperationCallbacks*
     operation->reserved2 = reinterpret_cast<ptrdiff_t>(new std::shared_ptr<DOperation>(op));
     operation->ft = &g_operationFT;
   }
-  std::lock_guard<std::mutex> lock(g_mu);
+  std::lock_guard<SlimMutex> lock(g_mu);
   auto* s = session ? reinterpret_cast<DSession*>(session->reserved2) : nullptr;
   const std::string flagText = op->manualAck ? "MANUAL_ACK" : "AUTO_ACK";
   if (!callbacks) Log::Get().Violation(call + ": synchronous (pull) mode is not simulated");
@@ -1518,7 +1560,7 @@ void StartOperation(MI_Session* session, MI_Uint32 flags, MI_OperationCallbacks*
 // ------------------------------------------------------------------------------------------ MI_OperationFT
 
 MI_Result WINOPS_MI_CALL OpClose(MI_Operation* operation) {
-  std::lock_guard<std::mutex> lock(g_mu);
+  std::lock_guard<SlimMutex> lock(g_mu);
   auto op = DOperation::Of(operation);
   if (!op) {
     Log::Get().Violation("MI_Operation_Close on an unknown or closed operation");
@@ -1551,7 +1593,7 @@ MI_Result WINOPS_MI_CALL OpClose(MI_Operation* operation) {
 }
 
 MI_Result WINOPS_MI_CALL OpCancel(MI_Operation* operation, MI_CancellationReason reason) {
-  std::lock_guard<std::mutex> lock(g_mu);
+  std::lock_guard<SlimMutex> lock(g_mu);
   auto op = DOperation::Of(operation);
   if (!op) {
     Log::Get().Violation("MI_Operation_Cancel on an unknown or closed operation");
@@ -1566,7 +1608,7 @@ MI_Result WINOPS_MI_CALL OpCancel(MI_Operation* operation, MI_CancellationReason
 }
 
 MI_Result WINOPS_MI_CALL OpGetSession(MI_Operation* operation, MI_Session* session) {
-  std::lock_guard<std::mutex> lock(g_mu);
+  std::lock_guard<SlimMutex> lock(g_mu);
   auto op = DOperation::Of(operation);
   if (!op || !session) return MI_RESULT_INVALID_PARAMETER;
   session->reserved1 = 0;
@@ -1670,7 +1712,7 @@ void WINOPS_MI_CALL SessTestConnection(MI_Session* s, MI_Uint32 f, MI_OperationC
 }
 
 // Blocks until every operation of the session is closed (at most 30 s, then a violation).
-void WaitForOps(DSession* s, std::unique_lock<std::mutex>& lock) {
+void WaitForOps(DSession* s, std::unique_lock<SlimMutex>& lock) {
   if (!s->opsClosed.wait_for(lock, std::chrono::seconds(30), [s] { return s->ops.empty(); })) {
     Log::Get().Violation("MI_Session_Close: " + std::to_string(s->ops.size()) + " operation(s) never closed");
   }
@@ -1693,18 +1735,18 @@ MI_Result WINOPS_MI_CALL SessClose(MI_Session* session, void* context, MI_Sessio
   }
   session->reserved2 = 0;
   {
-    std::lock_guard<std::mutex> lock(g_mu);
+    std::lock_guard<SlimMutex> lock(g_mu);
     Log::Get().Call("MI_Session_Close", "MI_RESULT_OK", completion ? "async" : "sync", static_cast<long long>(s->ops.size()));
   }
   if (!completion) {
-    std::unique_lock<std::mutex> lock(g_mu);
+    std::unique_lock<SlimMutex> lock(g_mu);
     WaitForOps(s, lock);
     FinishSessionClose(s);
     return MI_RESULT_OK;
   }
   std::thread([s, context, completion] {
     {
-      std::unique_lock<std::mutex> lock(g_mu);
+      std::unique_lock<SlimMutex> lock(g_mu);
       WaitForOps(s, lock);
       FinishSessionClose(s);
     }
@@ -1822,7 +1864,7 @@ MI_Result WINOPS_MI_CALL AppClose(MI_Application* application) {
     Log::Get().Violation("MI_Application_Close on an unknown application");
     return MI_RESULT_INVALID_PARAMETER;
   }
-  std::lock_guard<std::mutex> lock(g_mu);
+  std::lock_guard<SlimMutex> lock(g_mu);
   if (!app->sessions.empty()) {
     Log::Get().Violation("MI_Application_Close with " + std::to_string(app->sessions.size()) + " session(s) open");
   }
@@ -1871,7 +1913,7 @@ MI_Result WINOPS_MI_CALL AppNewSession(MI_Application* application, const MI_Cha
   s->scenario = scenario;
   s->destination = dest;
   {
-    std::lock_guard<std::mutex> lock(g_mu);
+    std::lock_guard<SlimMutex> lock(g_mu);
     app->sessions.push_back(s);
   }
   session->reserved2 = reinterpret_cast<ptrdiff_t>(s);
