@@ -226,9 +226,13 @@ class MiOperationDriver {
     for (const schema of b.newSchemas) this.#shapes.push(shapeOf(schema));
     const n = b.shapes.length;
     if (this.#cancelled) {
-      // Results that still arrive after the cancel: dropped, and out of the window at once.
+      // Results that still arrive after the cancel: dropped, out of the window at once, and the next ones are
+      // waited for (drained to the final result).
       this.#discarded += n;
-      if (n > 0 && !b.final) this.#mi.consumed(this.#handle, n);
+      if (!b.final) {
+        if (n > 0) this.#mi.consumed(this.#handle, n);
+        this.#mi.poll(this.#handle);
+      }
     } else {
       const { shapes, values } = b;
       const buffer = this.#buffer;
@@ -288,6 +292,8 @@ class MiOperationDriver {
     const done = dropped + this.#unreported;
     this.#unreported = 0;
     if (done > 0) this.#mi.consumed(this.#handle, done);
+    // What arrived meanwhile is dropped too, and from now on every result comes as soon as it arrives.
+    if (!this.#closed) this.#mi.poll(this.#handle);
     this.#wake();
   }
 
@@ -321,10 +327,11 @@ class MiOperationDriver {
     return item;
   }
 
-  /** The iterator's next(): without an extra promise turn when an instance is buffered. */
+  /** The iterator's next(): without an extra promise turn when an instance is buffered or waits in the backend. */
   nextResult(): Promise<IteratorResult<MiInstance, undefined>> {
     if (!this.#cancelled) {
-      const item = this.#take();
+      let item = this.#take();
+      if (item === undefined && !this.#closed && this.#mi.poll(this.#handle)) item = this.#cancelled ? undefined : this.#take();
       if (item !== undefined) {
         this.#consumed = true;
         return Promise.resolve({ done: false, value: item });
@@ -348,6 +355,8 @@ class MiOperationDriver {
         if (this.#final.result !== MI_RESULT_OK) throw this.#error(this.#final);
         return undefined;
       }
+      // Results that wait in the backend come now; if there are none, the next one comes as soon as it arrives.
+      if (!this.#closed && this.#mi.poll(this.#handle)) continue;
       await new Promise<void>((resolve) => {
         this.#waiter = resolve;
       });

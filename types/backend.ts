@@ -238,7 +238,10 @@ export interface MiResultBatch {
  * result in MI's callback, at once, while fewer than `window` delivered instances are outstanding (not yet
  * reported by {@link MiBackend.consumed}); the instance that fills the window keeps its acknowledgement, so MI
  * delivers nothing more until the consumer makes room. That is the back-pressure of the async iterator: at most
- * `window` instances are held, in the backend and in JS together. Results reach JS in batches.
+ * `window` instances are held, in the backend and in JS together. Results reach JS in batches: on the backend's
+ * own initiative only while the consumer waits (after a {@link MiBackend.poll} that found nothing) and with the
+ * final result; otherwise they wait in the backend until the consumer polls for them, so that a consumer that
+ * keeps up does not wait for a thread switch per batch.
  */
 export interface MiBackend {
   /** MI_Application_InitializeV1 (once) + MI_Application_NewSession. */
@@ -247,10 +250,16 @@ export interface MiBackend {
   closeSession(session: Handle): Promise<void>;
   /**
    * Starts an operation in asynchronous (callback) mode and returns its MI_Operation handle. onBatch runs on the JS
-   * thread, later, never from inside start(), with every result that arrived since the previous batch; the batch
-   * with the final result is the last. A non-final result without an instance is acknowledged and not delivered.
+   * thread, never from inside start(), with every result that arrived since the previous batch; the batch with the
+   * final result is the last. A non-final result without an instance is acknowledged and not delivered.
    */
   start(session: Handle, request: MiOperationRequest, window: number, onBatch: (batch: MiResultBatch) => void): Handle;
+  /**
+   * Hands over the results that arrived since the last batch: when there are any, onBatch runs before poll returns,
+   * and poll returns true; otherwise the backend hands over the next result as soon as it arrives, and poll returns
+   * false.
+   */
+  poll(operation: Handle): boolean;
   /**
    * The consumer is done with n more delivered instances (read or dropped): they leave the window, and a held
    * resultAcknowledgement is given once fewer than `window` are outstanding. After a cancel the caller reports

@@ -149,6 +149,8 @@ interface Op {
   queue: MiResultData[];
   /** The last result's acknowledgement is held (the window is full): MI delivers nothing more until it is given. */
   awaitingAck: boolean;
+  /** The consumer waits (a poll found nothing): the next results are handed over as they come. */
+  waiting: boolean;
   finalDelivered: boolean;
   cancelled: boolean;
   extraAfterCancel: number;
@@ -221,7 +223,7 @@ export class FakeMi implements MiBackend {
     const s = this.#sessions.get(session);
     const handle = this.#core.open('mi', 'MI_Operation');
     const op: Op = {
-      handle, session, onBatch, window, outstanding: 0, batch: undefined, schemaIds: new Map(), queue: [], awaitingAck: false, finalDelivered: false, cancelled: false, extraAfterCancel: 0,
+      handle, session, onBatch, window, outstanding: 0, batch: undefined, schemaIds: new Map(), queue: [], awaitingAck: false, waiting: false, finalDelivered: false, cancelled: false, extraAfterCancel: 0,
       timer: undefined, closed: false, endless: false, produced: 0, indicationTemplate: undefined, indicationCount: 0,
       gen: undefined,
     };
@@ -378,7 +380,8 @@ export class FakeMi implements MiBackend {
 
   /**
    * One tick of MI's clock: MI delivers a result, and with no time between two results it goes on while each is
-   * acknowledged at once (up to RESULTS_PER_TICK); then JS gets what arrived as one batch.
+   * acknowledged at once (up to RESULTS_PER_TICK); then, if the consumer waits or the final result came, JS gets
+   * what arrived as one batch (else it waits for a poll).
    */
   #tick(op: Op): void {
     let budget = this.#interval(op) === 0 && !op.cancelled ? RESULTS_PER_TICK : 1;
@@ -388,10 +391,26 @@ export class FakeMi implements MiBackend {
       if (r.instance) op.produced++;
       this.#callback(op, r);
     }
+    if (op.waiting || op.batch?.final) this.#handOver(op);
+    this.#schedule(op);
+  }
+
+  /** What arrived since the last batch, to onBatch. */
+  #handOver(op: Op): boolean {
     const b = op.batch;
     op.batch = undefined;
-    if (b && !op.closed) op.onBatch({ newSchemas: b.newSchemas, shapes: b.shapes, values: b.values, final: b.final, held: op.awaitingAck });
-    this.#schedule(op);
+    if (!b || op.closed) return false;
+    op.waiting = false;
+    op.onBatch({ newSchemas: b.newSchemas, shapes: b.shapes, values: b.values, final: b.final, held: op.awaitingAck });
+    return true;
+  }
+
+  poll(handle: Handle): boolean {
+    const op = this.#op(handle, 'poll');
+    if (!op) return false;
+    if (this.#handOver(op)) return true;
+    op.waiting = true;
+    return false;
   }
 
   /** What the backend does in MI's callback: the result goes into the batch; acknowledged unless the window is full. */

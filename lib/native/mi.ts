@@ -5,8 +5,9 @@ import { shutdownOnExit } from './exit';
  * The addon's `mi` object (native/mi/backend.h): the MiBackend calls one to one. Promises reject with an Error
  * whose own properties are {miResult, call, errorMessage?, errorDetails?}; a bad argument throws a TypeError.
  * Each result is copied out of MI in MI's callback and acknowledged there while the window has room
- * (MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS). onBatch runs on the JS thread with what arrived since the last call,
- * never from inside start(), with a batch's values as arguments (one call instead of a property store per
+ * (MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS). onBatch runs on the JS thread with what arrived since the last call
+ * (from poll(), or posted while the consumer waits, or with the final result), never from inside start(), with
+ * a batch's values as arguments (one call instead of a property store per
  * value; shapes is a Uint32Array; a large batch comes in several calls, final and held with the last).
  */
 export interface NativeMi extends Omit<MiBackend, 'start'> {
@@ -62,6 +63,10 @@ export class NativeMiBackend implements MiBackend {
 
   consumed(operation: Handle, n: number): void {
     this.#n.consumed(operation, n);
+  }
+
+  poll(operation: Handle): boolean {
+    return this.#n.poll(operation);
   }
 
   cancel(operation: Handle, reason: number): number {

@@ -148,6 +148,7 @@ struct Op {
   bool hasFinal = false;     // pending holds the final result
   FinalData final;
   bool posted = false;       // a delivery of `pending` is queued on the dispatcher
+  bool waiting = false;      // the consumer waits (a poll found nothing): post the next result
   Batch spare;               // a delivered batch, cleared, kept for its capacity
   bool finalArrived = false;
   bool closed = false;
@@ -393,7 +394,8 @@ class State : public std::enable_shared_from_this<State> {
   // MI's thread, inside the callback: the instance is copied into the pending batch (valid only until it is
   // acknowledged), and acknowledged at once while fewer than `window` instances are outstanding; the one that
   // fills the window keeps its acknowledgement until Consumed makes room (back-pressure). The final result's
-  // acknowledgement waits for Close. JS is handed the batch by one dispatcher post, however many results join it.
+  // acknowledgement waits for Close. A dispatcher post hands the batch to JS when JS waits for it (or for the
+  // final result), however many results join it before JS runs; otherwise JS takes it with Poll.
   void OnResult(const std::shared_ptr<Op>& op, MI_Operation* operation, const MI_Instance* instance, bool more,
                 MI_Result result, const MI_Char* errorString, const MI_Instance* errorDetails,
                 MI_ResultAcknowledgement ack) {
@@ -433,7 +435,9 @@ class State : public std::enable_shared_from_this<State> {
           op->held = ack;
           op->heldOperation = operation;
         }
-        post = !std::exchange(op->posted, true);
+        // JS is handed results by a post only while it waits, and with the final result; otherwise they wait
+        // here for its poll (no thread switch per batch while the consumer keeps up).
+        if ((op->waiting || !more) && !op->posted) op->posted = post = true;
       }
     }
     // Once acknowledged, MI may call back for this operation again (on any thread): op->schemas and op->added
@@ -457,6 +461,8 @@ class State : public std::enable_shared_from_this<State> {
     {
       std::lock_guard<SlimMutex> lock(op->mu);
       op->posted = false;
+      if (op->pending.shapes.empty() && !op->hasFinal) return;  // taken by a poll meanwhile: JS may wait again
+      op->waiting = false;
       b = std::move(op->pending);
       op->pending = std::move(op->spare);
       op->spare = Batch{};
@@ -515,6 +521,22 @@ class State : public std::enable_shared_from_this<State> {
     ::SetEvent(op->finalEvent.Get());
     auto self = shared_from_this();
     dispatcher_->Post([self, op](Napi::Env env) { self->Deliver(env, op); });
+  }
+
+  // JS thread: what is pending goes to onBatch now (true); if nothing is, the next result is posted (false).
+  bool Poll(Napi::Env env, Handle h) {
+    auto it = ops_.find(h);
+    if (it == ops_.end()) return false;
+    std::shared_ptr<Op> op = it->second;  // onBatch may close it
+    {
+      std::lock_guard<SlimMutex> lock(op->mu);
+      if (op->pending.shapes.empty() && !op->hasFinal) {
+        op->waiting = true;
+        return false;
+      }
+    }
+    Deliver(env, op);
+    return true;
   }
 
   // JS thread: n instances left the window; a held acknowledgement is given once there is room.
@@ -908,6 +930,10 @@ Napi::Value JsClose(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), StateOf(info).Close(HandleArg(info, 0, "close")));
 }
 
+Napi::Value JsPoll(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), StateOf(info).Poll(info.Env(), HandleArg(info, 0, "poll")));
+}
+
 Napi::Value JsOpenHandles(const Napi::CallbackInfo& info) { return StateOf(info).OpenHandles(info.Env()); }
 Napi::Value JsStats(const Napi::CallbackInfo& info) { return StateOf(info).Stats(info.Env()); }
 Napi::Value JsShutdown(const Napi::CallbackInfo& info) {
@@ -931,6 +957,7 @@ Napi::Object CreateBinding(Napi::Env env) {
   fn("closeSession", JsCloseSession);
   fn("start", JsStart);
   fn("consumed", JsConsumed);
+  fn("poll", JsPoll);
   fn("cancel", JsCancel);
   fn("close", JsClose);
   fn("openHandles", JsOpenHandles);

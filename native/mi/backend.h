@@ -13,6 +13,9 @@
 //       than `window` instances are outstanding; the one that fills the window keeps its acknowledgement
 //       until consumed() makes room. onBatch(batch) runs later on the JS thread, with every result that
 //       arrived since the previous batch (one dispatcher post per batch), never from inside start()
+//       A batch is posted to JS only while JS waits for results (after a poll that found none) or with the
+//       final result; otherwise it waits for poll().
+//   poll(handle): boolean                        what is pending, to onBatch now (true), else wait for a post
 //   consumed(handle, n)                          n instances left the window (may give the held acknowledgement)
 //   cancel(handle, reason): MI_Result            MI_Operation_Cancel
 //   close(handle): MI_Result                     MI_Operation_Close (acknowledges a final result first)
