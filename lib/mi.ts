@@ -174,10 +174,11 @@ function checkValue(v: unknown, fn: string, arg: string): MiValue {
 /**
  * One MI operation in callback mode with manual acknowledgement, driven as an async iterator. The backend
  * acknowledges MI's results as they arrive while fewer than highWaterMark instances are outstanding (delivered and
- * not yet reported consumed) and hands them over in batches; this side builds the instances, buffers them and
- * reports what the consumer took, so that a held acknowledgement is given as soon as fewer than highWaterMark wait
- * (back-pressure). A cancel calls MI_Operation_Cancel, drops the buffered results and those that still arrive,
- * drains to the final result and always closes.
+ * not yet reported consumed) and hands them over in batches, which this side takes (poll) when its buffer runs
+ * dry; it builds the instances, buffers them and reports what the consumer took (back-pressure: once
+ * highWaterMark instances wait, MI is held until the consumer has read half of them). A cancel calls
+ * MI_Operation_Cancel, drops the buffered results and those that still arrive, drains to the final result and
+ * always closes.
  */
 class MiOperationDriver {
   readonly #mi: MiBackend;

@@ -81,16 +81,15 @@ export function toMiValue(v: unknown): MiValue {
     }
     if (o.kind === 'instance' || o.kind === 'interval') return o as unknown as MiValue;
     const className = typeof o.$class === 'string' ? o.$class : 'Embedded';
-    const properties: Record<string, MiValue> = {};
-    for (const [k, x] of Object.entries(o)) if (k !== '$class') properties[k] = toMiValue(x);
+    // fromEntries: a property called __proto__ stays a property.
+    const properties: Record<string, MiValue> = Object.fromEntries(Object.entries(o).filter(([k]) => k !== '$class').map(([k, x]) => [k, toMiValue(x)]));
     return { kind: 'instance', className, properties };
   }
   throw new TypeError(`scenario: cannot turn ${typeof v} into an MI value`);
 }
 
 function instance(className: string, namespace: string, props: Readonly<Record<string, unknown>>): MiInstanceData {
-  const properties: Record<string, MiValue> = {};
-  for (const [k, v] of Object.entries(props)) properties[k] = toMiValue(v);
+  const properties: Record<string, MiValue> = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, toMiValue(v)]));
   return { kind: 'instance', className, namespace, properties };
 }
 
