@@ -402,14 +402,15 @@ class State : public std::enable_shared_from_this<State> {
     uint32_t shape = 0;
     op->added.clear();
     if (instance) shape = op->schemas.Read(instance, &op->added);
-    FinalData final;
+    std::unique_ptr<FinalData> final;
     if (!more) {
-      final.result = result;
+      final = std::make_unique<FinalData>();
+      final->result = result;
       if (errorString) {
-        final.hasErrorMessage = true;
-        final.errorMessage = U16(errorString);
+        final->hasErrorMessage = true;
+        final->errorMessage = U16(errorString);
       }
-      if (errorDetails) final.details = CopyErrorDetails(errorDetails);
+      if (errorDetails) final->details = CopyErrorDetails(errorDetails);
     }
     bool ackNow = false;
     bool post = false;
@@ -426,7 +427,7 @@ class State : public std::enable_shared_from_this<State> {
         }
         if (!more) {
           op->hasFinal = true;
-          op->final = std::move(final);
+          op->final = std::move(*final);
           op->ack = ack;
           op->ackOperation = operation;
         } else if (!instance || op->outstanding < op->window) {
