@@ -16,9 +16,13 @@
 // {"$date": iso}, {"$uint64": "..."}, {"$sint64": "..."}, {"$interval": {...}}, and for any MI type
 // {"$type": "MI_UINT8", "value": ...} (arrays: "MI_UINT8A" with a JSON array; MI_REFERENCE/MI_INSTANCE
 // with an object). WQL: SELECT <*|names> FROM <class> [WHERE prop op literal {AND|OR ...}], op one of
-// = <> != < > <= >= LIKE; subscriptions only read the FROM class.
-// Log: WINOPS_DOUBLE_LOG (test/doubles/common/double_support.h). Credentials are logged as
-// authentication type, user and domain; the password is never written anywhere.
+// = <> != < > <= >= LIKE; subscriptions only read the FROM class. Generated classes ("generated": count +
+// row template, for 100,000s of instances): one instance per operation, patched before each delivery.
+// Log: WINOPS_DOUBLE_LOG (test/doubles/common/double_support.h). Every result and acknowledgement is logged,
+// and at MI_Operation_Close "longestAckWait" (n: the longest time, in ms, a result waited for its
+// acknowledgement: back-pressure as MI sees it); without WINOPS_DOUBLE_LOG (benchmarks) the per-result entries
+// are skipped. Credentials are logged as authentication type, user and domain; the password is never written
+// anywhere.
 //
 // Test code only: nothing here is part of the addon.
 #include "common/double_support.h"
