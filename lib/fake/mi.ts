@@ -177,6 +177,12 @@ export class FakeMi implements MiBackend {
   constructor(core: FakeCore, scenario: MiScenario) {
     this.#core = core;
     this.#scenario = scenario;
+    for (const [name, g] of Object.entries(scenario.generated ?? {})) {
+      const where = `createFakeBackend: scenario.mi.generated.${name}`;
+      if (typeof g !== 'object' || g === null) throw new TypeError(`${where} must be { count, properties }`);
+      if (!Number.isSafeInteger(g.count) || g.count < 0) throw new RangeError(`${where}.count must be a non-negative integer, got ${String(g.count)}`);
+      if (typeof g.properties !== 'object' || g.properties === null || Array.isArray(g.properties)) throw new TypeError(`${where}.properties must be an object (a row)`);
+    }
   }
 
   #classes(): Record<string, readonly Readonly<Record<string, unknown>>[]> {

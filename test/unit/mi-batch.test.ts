@@ -68,6 +68,12 @@ describe('MI batches (fake backend)', () => {
     await mi.closeSession(session);
   });
 
+  it('a generated class that is not { count, properties } is refused when the fake is made', () => {
+    expect(() => createFakeBackend({ mi: { generated: { G: { count: -1, properties: {} } } } })).toThrow(/generated\.G\.count/);
+    expect(() => createFakeBackend({ mi: { generated: { G: { count: 1.5, properties: {} } } } })).toThrow(RangeError);
+    expect(() => createFakeBackend({ mi: { generated: { G: { count: 1, properties: [] as never } } } })).toThrow(/generated\.G\.properties/);
+  });
+
   it('consumed() more than is outstanding is a violation of the contract', async () => {
     const fake = createFakeBackend({ mi: scenario(3) });
     const session = await fake.mi.openSession({ computer: null, protocol: null, credentials: null });
