@@ -9,7 +9,9 @@
  *
  * Failures leave a backend as a thrown/rejected value or a callback argument shaped like {@link RawError}; lib/
  * turns them into the typed error classes. Policy (what to do after a cancel, AbortBackup, escalation, draining) lives
- * in lib/ once, so both backends only expose the Windows primitives.
+ * in lib/ once, so both backends only expose the Windows primitives. One exception: MI's acknowledgements, given in
+ * MI's callback within a window that lib/ sets (see {@link MiBackend}), because a round trip to JS per result is
+ * what limits a stream's throughput.
  */
 
 /** An opaque handle to a backend object (an IVssBackupComponents, an IVssAsync, an MI operation, ...). */
