@@ -1,4 +1,4 @@
-import type { Backend, Handle, MiAuthentication, MiInterval, MiBackend, MiInstanceData, MiOperationRequest, MiProtocol, MiResultData, MiValue } from '../types/backend';
+import type { Backend, Handle, MiAuthentication, MiBackend, MiFinalResult, MiInstanceData, MiInterval, MiOperationRequest, MiProtocol, MiResultBatch, MiSchema, MiValue } from '../types/backend';
 import { miErrorFrom, MiError, StateError } from './errors';
 import { AbortError, CancelScope, checkOptions, deferred, describeValue, isTimeoutReason, Operation, type CancelOutcomeBase, type OperationOptions } from './operation';
 import { isWqlQuery, type WqlQuery } from './wql';
@@ -35,12 +35,47 @@ function toJs(v: MiValue): MiJsValue {
   return v as MiJsValue;
 }
 
+/** Sets a property the way an object literal would, also for a property called __proto__ (no prototype change). */
+function put(out: Record<string, MiJsValue>, name: string, value: MiJsValue): void {
+  if (name === '__proto__') Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+  else out[name] = value;
+}
+
 export function toInstance(data: MiInstanceData): MiInstance {
   const out: Record<string, MiJsValue> = {};
-  for (const [k, v] of Object.entries(data.properties)) out[k] = toJs(v);
+  for (const [k, v] of Object.entries(data.properties)) put(out, k, toJs(v));
   Object.defineProperty(out, MI_CLASS, { value: data.className, enumerable: false });
   Object.defineProperty(out, MI_NAMESPACE, { value: data.namespace, enumerable: false });
   return out as MiInstance;
+}
+
+/** Builds the instances of one schema from a batch's flat values (the same objects toInstance makes). */
+interface Shape {
+  readonly size: number;
+  build(values: ArrayLike<MiValue>, at: number): MiInstance;
+}
+
+function shapeOf(schema: MiSchema): Shape {
+  const names = schema.names.slice();
+  const size = names.length;
+  const className = { value: schema.className, enumerable: false };
+  const namespace = { value: schema.namespace, enumerable: false };
+  const plain = !names.includes('__proto__');
+  return {
+    size,
+    build(values, at) {
+      const out: Record<string, MiJsValue> = {};
+      for (let j = 0; j < size; j++) {
+        const v = values[at + j]!;
+        const js = typeof v !== 'object' || v === null || v instanceof Date ? v : toJs(v);
+        if (plain) out[names[j]!] = js;
+        else put(out, names[j]!, js);
+      }
+      Object.defineProperty(out, MI_CLASS, className);
+      Object.defineProperty(out, MI_NAMESPACE, namespace);
+      return out as MiInstance;
+    },
+  };
 }
 
 /** What cancelling an MI operation did. */
@@ -137,19 +172,27 @@ function checkValue(v: unknown, fn: string, arg: string): MiValue {
 }
 
 /**
- * One MI operation in callback mode with manual acknowledgement, driven as an async iterator:
- * results are buffered up to highWaterMark and acknowledged as you consume them (back-pressure); a cancel calls
- * MI_Operation_Cancel, drops the results that still arrive, drains to the final result and always closes.
+ * One MI operation in callback mode with manual acknowledgement, driven as an async iterator. The backend
+ * acknowledges MI's results as they arrive while fewer than highWaterMark instances are outstanding (delivered and
+ * not yet reported consumed) and hands them over in batches, which this side takes (poll) when its buffer runs
+ * dry; it builds the instances, buffers them and reports what the consumer took (back-pressure: once
+ * highWaterMark instances wait, MI is held until the consumer has read half of them). A cancel calls
+ * MI_Operation_Cancel, drops the buffered results and those that still arrive, drains to the final result and
+ * always closes.
  */
 class MiOperationDriver {
   readonly #mi: MiBackend;
   readonly #handle: Handle;
   readonly #scope: CancelScope;
   readonly #hwm: number;
+  /** Consumption is reported every this many instances (half the window), and whenever the buffer runs dry. */
+  readonly #reportEvery: number;
   readonly #call: string;
   readonly #buffer: MiInstance[] = [];
-  #pendingAck = false;
-  #final: MiResultData | undefined;
+  readonly #shapes: Shape[] = [];
+  /** Instances the consumer took that the backend has not been told about. */
+  #unreported = 0;
+  #final: MiFinalResult | undefined;
   #closed = false;
   #cancelled = false;
   #cancelMiResult: number | undefined;
@@ -165,10 +208,11 @@ class MiOperationDriver {
     this.#mi = mi;
     this.#scope = new CancelScope(options);
     this.#hwm = options.highWaterMark ?? 64;
+    this.#reportEvery = Math.max(1, this.#hwm >> 1);
     this.#call = call;
     this.onClosed = onClosed;
     this.#outcome.promise.catch(() => undefined);
-    this.#handle = mi.start(session, request, (r) => this.#onResult(r));
+    this.#handle = mi.start(session, request, this.#hwm, (b) => this.#onBatch(b));
     this.#scope.onAbort((reason) => this.#doCancel(reason));
   }
 
@@ -178,21 +222,39 @@ class MiOperationDriver {
     w?.();
   }
 
-  #onResult(r: MiResultData): void {
+  #onBatch(b: MiResultBatch): void {
     if (this.#closed) return;
+    for (const schema of b.newSchemas) this.#shapes.push(shapeOf(schema));
+    const n = b.shapes.length;
     if (this.#cancelled) {
-      if (r.instance) this.#discarded++;
-    } else if (r.instance) {
-      this.#buffer.push(toInstance(r.instance));
-    }
-    if (r.moreResults) {
-      if (this.#cancelled || this.#buffer.length < this.#hwm) this.#mi.ack(this.#handle);
-      else this.#pendingAck = true;
+      // Results that still arrive after the cancel: dropped, out of the window at once, and the next ones are
+      // waited for (drained to the final result).
+      this.#discarded += n;
+      if (!b.final) {
+        if (n > 0) this.#mi.consumed(this.#handle, n);
+        this.#mi.poll(this.#handle);
+      }
     } else {
-      this.#final = r;
+      const { shapes, values } = b;
+      const buffer = this.#buffer;
+      for (let k = 0, at = 0; k < n; k++) {
+        const shape = this.#shapes[shapes[k]!]!;
+        buffer.push(shape.build(values, at));
+        at += shape.size;
+      }
+    }
+    if (b.final) {
+      this.#final = b.final;
       this.#close();
     }
     this.#wake();
+  }
+
+  /** Tells the backend what the consumer took since the last report. */
+  #report(): void {
+    const n = this.#unreported;
+    this.#unreported = 0;
+    if (n > 0 && !this.#closed) this.#mi.consumed(this.#handle, n);
   }
 
   #close(): void {
@@ -223,13 +285,16 @@ class MiOperationDriver {
   #doCancel(reason: unknown): void {
     if (this.#closed || this.#cancelled) return;
     this.#cancelled = true;
-    this.#discarded += this.#buffer.length;
+    const dropped = this.#buffer.length;
+    this.#discarded += dropped;
     this.#buffer.length = 0;
     this.#cancelMiResult = this.#mi.cancel(this.#handle, isTimeoutReason(reason) ? MI_REASON.TIMEOUT : MI_REASON.NONE);
-    if (this.#pendingAck) {
-      this.#pendingAck = false;
-      this.#mi.ack(this.#handle);
-    }
+    // Everything delivered so far is done with: a held acknowledgement is given, and MI drains to the final result.
+    const done = dropped + this.#unreported;
+    this.#unreported = 0;
+    if (done > 0) this.#mi.consumed(this.#handle, done);
+    // What arrived meanwhile is dropped too, and from now on every result comes as soon as it arrives.
+    if (!this.#closed) this.#mi.poll(this.#handle);
     this.#wake();
   }
 
@@ -248,8 +313,32 @@ class MiOperationDriver {
     return this.#outcome.promise;
   }
 
-  #error(f: MiResultData): MiError {
+  #error(f: MiFinalResult): MiError {
     return miErrorFrom(f.result, this.#call, f.errorMessage, f.errorDetails);
+  }
+
+  /**
+   * A buffered instance, or undefined. What the consumer took leaves the backend's window in steps of half the
+   * window, and at once when the buffer runs dry: so MI is held back once highWaterMark instances are outstanding
+   * and goes on when the consumer has read half of them (or all, when there are fewer).
+   */
+  #take(): MiInstance | undefined {
+    const item = this.#buffer.shift();
+    if (item !== undefined && (++this.#unreported >= this.#reportEvery || this.#buffer.length === 0)) this.#report();
+    return item;
+  }
+
+  /** The iterator's next(): without an extra promise turn when an instance is buffered or waits in the backend. */
+  nextResult(): Promise<IteratorResult<MiInstance, undefined>> {
+    if (!this.#cancelled) {
+      let item = this.#take();
+      if (item === undefined && !this.#closed && this.#mi.poll(this.#handle)) item = this.#cancelled ? undefined : this.#take();
+      if (item !== undefined) {
+        this.#consumed = true;
+        return Promise.resolve({ done: false, value: item });
+      }
+    }
+    return this.next().then((v) => (v === undefined ? { done: true, value: undefined } : { done: false, value: v }));
   }
 
   /** The next instance, or undefined at the end. Rejects with MiError or AbortError. */
@@ -261,18 +350,14 @@ class MiOperationDriver {
         const outcome = await this.#outcome.promise;
         throw new AbortError(`${this.#call} was cancelled`, { cause: this.#scope.reason, outcome });
       }
-      const item = this.#buffer.shift();
-      if (item !== undefined) {
-        if (this.#pendingAck && this.#buffer.length < this.#hwm) {
-          this.#pendingAck = false;
-          this.#mi.ack(this.#handle);
-        }
-        return item;
-      }
+      const item = this.#take();
+      if (item !== undefined) return item;
       if (this.#final) {
         if (this.#final.result !== MI_RESULT_OK) throw this.#error(this.#final);
         return undefined;
       }
+      // Results that wait in the backend come now; if there are none, the next one comes as soon as it arrives.
+      if (!this.#closed && this.#mi.poll(this.#handle)) continue;
       await new Promise<void>((resolve) => {
         this.#waiter = resolve;
       });
@@ -307,11 +392,9 @@ export class MiStream implements AsyncIterable<MiInstance> {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<MiInstance> {
+    const driver = this.#driver;
     return {
-      next: async () => {
-        const v = await this.#driver.next();
-        return v === undefined ? { done: true, value: undefined } : { done: false, value: v };
-      },
+      next: () => driver.nextResult(),
       return: async () => {
         await this.#driver.stop();
         return { done: true, value: undefined };
@@ -506,6 +589,7 @@ export class MiSession implements AsyncDisposable {
 function rejectingDriver(error: AbortError): MiOperationDriver {
   return {
     next: () => Promise.reject(error),
+    nextResult: () => Promise.reject(error),
     stop: () => Promise.resolve(),
     cancel: () => Promise.resolve(error.outcome as MiCancelOutcome),
     closed: Promise.resolve(),

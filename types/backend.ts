@@ -9,7 +9,9 @@
  *
  * Failures leave a backend as a thrown/rejected value or a callback argument shaped like {@link RawError}; lib/
  * turns them into the typed error classes. Policy (what to do after a cancel, AbortBackup, escalation, draining) lives
- * in lib/ once, so both backends only expose the Windows primitives.
+ * in lib/ once, so both backends only expose the Windows primitives. One exception: MI's acknowledgements, given in
+ * MI's callback within a window that lib/ sets (see {@link MiBackend}), because a round trip to JS per result is
+ * what limits a stream's throughput.
  */
 
 /** An opaque handle to a backend object (an IVssBackupComponents, an IVssAsync, an MI operation, ...). */
@@ -199,32 +201,76 @@ export type MiOperationRequest =
     }
   | { readonly kind: 'subscribe'; readonly namespace: string; readonly dialect: 'WQL' | 'CQL'; readonly expression: string };
 
-/** One result of an MI operation, as the instance/indication callback delivers it. */
-export interface MiResultData {
-  readonly instance: MiInstanceData | null;
-  readonly moreResults: boolean;
-  /** The MI_Result; meaningful on the final result (moreResults false). */
+/** The final result of an MI operation (the callback with moreResults = MI_FALSE). */
+export interface MiFinalResult {
+  /** The operation's MI_Result. */
   readonly result: number;
   readonly errorMessage?: string | undefined;
   readonly errorDetails?: MiErrorDetails | undefined;
 }
 
+/** What the instances of one class share: the class, the namespace and the property names, in value order. */
+export interface MiSchema {
+  readonly className: string;
+  readonly namespace?: string | undefined;
+  readonly names: readonly string[];
+}
+
 /**
- * MI operations run with MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS: after a result the backend delivers nothing more
- * until {@link MiBackend.ack} is called. That is the back-pressure of the async iterator.
+ * The results MI delivered since the previous batch, in order, with the instances laid out flat: instance k has
+ * the schema whose id is `shapes[k]` and its values are the next `names.length` entries of `values`. Schema ids
+ * count from 0 for each operation; a batch carries the schemas first used in it in `newSchemas`, which extend the
+ * operation's list in that order. Values are MiValue (embedded instances as MiInstanceData).
+ */
+export interface MiResultBatch {
+  readonly newSchemas: readonly MiSchema[];
+  readonly shapes: ArrayLike<number>;
+  readonly values: ArrayLike<MiValue>;
+  /** The final result when this batch ends the operation (it is the last batch; close() comes next). */
+  readonly final: MiFinalResult | null;
+  /**
+   * The backend holds the resultAcknowledgement of the last instance, because `window` instances are outstanding:
+   * MI delivers nothing more until {@link MiBackend.consumed} makes room.
+   */
+  readonly held: boolean;
+}
+
+/**
+ * MI operations run in callback mode with MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS, and the backend acknowledges each
+ * result in MI's callback, at once, while fewer than `window` delivered instances are outstanding (not yet
+ * reported by {@link MiBackend.consumed}); the instance that fills the window keeps its acknowledgement, so MI
+ * delivers nothing more until the consumer makes room. That is the back-pressure of the async iterator: at most
+ * `window` instances are held, in the backend and in JS together. Results reach JS in batches: on the backend's
+ * own initiative only while the consumer waits (after a {@link MiBackend.poll} that found nothing) and with the
+ * final result; otherwise they wait in the backend until the consumer polls for them, so that a consumer that
+ * keeps up does not wait for a thread switch per batch.
  */
 export interface MiBackend {
   /** MI_Application_InitializeV1 (once) + MI_Application_NewSession. */
   openSession(request: MiSessionRequest): Promise<Handle>;
   /** MI_Session_Close; resolves when every operation of the session is closed. */
   closeSession(session: Handle): Promise<void>;
-  /** Starts an operation in asynchronous (callback) mode and returns its MI_Operation handle. */
-  start(session: Handle, request: MiOperationRequest, onResult: (result: MiResultData) => void): Handle;
-  /** The resultAcknowledgement of the last delivered result. */
-  ack(operation: Handle): void;
+  /**
+   * Starts an operation in asynchronous (callback) mode and returns its MI_Operation handle. onBatch runs on the JS
+   * thread, never from inside start(), with every result that arrived since the previous batch; the batch with the
+   * final result is the last. A non-final result without an instance is acknowledged and not delivered.
+   */
+  start(session: Handle, request: MiOperationRequest, window: number, onBatch: (batch: MiResultBatch) => void): Handle;
+  /**
+   * Hands over the results that arrived since the last batch: when there are any, onBatch runs before poll returns,
+   * and poll returns true; otherwise the backend hands over the next result as soon as it arrives, and poll returns
+   * false.
+   */
+  poll(operation: Handle): boolean;
+  /**
+   * The consumer is done with n more delivered instances (read or dropped): they leave the window, and a held
+   * resultAcknowledgement is given once fewer than `window` are outstanding. After a cancel the caller reports
+   * every instance it drops, so that MI can drain to the final result.
+   */
+  consumed(operation: Handle, n: number): void;
   /** MI_Operation_Cancel; returns its MI_Result. reason is an MI_CancellationReason. */
   cancel(operation: Handle, reason: number): number;
-  /** MI_Operation_Close; returns its MI_Result. Only after the final result. */
+  /** MI_Operation_Close (after acknowledging the final result); returns its MI_Result. Only after the final result. */
   close(operation: Handle): number;
 }
 

@@ -49,6 +49,14 @@ export interface VssScenario {
 export interface MiScenario {
   /** Instances per class, by class name (case-insensitive). Values: JSON values; {"$date": iso} for datetimes. */
   readonly classes?: Readonly<Record<string, readonly Readonly<Record<string, unknown>>[]>>;
+  /**
+   * Classes with more instances than a list would hold (benchmarks), by class name: `count` instances made from
+   * `properties`, a row in the `classes` format in which, for instance i (from 0), every "{i}" in a top-level string
+   * value (also the string of {"$uint64": ...} and {"$sint64": ...}) becomes i, and every top-level {"$index": n}
+   * becomes the number n + i. They are enumerated and queried like `classes` (WHERE included), made one at a time
+   * as they are delivered; `get` and `invoke` do not look at them. A name in both: `classes` wins.
+   */
+  readonly generated?: Readonly<Record<string, { readonly count: number; readonly properties: Readonly<Record<string, unknown>> }>>;
   /** Namespaces that exist. Default root/cimv2, root/standardcimv2, root/microsoft/windows/storage. */
   readonly namespaces?: readonly string[];
   /** Time between two results. Default 1. */

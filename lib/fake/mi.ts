@@ -1,4 +1,4 @@
-import type { Handle, MiBackend, MiInstanceData, MiOperationRequest, MiResultData, MiSessionRequest, MiValue } from '../../types/backend';
+import type { Handle, MiBackend, MiErrorDetails, MiInstanceData, MiOperationRequest, MiResultBatch, MiSchema, MiSessionRequest, MiValue } from '../../types/backend';
 import type { MiScenario } from '../../types/scenario';
 import { MI_RESULTS } from '../codes';
 import { FakeCore } from './core';
@@ -6,6 +6,25 @@ import { evaluate, parseWql, WqlSyntaxError, type ParsedQuery } from './wql-eval
 
 const R = Object.fromEntries(MI_RESULTS.map((r) => [r.name.replace('MI_RESULT_', ''), r.value])) as Record<string, number>;
 const OK = 0;
+/** With no time between two results, how many MI may deliver in one tick of the fake's clock (one batch). */
+const RESULTS_PER_TICK = 1024;
+
+/** One result as MI's instance/indication callback delivers it. */
+interface MiResultData {
+  readonly instance: MiInstanceData | null;
+  readonly moreResults: boolean;
+  readonly result: number;
+  readonly errorMessage?: string | undefined;
+  readonly errorDetails?: MiErrorDetails | undefined;
+}
+
+/** A batch being filled (MiResultBatch without `held`, which is read when it is handed over). */
+interface Batch {
+  readonly newSchemas: MiSchema[];
+  readonly shapes: number[];
+  readonly values: MiValue[];
+  final: MiResultBatch['final'];
+}
 
 function miCode(code: string | number): number {
   if (typeof code === 'number') return code;
@@ -62,26 +81,75 @@ export function toMiValue(v: unknown): MiValue {
     }
     if (o.kind === 'instance' || o.kind === 'interval') return o as unknown as MiValue;
     const className = typeof o.$class === 'string' ? o.$class : 'Embedded';
-    const properties: Record<string, MiValue> = {};
-    for (const [k, x] of Object.entries(o)) if (k !== '$class') properties[k] = toMiValue(x);
+    // fromEntries: a property called __proto__ stays a property.
+    const properties: Record<string, MiValue> = Object.fromEntries(Object.entries(o).filter(([k]) => k !== '$class').map(([k, x]) => [k, toMiValue(x)]));
     return { kind: 'instance', className, properties };
   }
   throw new TypeError(`scenario: cannot turn ${typeof v} into an MI value`);
 }
 
 function instance(className: string, namespace: string, props: Readonly<Record<string, unknown>>): MiInstanceData {
-  const properties: Record<string, MiValue> = {};
-  for (const [k, v] of Object.entries(props)) properties[k] = toMiValue(v);
+  const properties: Record<string, MiValue> = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, toMiValue(v)]));
   return { kind: 'instance', className, namespace, properties };
+}
+
+/** Row i of a generated class (MiScenario.generated): "{i}" in top-level strings, {"$index": n} as n + i. */
+function rowMaker(properties: Readonly<Record<string, unknown>>): (i: number) => Record<string, unknown> {
+  const fill = (text: string): ((i: number) => string) | undefined => {
+    const parts = text.split('{i}');
+    return parts.length === 1 ? undefined : (i) => parts.join(String(i));
+  };
+  const makers = Object.entries(properties).map(([k, v]): [string, (i: number) => unknown] => {
+    if (typeof v === 'string') {
+      const f = fill(v);
+      if (f) return [k, f];
+    } else if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      const o = v as Record<string, unknown>;
+      if (typeof o.$index === 'number') {
+        const base = o.$index;
+        return [k, (i) => base + i];
+      }
+      for (const key of ['$uint64', '$sint64']) {
+        const f = typeof o[key] === 'string' ? fill(o[key] as string) : undefined;
+        if (f) return [k, (i) => ({ [key]: f(i) })];
+      }
+    }
+    return [k, () => v];
+  });
+  return (i) => {
+    const row: Record<string, unknown> = {};
+    for (const [k, make] of makers) row[k] = make(i);
+    return row;
+  };
+}
+
+/** The instances of a generated class, made one at a time. */
+interface Generator {
+  next: number;
+  readonly count: number;
+  emitted: number;
+  /** failAfter.results, or -1. */
+  readonly limit: number;
+  /** Instance i, or undefined when a WHERE clause leaves it out. */
+  readonly make: (i: number) => MiInstanceData | undefined;
 }
 
 interface Op {
   handle: Handle;
   session: Handle;
-  onResult: (r: MiResultData) => void;
+  onBatch: (b: MiResultBatch) => void;
+  readonly window: number;
+  /** Instances delivered and not yet reported consumed. */
+  outstanding: number;
+  /** Results since the last batch handed over. */
+  batch: Batch | undefined;
+  /** Schema ids of this operation, by class, namespace and property names. */
+  readonly schemaIds: Map<string, number>;
   queue: MiResultData[];
-  /** Results waiting, produced lazily for subscriptions. */
+  /** The last result's acknowledgement is held (the window is full): MI delivers nothing more until it is given. */
   awaitingAck: boolean;
+  /** The consumer waits (a poll found nothing): the next results are handed over as they come. */
+  waiting: boolean;
   finalDelivered: boolean;
   cancelled: boolean;
   extraAfterCancel: number;
@@ -91,10 +159,12 @@ interface Op {
   produced: number;
   indicationTemplate: MiInstanceData | undefined;
   indicationCount: number;
+  gen: Generator | undefined;
 }
 
 /**
- * MI as a state machine: sessions, operations in callback mode with manual acknowledgement (one result in flight),
+ * MI as a state machine: sessions, operations in callback mode with manual acknowledgement (one result in flight,
+ * acknowledged in the callback while the window has room, batched towards JS),
  * MI_Operation_Cancel that is asynchronous (extra results may still arrive, then a final result), and the rule that
  * every operation is closed, and only after its final result.
  */
@@ -107,6 +177,12 @@ export class FakeMi implements MiBackend {
   constructor(core: FakeCore, scenario: MiScenario) {
     this.#core = core;
     this.#scenario = scenario;
+    for (const [name, g] of Object.entries(scenario.generated ?? {})) {
+      const where = `createFakeBackend: scenario.mi.generated.${name}`;
+      if (typeof g !== 'object' || g === null) throw new TypeError(`${where} must be { count, properties }`);
+      if (!Number.isSafeInteger(g.count) || g.count < 0) throw new RangeError(`${where}.count must be a non-negative integer, got ${String(g.count)}`);
+      if (typeof g.properties !== 'object' || g.properties === null || Array.isArray(g.properties)) throw new TypeError(`${where}.properties must be an object (a row)`);
+    }
   }
 
   #classes(): Record<string, readonly Readonly<Record<string, unknown>>[]> {
@@ -145,14 +221,16 @@ export class FakeMi implements MiBackend {
     this.#core.close(session);
   }
 
-  start(session: Handle, request: MiOperationRequest, onResult: (r: MiResultData) => void): Handle {
+  start(session: Handle, request: MiOperationRequest, window: number, onBatch: (b: MiResultBatch) => void): Handle {
+    if (!Number.isInteger(window) || window < 1) throw new RangeError(`start: window must be a positive integer, got ${String(window)}`);
     const call = `MI_Session_${{ query: 'QueryInstances', enumerate: 'EnumerateInstances', get: 'GetInstance', invoke: 'Invoke', subscribe: 'Subscribe' }[request.kind]}`;
     const rec = this.#core.record('mi', call, session, 'expression' in request ? request.expression : 'className' in request ? request.className : undefined);
     const s = this.#sessions.get(session);
     const handle = this.#core.open('mi', 'MI_Operation');
     const op: Op = {
-      handle, session, onResult, queue: [], awaitingAck: false, finalDelivered: false, cancelled: false, extraAfterCancel: 0,
+      handle, session, onBatch, window, outstanding: 0, batch: undefined, schemaIds: new Map(), queue: [], awaitingAck: false, waiting: false, finalDelivered: false, cancelled: false, extraAfterCancel: 0,
       timer: undefined, closed: false, endless: false, produced: 0, indicationTemplate: undefined, indicationCount: 0,
+      gen: undefined,
     };
     this.#ops.set(handle, op);
     if (!s || s.closing) {
@@ -180,6 +258,25 @@ export class FakeMi implements MiBackend {
     const findClass = (name: string): [string, readonly Readonly<Record<string, unknown>>[]] | undefined => {
       const key = Object.keys(classes).find((k) => k.toLowerCase() === name.toLowerCase());
       return key === undefined ? undefined : [key, classes[key]!];
+    };
+    const generated = this.#scenario.generated ?? {};
+    /** A generated class: its instances are made as they are delivered, then the final result follows. */
+    const generate = (name: string, project: (row: Record<string, unknown>) => Record<string, unknown>, where?: (row: Record<string, unknown>, className: string) => boolean): boolean => {
+      const className = Object.keys(generated).find((k) => k.toLowerCase() === name.toLowerCase());
+      if (className === undefined) return false;
+      const spec = generated[className]!;
+      const row = rowMaker(spec.properties ?? {});
+      op.gen = {
+        next: 0,
+        count: Math.max(0, Math.floor(spec.count)),
+        emitted: 0,
+        limit: failAfter ? failAfter.results : -1,
+        make: (i) => {
+          const r = row(i);
+          return where && !where(r, className) ? undefined : instance(className, request.namespace, project(r));
+        },
+      };
+      return true;
     };
     const invalidClass = (name: string): void =>
       this.#final(op, R.INVALID_CLASS!, `Invalid class ${name}`, { errorType: 'HRESULT', errorCode: 0x80041010, category: 13, message: 'Invalid class' });
@@ -210,22 +307,31 @@ export class FakeMi implements MiBackend {
           op.indicationTemplate = instance(ind.className ?? q.className, request.namespace, ind.properties ?? { TargetInstance: { $class: 'Win32_Process', Name: 'notepad.exe', ProcessId: 5150 } });
           return;
         }
+        const project = (r: Readonly<Record<string, unknown>>): Record<string, unknown> =>
+          q.properties === '*' ? { ...r } : Object.fromEntries(Object.entries(r).filter(([k]) => (q.properties as readonly string[]).some((p) => p.toLowerCase() === k.toLowerCase())));
         const found = findClass(q.className);
-        if (!found) return invalidClass(q.className);
+        if (!found) {
+          if (generate(q.className, project, q.where ? (r, className) => evaluate(q.where!, r, () => className) : undefined)) return;
+          return invalidClass(q.className);
+        }
         const [className, rows] = found;
         const matches = rows.filter((r) => !q.where || evaluate(q.where, r, () => className));
-        emit(matches.map((r) => {
-          const props = q.properties === '*' ? r : Object.fromEntries(Object.entries(r).filter(([k]) => (q.properties as readonly string[]).some((p) => p.toLowerCase() === k.toLowerCase())));
-          return instance(className, request.namespace, props);
-        }));
+        emit(matches.map((r) => instance(className, request.namespace, project(r))));
         return;
       }
       case 'enumerate': {
+        const keysOf = (className: string) => (r: Readonly<Record<string, unknown>>): Record<string, unknown> => {
+          const keys = KEYS[className.toLowerCase()];
+          return request.keysOnly && keys ? Object.fromEntries(Object.entries(r).filter(([k]) => keys.includes(k))) : { ...r };
+        };
         const found = findClass(request.className);
-        if (!found) return invalidClass(request.className);
+        if (!found) {
+          const name = Object.keys(generated).find((k) => k.toLowerCase() === request.className.toLowerCase());
+          if (name !== undefined && generate(name, keysOf(name))) return;
+          return invalidClass(request.className);
+        }
         const [className, rows] = found;
-        const keys = KEYS[className.toLowerCase()];
-        emit(rows.map((r) => instance(className, request.namespace, request.keysOnly && keys ? Object.fromEntries(Object.entries(r).filter(([k]) => keys.includes(k))) : r)));
+        emit(rows.map((r) => instance(className, request.namespace, keysOf(className)(r))));
         return;
       }
       case 'get': {
@@ -273,31 +379,106 @@ export class FakeMi implements MiBackend {
     const delay = op.cancelled && op.extraAfterCancel === 0 ? this.#scenario.cancelLatencyMs ?? 0 : this.#interval(op);
     op.timer = this.#core.after(delay, () => {
       op.timer = undefined;
-      this.#deliverNext(op);
+      this.#tick(op);
     });
   }
 
-  #deliverNext(op: Op): void {
-    if (op.closed || op.finalDelivered) return;
+  /**
+   * One tick of MI's clock: MI delivers a result, and with no time between two results it goes on while each is
+   * acknowledged at once (up to RESULTS_PER_TICK); then, if the consumer waits or the final result came, JS gets
+   * what arrived as one batch (else it waits for a poll).
+   */
+  #tick(op: Op): void {
+    let budget = this.#interval(op) === 0 && !op.cancelled ? RESULTS_PER_TICK : 1;
+    while (budget-- > 0 && !op.closed && !op.finalDelivered && !op.awaitingAck) {
+      const r = this.#next(op);
+      if (!r) break;
+      if (r.instance) op.produced++;
+      this.#callback(op, r);
+    }
+    if (op.waiting || op.batch?.final) this.#handOver(op);
+    this.#schedule(op);
+  }
+
+  /** What arrived since the last batch, to onBatch. */
+  #handOver(op: Op): boolean {
+    const b = op.batch;
+    op.batch = undefined;
+    if (!b || op.closed) return false;
+    op.waiting = false;
+    op.onBatch({ newSchemas: b.newSchemas, shapes: b.shapes, values: b.values, final: b.final, held: op.awaitingAck });
+    return true;
+  }
+
+  poll(handle: Handle): boolean {
+    const op = this.#op(handle, 'poll');
+    if (!op) return false;
+    if (this.#handOver(op)) return true;
+    op.waiting = true;
+    return false;
+  }
+
+  /** What the backend does in MI's callback: the result goes into the batch; acknowledged unless the window is full. */
+  #callback(op: Op, r: MiResultData): void {
+    const b = (op.batch ??= { newSchemas: [], shapes: [], values: [], final: null });
+    if (r.instance) {
+      const inst = r.instance;
+      const names = Object.keys(inst.properties);
+      const key = `${inst.className}\u0000${inst.namespace === undefined ? '\u0001' : inst.namespace}\u0000${names.join('\u0000')}`;
+      let id = op.schemaIds.get(key);
+      if (id === undefined) {
+        id = op.schemaIds.size;
+        op.schemaIds.set(key, id);
+        b.newSchemas.push({ className: inst.className, namespace: inst.namespace, names });
+      }
+      b.shapes.push(id);
+      for (const k of names) b.values.push(inst.properties[k]!);
+      op.outstanding++;
+    }
+    if (!r.moreResults) {
+      // The final result's acknowledgement is given by MI_Operation_Close.
+      op.finalDelivered = true;
+      b.final = { result: r.result, errorMessage: r.errorMessage, errorDetails: r.errorDetails };
+    } else if (!r.instance || op.outstanding < op.window) {
+      this.#core.record('mi', 'resultAcknowledgement', op.handle);
+    } else {
+      op.awaitingAck = true;
+    }
+  }
+
+  /** The result MI delivers next, or undefined when it has none now. */
+  #next(op: Op): MiResultData | undefined {
     let r: MiResultData | undefined;
     if (op.cancelled) {
       if (op.extraAfterCancel > 0) {
         op.extraAfterCancel--;
-        r = op.queue[0]?.moreResults ? op.queue.shift() : op.indicationTemplate ? this.#indication(op) : undefined;
+        r = (op.gen ? this.#generated(op) : undefined) ?? (op.queue[0]?.moreResults ? op.queue.shift() : op.indicationTemplate ? this.#indication(op) : undefined);
       }
       // After MI_Operation_Cancel the final result reports the cancellation as a failure.
       r ??= { instance: null, moreResults: false, result: R.FAILED!, errorMessage: 'The operation was cancelled', errorDetails: { errorType: 'MI', errorCode: R.FAILED!, category: 14, message: 'Operation cancelled' } };
     } else if (op.indicationTemplate) {
       r = op.produced < op.indicationCount ? this.#indication(op) : { instance: null, moreResults: false, result: OK };
     } else {
-      r = op.queue.shift();
+      r = (op.gen ? this.#generated(op) : undefined) ?? op.queue.shift();
     }
-    if (!r) return;
-    if (r.instance) op.produced++;
-    if (!r.moreResults) op.finalDelivered = true;
-    else op.awaitingAck = true;
-    op.onResult(r);
-    this.#schedule(op);
+    return r;
+  }
+
+  /** The next instance of a generated class; when there is none left, the final result is queued (as emit does). */
+  #generated(op: Op): MiResultData | undefined {
+    const g = op.gen!;
+    while (g.next < g.count && (g.limit < 0 || g.emitted < g.limit)) {
+      const inst = g.make(g.next++);
+      if (inst) {
+        g.emitted++;
+        return { instance: inst, moreResults: true, result: OK };
+      }
+    }
+    op.gen = undefined;
+    const failAfter = this.#scenario.failAfter;
+    if (failAfter && g.emitted >= g.limit) this.#final(op, miCode(failAfter.result), failAfter.message ?? 'the operation failed (scripted)');
+    else this.#final(op, OK);
+    return undefined;
   }
 
   #indication(op: Op): MiResultData {
@@ -314,16 +495,19 @@ export class FakeMi implements MiBackend {
     return op;
   }
 
-  ack(handle: Handle): void {
-    this.#core.record('mi', 'resultAcknowledgement', handle);
-    const op = this.#op(handle, 'resultAcknowledgement');
+  consumed(handle: Handle, n: number): void {
+    const op = this.#op(handle, 'consumed');
     if (!op) return;
-    if (!op.awaitingAck) {
-      this.#core.violation(`resultAcknowledgement without a result to acknowledge (${handle})`);
-      return;
+    if (!Number.isInteger(n) || n < 1 || n > op.outstanding) {
+      this.#core.violation(`consumed(${String(n)}) with ${op.outstanding} instance(s) outstanding (${handle})`);
+      if (!Number.isInteger(n) || n < 1) return;
     }
-    op.awaitingAck = false;
-    this.#schedule(op);
+    op.outstanding = Math.max(0, op.outstanding - n);
+    if (op.awaitingAck && op.outstanding < op.window) {
+      op.awaitingAck = false;
+      this.#core.record('mi', 'resultAcknowledgement', handle);
+      this.#schedule(op);
+    }
   }
 
   cancel(handle: Handle, reason: number): number {
@@ -359,6 +543,7 @@ export class FakeMi implements MiBackend {
     }
     rec.result = 'MI_RESULT_OK';
     op.closed = true;
+    op.batch = undefined;
     this.#core.cancelTimer(op.timer);
     this.#sessions.get(op.session)?.ops.delete(handle);
     this.#ops.delete(handle);

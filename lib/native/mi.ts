@@ -1,13 +1,22 @@
-import type { Handle, MiBackend, MiOperationRequest, MiResultData, MiSessionRequest, OpenHandle } from '../../types/backend';
+import type { Handle, MiBackend, MiOperationRequest, MiResultBatch, MiSessionRequest, MiValue, OpenHandle } from '../../types/backend';
 import { shutdownOnExit } from './exit';
 
 /**
  * The addon's `mi` object (native/mi/backend.h): the MiBackend calls one to one. Promises reject with an Error
  * whose own properties are {miResult, call, errorMessage?, errorDetails?}; a bad argument throws a TypeError.
- * onResult runs on the JS thread, one result at a time (MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS), never from inside
- * start().
+ * Each result is copied out of MI in MI's callback and acknowledged there while the window has room
+ * (MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS). onBatch runs on the JS thread with what arrived since the last call
+ * (from poll(), or posted while the consumer waits, or with the final result), never from inside start(), with
+ * a batch's values as arguments (one call instead of a property store per
+ * value; shapes is a Uint32Array; a large batch comes in several calls, final and held with the last).
  */
-export interface NativeMi extends MiBackend {
+export interface NativeMi extends Omit<MiBackend, 'start'> {
+  start(
+    session: Handle,
+    request: MiOperationRequest,
+    window: number,
+    onBatch: (newSchemas: MiResultBatch['newSchemas'], shapes: Uint32Array, final: MiResultBatch['final'], held: boolean, ...values: MiValue[]) => void,
+  ): Handle;
   /** Every MI_Session / MI_Operation not yet closed, in this environment. */
   openHandles(): OpenHandle[];
   stats(): { sessions: number; operations: number; sessionThreads: number; application: boolean };
@@ -48,12 +57,16 @@ export class NativeMiBackend implements MiBackend {
     }
   }
 
-  start(session: Handle, request: MiOperationRequest, onResult: (result: MiResultData) => void): Handle {
-    return this.#n.start(session, request, onResult);
+  start(session: Handle, request: MiOperationRequest, window: number, onBatch: (batch: MiResultBatch) => void): Handle {
+    return this.#n.start(session, request, window, (newSchemas, shapes, final, held, ...values) => onBatch({ newSchemas, shapes, values, final, held }));
   }
 
-  ack(operation: Handle): void {
-    this.#n.ack(operation);
+  consumed(operation: Handle, n: number): void {
+    this.#n.consumed(operation, n);
+  }
+
+  poll(operation: Handle): boolean {
+    return this.#n.poll(operation);
   }
 
   cancel(operation: Handle, reason: number): number {

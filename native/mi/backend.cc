@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -29,6 +30,9 @@ namespace {
 
 using namespace mi_abi;
 using Handle = uint32_t;
+
+// The most values one onBatch call carries as arguments (a larger batch is split between instances).
+constexpr size_t kCallValues = 4096;
 
 // How long teardown waits for a cancelled operation's final result, and for a session to close.
 constexpr DWORD kTeardownWaitMs = 10000;
@@ -88,6 +92,19 @@ MiFailure MiCallFailure(MI_Result r, const char* call, MI_Instance* extendedErro
   return f;
 }
 
+// The operation's lock: taken for every result in MI's callback and by the JS thread for every batch and report,
+// each time for a moment. A slim reader/writer lock waits without a kernel object when the two threads meet
+// (std::mutex here is winpthreads', which waits on an event: a system call per contended lock, very slow under
+// Wine).
+class SlimMutex {
+ public:
+  void lock() { ::AcquireSRWLockExclusive(&lock_); }
+  void unlock() { ::ReleaseSRWLockExclusive(&lock_); }
+
+ private:
+  SRWLOCK lock_ = SRWLOCK_INIT;
+};
+
 struct Session {
   Handle handle = 0;
   MI_Session session{};
@@ -101,10 +118,8 @@ struct Session {
   UniqueHandle closedEvent{::CreateEventW(nullptr, TRUE, FALSE, nullptr)};
 };
 
-// One result, copied out of MI.
-struct ResultData {
-  std::shared_ptr<InstanceData> instance;
-  bool moreResults = false;
+// The final result, copied out of MI.
+struct FinalData {
   MI_Result result = MI_RESULT_OK;
   bool hasErrorMessage = false;
   std::u16string errorMessage;
@@ -119,24 +134,41 @@ struct Op {
   // The strings and instances the MI call was given, kept until the operation is closed.
   std::u16string nameSpace, text1, text2;
   std::vector<MI_Instance*> inbound;
+  uint64_t window = 64;  // instances outstanding before an acknowledgement is held (set before MI is called)
+  // MI's callback only (one result at a time for an operation: the next comes after the acknowledgement).
+  SchemaCache schemas;
+  std::vector<SchemaData> added;
   // guarded by mu
-  std::mutex mu;
-  MI_ResultAcknowledgement ack = nullptr;  // the pending result's resultAcknowledgement
+  SlimMutex mu;
+  MI_ResultAcknowledgement ack = nullptr;  // the final result's resultAcknowledgement (given by Close)
   MI_Operation* ackOperation = nullptr;
+  MI_ResultAcknowledgement held = nullptr;  // the acknowledgement held while the window is full
+  MI_Operation* heldOperation = nullptr;
+  uint64_t outstanding = 0;  // instances delivered by MI and not yet reported consumed
+  Batch pending;             // what JS has not been handed yet
+  bool hasFinal = false;     // pending holds the final result
+  FinalData final;
+  bool posted = false;       // a delivery of `pending` is queued on the dispatcher
+  bool waiting = false;      // the consumer waits (a poll found nothing): post the next result
+  Batch spare;               // a delivered batch, cleared, kept for its capacity
   bool finalArrived = false;
   bool closed = false;
   UniqueHandle finalEvent{::CreateEventW(nullptr, TRUE, FALSE, nullptr)};
 
-  // Takes the pending acknowledgement (if any) and calls it. Any thread.
+  // Takes the held and the final acknowledgements (if any) and calls them. Any thread.
   void AckPending() {
-    MI_ResultAcknowledgement fn = nullptr;
-    MI_Operation* target = nullptr;
+    MI_ResultAcknowledgement fns[2] = {nullptr, nullptr};
+    MI_Operation* targets[2] = {nullptr, nullptr};
     {
-      std::lock_guard<std::mutex> lock(mu);
-      fn = std::exchange(ack, nullptr);
-      target = std::exchange(ackOperation, nullptr);
+      std::lock_guard<SlimMutex> lock(mu);
+      fns[0] = std::exchange(held, nullptr);
+      targets[0] = std::exchange(heldOperation, nullptr);
+      fns[1] = std::exchange(ack, nullptr);
+      targets[1] = std::exchange(ackOperation, nullptr);
     }
-    if (fn) fn(target);
+    for (int i = 0; i < 2; ++i) {
+      if (fns[i]) fns[i](targets[i]);
+    }
   }
 };
 
@@ -360,65 +392,171 @@ class State : public std::enable_shared_from_this<State> {
 
   Napi::Value StartOperation(const Napi::CallbackInfo& info);
 
-  // MI's thread: one result, copied and handed to the JS thread.
-  void OnResult(const std::shared_ptr<Op>& op, MI_Operation* operation, ResultData data,
+  // MI's thread, inside the callback: the instance is copied into the pending batch (valid only until it is
+  // acknowledged), and acknowledged at once while fewer than `window` instances are outstanding; the one that
+  // fills the window keeps its acknowledgement until Consumed makes room (back-pressure). The final result's
+  // acknowledgement waits for Close. A dispatcher post hands the batch to JS when JS waits for it (or for the
+  // final result), however many results join it before JS runs; otherwise JS takes it with Poll.
+  void OnResult(const std::shared_ptr<Op>& op, MI_Operation* operation, const MI_Instance* instance, bool more,
+                MI_Result result, const MI_Char* errorString, const MI_Instance* errorDetails,
                 MI_ResultAcknowledgement ack) {
-    bool nobodyListens;
+    uint32_t shape = 0;
+    op->added.clear();
+    if (instance) shape = op->schemas.Read(instance, &op->added);
+    std::unique_ptr<FinalData> final;
+    if (!more) {
+      final = std::make_unique<FinalData>();
+      final->result = result;
+      if (errorString) {
+        final->hasErrorMessage = true;
+        final->errorMessage = U16(errorString);
+      }
+      if (errorDetails) final->details = CopyErrorDetails(errorDetails);
+    }
+    bool ackNow = false;
+    bool post = false;
     {
-      std::lock_guard<std::mutex> lock(op->mu);
-      nobodyListens = op->closed || tearingDown_.load();
-      if (!data.moreResults) op->finalArrived = true;
-      if (!nobodyListens) {
-        op->ack = ack;
-        op->ackOperation = operation;
+      std::lock_guard<SlimMutex> lock(op->mu);
+      if (!more) op->finalArrived = true;
+      if (op->closed || tearingDown_.load()) {
+        // Closed (or going away): acknowledge at once so MI can run the operation to its end.
+        ackNow = true;
+      } else {
+        if (instance) {
+          op->schemas.Append(op->pending, shape, op->added);
+          ++op->outstanding;
+        }
+        if (!more) {
+          op->hasFinal = true;
+          op->final = std::move(*final);
+          op->ack = ack;
+          op->ackOperation = operation;
+        } else if (!instance || op->outstanding < op->window) {
+          ackNow = true;
+        } else {
+          op->held = ack;
+          op->heldOperation = operation;
+        }
+        // JS is handed results by a post only while it waits, and with the final result; otherwise they wait
+        // here for its poll (no thread switch per batch while the consumer keeps up).
+        if ((op->waiting || !more) && !op->posted) op->posted = post = true;
       }
     }
-    if (nobodyListens) {
-      // Closed (or going away): acknowledge at once so MI can run the operation to its end.
-      if (ack) ack(operation);
-      if (!data.moreResults) ::SetEvent(op->finalEvent.Get());
-      return;
+    // Once acknowledged, MI may call back for this operation again (on any thread): op->schemas and op->added
+    // are not touched after this. A final result is acknowledged before the event says it arrived, so that
+    // teardown (waiting for that event) closes the operation only after the acknowledgement.
+    if (ackNow && ack) ack(operation);
+    if (!more) ::SetEvent(op->finalEvent.Get());
+    if (post) {
+      auto self = shared_from_this();
+      dispatcher_->Post([self, op](Napi::Env env) { self->Deliver(env, op); });
     }
-    if (!data.moreResults) ::SetEvent(op->finalEvent.Get());
-    auto self = shared_from_this();
-    dispatcher_->Post([self, op, data = std::move(data)](Napi::Env env) { self->Deliver(env, *op, data); });
   }
 
-  // JS thread.
-  void Deliver(Napi::Env env, Op& op, const ResultData& r) {
-    auto it = callbacks_.find(op.handle);
-    if (it == callbacks_.end()) return;  // closed meanwhile
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("instance", r.instance ? Napi::Value(ToJs(env, *r.instance)) : env.Null());
-    o.Set("moreResults", Napi::Boolean::New(env, r.moreResults));
-    o.Set("result", Napi::Number::New(env, static_cast<double>(r.result)));
-    if (r.hasErrorMessage) o.Set("errorMessage", Napi::String::New(env, r.errorMessage));
-    if (r.details.present) o.Set("errorDetails", ToJs(env, r.details));
-    // The callback may close the operation (which drops its reference): call a local handle to it.
-    Napi::Function cb = it->second.Value();
-    cb.Call({o});  // a throw becomes an uncaught exception (Dispatcher)
+  // JS thread: everything pending, to onBatch(newSchemas, shapes, final, held, ...values), the values as call
+  // arguments (lib/native/mi.ts gathers them into MiResultBatch.values). A large batch goes in several calls of
+  // at most kCallValues values (whole instances); final and held belong to the last.
+  void Deliver(Napi::Env env, const std::shared_ptr<Op>& op) {
+    Batch b;
+    bool hasFinal, held;
+    FinalData final;
+    {
+      std::lock_guard<SlimMutex> lock(op->mu);
+      op->posted = false;
+      if (op->pending.shapes.empty() && !op->hasFinal) return;  // taken by a poll meanwhile: JS may wait again
+      op->waiting = false;
+      b = std::move(op->pending);
+      op->pending = std::move(op->spare);
+      op->spare = Batch{};
+      hasFinal = std::exchange(op->hasFinal, false);
+      if (hasFinal) final = std::move(op->final);
+      held = op->held != nullptr;
+    }
+    const size_t n = b.shapes.size();
+    size_t from = 0, schemasSent = 0;
+    std::vector<napi_value> argv;
+    while (n > 0 || hasFinal) {
+      auto it = callbacks_.find(op->handle);
+      if (it == callbacks_.end()) break;  // closed meanwhile
+      Napi::HandleScope scope(env);
+      const size_t base = from ? b.ends[from - 1] : 0;
+      size_t to = from + 1;
+      while (to < n && b.ends[to] - base <= kCallValues) ++to;
+      to = std::min(to, n);
+      const bool last = to == n;
+      argv.clear();
+      argv.push_back(SchemasToJs(env, b, from, to, &schemasSent));
+      argv.push_back(ShapesToJs(env, b, from, to));
+      if (last && hasFinal) {
+        Napi::Object f = Napi::Object::New(env);
+        f.Set("result", Napi::Number::New(env, static_cast<double>(final.result)));
+        if (final.hasErrorMessage) f.Set("errorMessage", Napi::String::New(env, final.errorMessage));
+        if (final.details.present) f.Set("errorDetails", ToJs(env, final.details));
+        argv.push_back(f);
+      } else {
+        argv.push_back(env.Null());
+      }
+      argv.push_back(Napi::Boolean::New(env, last && held));
+      ValuesToArgs(env, b, from, to, argv);
+      // The callback may close the operation (which drops its reference): call a local handle to it.
+      Napi::Function cb = it->second.Value();
+      cb.Call(argv);  // a throw becomes an uncaught exception (Dispatcher)
+      if (last) break;
+      from = to;
+    }
+    b.Clear();
+    std::lock_guard<SlimMutex> lock(op->mu);
+    op->spare = std::move(b);
   }
 
   // JS thread: a final result that never went through MI (the session was not valid).
   void DeliverSynthetic(const std::shared_ptr<Op>& op, MI_Result result, std::u16string message) {
     {
-      std::lock_guard<std::mutex> lock(op->mu);
+      std::lock_guard<SlimMutex> lock(op->mu);
       op->finalArrived = true;
+      op->hasFinal = true;
+      op->final.result = result;
+      op->final.hasErrorMessage = true;
+      op->final.errorMessage = std::move(message);
+      op->posted = true;
     }
     ::SetEvent(op->finalEvent.Get());
-    ResultData r;
-    r.moreResults = false;
-    r.result = result;
-    r.hasErrorMessage = true;
-    r.errorMessage = std::move(message);
     auto self = shared_from_this();
-    dispatcher_->Post([self, op, r](Napi::Env env) { self->Deliver(env, *op, r); });
+    dispatcher_->Post([self, op](Napi::Env env) { self->Deliver(env, op); });
   }
 
-  void Ack(Handle h) {
+  // JS thread: what is pending goes to onBatch now (true); if nothing is, the next result is posted (false).
+  bool Poll(Napi::Env env, Handle h) {
+    auto it = ops_.find(h);
+    if (it == ops_.end()) return false;
+    std::shared_ptr<Op> op = it->second;  // onBatch may close it
+    {
+      std::lock_guard<SlimMutex> lock(op->mu);
+      if (op->pending.shapes.empty() && !op->hasFinal) {
+        op->waiting = true;
+        return false;
+      }
+    }
+    Deliver(env, op);
+    return true;
+  }
+
+  // JS thread: n instances left the window; a held acknowledgement is given once there is room.
+  void Consumed(Handle h, uint64_t n) {
     auto it = ops_.find(h);
     if (it == ops_.end()) return;
-    it->second->AckPending();
+    Op& op = *it->second;
+    MI_ResultAcknowledgement fn = nullptr;
+    MI_Operation* target = nullptr;
+    {
+      std::lock_guard<SlimMutex> lock(op.mu);
+      op.outstanding = n >= op.outstanding ? 0 : op.outstanding - n;
+      if (op.held && op.outstanding < op.window) {
+        fn = std::exchange(op.held, nullptr);
+        target = std::exchange(op.heldOperation, nullptr);
+      }
+    }
+    if (fn) fn(target);
   }
 
   MI_Result Cancel(Handle h, MI_CancellationReason reason) {
@@ -434,7 +572,7 @@ class State : public std::enable_shared_from_this<State> {
     if (it == ops_.end()) return MI_RESULT_INVALID_PARAMETER;
     std::shared_ptr<Op> op = it->second;
     {
-      std::lock_guard<std::mutex> lock(op->mu);
+      std::lock_guard<SlimMutex> lock(op->mu);
       // MI_Operation_Close belongs after the final result (cancel first, then drain): refused before it, and
       // nothing changes, so the caller can still cancel, drain and close.
       if (op->started && !op->finalArrived) return MI_RESULT_INVALID_PARAMETER;
@@ -510,7 +648,7 @@ class State : public std::enable_shared_from_this<State> {
     for (auto& op : ops) {
       bool final;
       {
-        std::lock_guard<std::mutex> lock(op->mu);
+        std::lock_guard<SlimMutex> lock(op->mu);
         final = op->finalArrived;
       }
       if (op->started && !final) op->op.ft->Cancel(&op->op, MI_REASON_SHUTDOWN);
@@ -519,7 +657,7 @@ class State : public std::enable_shared_from_this<State> {
     for (auto& op : ops) {
       if (op->started) ::WaitForSingleObject(op->finalEvent.Get(), kTeardownWaitMs);
       {
-        std::lock_guard<std::mutex> lock(op->mu);
+        std::lock_guard<SlimMutex> lock(op->mu);
         op->closed = true;
       }
       op->AckPending();
@@ -584,34 +722,22 @@ class State : public std::enable_shared_from_this<State> {
 
 // ------------------------------------------------------------------------------------------ MI callbacks
 
-ResultData Copy(const MI_Instance* instance, MI_Boolean moreResults, MI_Result resultCode,
-                const MI_Char* errorString, const MI_Instance* errorDetails) {
-  ResultData d;
-  if (instance) d.instance = CopyInstance(instance);
-  d.moreResults = moreResults != MI_FALSE;
-  d.result = resultCode;
-  if (errorString) {
-    d.hasErrorMessage = true;
-    d.errorMessage = U16(errorString);
-  }
-  if (errorDetails) d.details = CopyErrorDetails(errorDetails);
-  return d;
-}
-
-void HandleResult(void* context, MI_Operation* operation, ResultData data, MI_ResultAcknowledgement ack) {
+void HandleResult(void* context, MI_Operation* operation, const MI_Instance* instance, MI_Boolean moreResults,
+                  MI_Result resultCode, const MI_Char* errorString, const MI_Instance* errorDetails,
+                  MI_ResultAcknowledgement ack) {
   auto* ctx = static_cast<CallbackContext*>(context);
-  const bool final = !data.moreResults;
+  const bool more = moreResults != MI_FALSE;
   auto state = ctx->state;
   auto op = ctx->op;
-  if (final) delete ctx;  // MI calls nothing more for this operation
-  state->OnResult(op, operation, std::move(data), ack);
+  if (!more) delete ctx;  // MI calls nothing more for this operation
+  state->OnResult(op, operation, instance, more, resultCode, errorString, errorDetails, ack);
 }
 
 void WINOPS_MI_CALL OnInstanceResult(MI_Operation* operation, void* context, const MI_Instance* instance,
                                      MI_Boolean moreResults, MI_Result resultCode,
                                      const MI_Char* errorString, const MI_Instance* errorDetails,
                                      MI_ResultAcknowledgement ack) {
-  HandleResult(context, operation, Copy(instance, moreResults, resultCode, errorString, errorDetails), ack);
+  HandleResult(context, operation, instance, moreResults, resultCode, errorString, errorDetails, ack);
 }
 
 void WINOPS_MI_CALL OnIndicationResult(MI_Operation* operation, void* context, const MI_Instance* instance,
@@ -619,7 +745,7 @@ void WINOPS_MI_CALL OnIndicationResult(MI_Operation* operation, void* context, c
                                        MI_Boolean moreResults, MI_Result resultCode,
                                        const MI_Char* errorString, const MI_Instance* errorDetails,
                                        MI_ResultAcknowledgement ack) {
-  HandleResult(context, operation, Copy(instance, moreResults, resultCode, errorString, errorDetails), ack);
+  HandleResult(context, operation, instance, moreResults, resultCode, errorString, errorDetails, ack);
 }
 
 // ------------------------------------------------------------------------------------------ JS arguments
@@ -694,8 +820,12 @@ Napi::Value State::StartOperation(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* fn = "start";
   const Handle sh = HandleArg(info, 0, fn, "session");
-  if (info.Length() < 3 || !info[1].IsObject() || !info[2].IsFunction()) {
-    throw Napi::TypeError::New(env, "start(session, request, onResult): request must be an object, onResult a function");
+  if (info.Length() < 4 || !info[1].IsObject() || !info[2].IsNumber() || !info[3].IsFunction()) {
+    throw Napi::TypeError::New(env, "start(session, request, window, onBatch): request must be an object, window a number, onBatch a function");
+  }
+  const double window = info[2].As<Napi::Number>().DoubleValue();
+  if (!(window >= 1 && window <= 4294967295.0) || std::floor(window) != window) {
+    throw Napi::RangeError::New(env, "start: window must be an integer from 1 to 2^32-1");
   }
   Napi::Object req = info[1].As<Napi::Object>();
   Napi::Value kindValue = req.Get("kind");
@@ -704,6 +834,7 @@ Napi::Value State::StartOperation(const Napi::CallbackInfo& info) {
     throw Napi::TypeError::New(env, "start: request.kind must be query, subscribe, enumerate, get or invoke");
   }
   auto op = std::make_shared<Op>();
+  op->window = static_cast<uint64_t>(window);
   op->nameSpace = Str(req, "namespace", fn);
   if (kind == "query" || kind == "subscribe") {
     op->text1 = Str(req, "dialect", fn);
@@ -717,7 +848,7 @@ Napi::Value State::StartOperation(const Napi::CallbackInfo& info) {
   const bool keysOnly = keysOnlyValue.IsBoolean() && keysOnlyValue.As<Napi::Boolean>().Value();
   op->handle = NextHandle();
   ops_[op->handle] = op;
-  callbacks_.emplace(op->handle, Napi::Persistent(info[2].As<Napi::Function>()));
+  callbacks_.emplace(op->handle, Napi::Persistent(info[3].As<Napi::Function>()));
   dispatcher_->Hold();
 
   auto it = sessions_.find(sh);
@@ -793,8 +924,13 @@ Napi::Value JsCloseSession(const Napi::CallbackInfo& info) {
 
 Napi::Value JsStart(const Napi::CallbackInfo& info) { return StateOf(info).StartOperation(info); }
 
-Napi::Value JsAck(const Napi::CallbackInfo& info) {
-  StateOf(info).Ack(HandleArg(info, 0, "ack", "operation"));
+Napi::Value JsConsumed(const Napi::CallbackInfo& info) {
+  const Handle h = HandleArg(info, 0, "consumed", "operation");
+  const double n = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : -1;
+  if (!(n >= 1 && n <= 9007199254740991.0) || std::floor(n) != n) {
+    throw Napi::RangeError::New(info.Env(), "consumed: n must be a positive integer");
+  }
+  StateOf(info).Consumed(h, static_cast<uint64_t>(n));
   return info.Env().Undefined();
 }
 
@@ -807,6 +943,10 @@ Napi::Value JsCancel(const Napi::CallbackInfo& info) {
 
 Napi::Value JsClose(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), StateOf(info).Close(HandleArg(info, 0, "close", "operation")));
+}
+
+Napi::Value JsPoll(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), StateOf(info).Poll(info.Env(), HandleArg(info, 0, "poll", "operation")));
 }
 
 Napi::Value JsOpenHandles(const Napi::CallbackInfo& info) { return StateOf(info).OpenHandles(info.Env()); }
@@ -831,7 +971,8 @@ Napi::Object CreateBinding(Napi::Env env) {
   fn("openSession", JsOpenSession);
   fn("closeSession", JsCloseSession);
   fn("start", JsStart);
-  fn("ack", JsAck);
+  fn("consumed", JsConsumed);
+  fn("poll", JsPoll);
   fn("cancel", JsCancel);
   fn("close", JsClose);
   fn("openHandles", JsOpenHandles);

@@ -6,11 +6,17 @@
 //       computer). A missing mi.dll rejects with data (miResult MI_RESULT_FAILED, errorDetails WIN32 126),
 //       never a crash. Credentials go into MI_DestinationOptions and nowhere else (never logged).
 //   closeSession(handle): Promise<void>          MI_Session_Close with a completion callback
-//   start(session, request, onResult): handle   QueryInstances / EnumerateInstances / GetInstance /
-//       Invoke / Subscribe in callback mode with MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS; each result is
-//       copied out of MI on MI's thread and onResult(result) runs later on the JS thread, one result at
-//       a time, never from inside start()
-//   ack(handle)                                  the pending result's resultAcknowledgement
+//   start(session, request, window, onBatch): handle   QueryInstances / EnumerateInstances / GetInstance /
+//       Invoke / Subscribe in callback mode with MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS. In MI's callback, on
+//       MI's thread, each instance is copied into the operation's pending batch (flat: a schema id per
+//       instance, its values as cells; types/backend.ts MiResultBatch) and acknowledged at once while fewer
+//       than `window` instances are outstanding; the one that fills the window keeps its acknowledgement
+//       until consumed() makes room. onBatch(batch) runs later on the JS thread, with every result that
+//       arrived since the previous batch (one dispatcher post per batch), never from inside start()
+//       A batch is posted to JS only while JS waits for results (after a poll that found none) or with the
+//       final result; otherwise it waits for poll().
+//   poll(handle): boolean                        what is pending, to onBatch now (true), else wait for a post
+//   consumed(handle, n)                          n instances left the window (may give the held acknowledgement)
 //   cancel(handle, reason): MI_Result            MI_Operation_Cancel
 //   close(handle): MI_Result                     MI_Operation_Close (acknowledges a final result first)
 //   openHandles(), stats(), shutdown()

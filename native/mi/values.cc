@@ -1,5 +1,6 @@
 #include "mi/values.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <deque>
@@ -295,6 +296,219 @@ Napi::Object ToJs(Napi::Env env, const ErrorDetails& d) {
   }
   if (d.hasCimStatusCode) o.Set("cimStatusCode", d.cimStatusCode);
   return o;
+}
+
+// ------------------------------------------------------------------------------------------ batches
+
+namespace {
+
+std::u16string Text(const MI_Char* s) { return U16(s); }
+
+// s (null: empty) equals a.
+bool SameText(const std::u16string& a, const MI_Char* s) {
+  if (!s) return a.empty();
+  const size_t n = a.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (s[i] == 0 || static_cast<char16_t>(s[i]) != a[i]) return false;
+  }
+  return s[n] == 0;
+}
+
+void AppendText(Batch& b, Cell& c, const MI_Char* s, size_t n) {
+  bool narrow = true;
+  for (size_t i = 0; i < n && narrow; ++i) narrow = static_cast<uint32_t>(s[i]) < 0x100;
+  c.length = static_cast<uint32_t>(n);
+  if (narrow) {
+    c.kind = Cell::Kind::kNarrow;
+    c.offset = static_cast<uint32_t>(b.narrow.size());
+    b.narrow.resize(b.narrow.size() + n);
+    char* out = b.narrow.data() + c.offset;
+    for (size_t i = 0; i < n; ++i) out[i] = static_cast<char>(static_cast<unsigned char>(s[i]));
+  } else {
+    c.kind = Cell::Kind::kWide;
+    c.offset = static_cast<uint32_t>(b.wide.size());
+    b.wide.append(reinterpret_cast<const char16_t*>(s), n);
+  }
+}
+
+// One top-level value, as CopyValue would convert it.
+void AppendCell(Batch& b, const MI_Value& x, MI_Type type, MI_Uint32 flags) {
+  Cell c;
+  auto number = [&c](double d) {
+    c.kind = Cell::Kind::kNumber;
+    c.number = d;
+  };
+  if (!(flags & MI_FLAG_NULL)) {
+    switch (type) {
+      case MI_BOOLEAN:
+        c.kind = Cell::Kind::kBool;
+        c.boolean = x.boolean != 0;
+        break;
+      case MI_UINT8: number(x.uint8); break;
+      case MI_SINT8: number(x.sint8); break;
+      case MI_UINT16: number(x.uint16); break;
+      case MI_SINT16: number(x.sint16); break;
+      case MI_UINT32: number(x.uint32); break;
+      case MI_SINT32: number(x.sint32); break;
+      case MI_REAL32: number(x.real32); break;
+      case MI_REAL64: number(x.real64); break;
+      case MI_UINT64:
+        c.kind = Cell::Kind::kUint64;
+        c.u64 = x.uint64;
+        break;
+      case MI_SINT64:
+        c.kind = Cell::Kind::kSint64;
+        c.s64 = x.sint64;
+        break;
+      case MI_CHAR16: {
+        const MI_Char one = static_cast<MI_Char>(x.char16);
+        AppendText(b, c, &one, 1);
+        break;
+      }
+      case MI_STRING:
+        if (x.string) AppendText(b, c, x.string, std::char_traits<wchar_t>::length(x.string));
+        break;
+      case MI_DATETIME:
+        if (x.datetime.isTimestamp) {
+          c.kind = Cell::Kind::kDate;
+          c.number = TimestampToJsTime(x.datetime.u.timestamp);
+          break;
+        }
+        [[fallthrough]];
+      default:
+        c.kind = Cell::Kind::kComplex;
+        c.offset = static_cast<uint32_t>(b.complex.size());
+        b.complex.push_back(CopyValue(x, type, flags));
+    }
+  }
+  b.cells.push_back(c);
+}
+
+// A miss compares with at most this many of the newest schemas (a stream whose instances all differ stays linear).
+constexpr size_t kSchemaSearch = 64;
+
+}  // namespace
+
+bool SchemaCache::Matches(const SchemaData& s) const {
+  if (s.names.size() != names_.size() || !SameText(s.className, className_) || !SameText(s.nameSpace, nameSpace_)) {
+    return false;
+  }
+  for (size_t i = 0; i < names_.size(); ++i) {
+    if (!SameText(s.names[i], names_[i])) return false;
+  }
+  return true;
+}
+
+uint32_t SchemaCache::Read(const MI_Instance* inst, std::vector<SchemaData>* added) {
+  className_ = nullptr;
+  nameSpace_ = nullptr;
+  if (inst->ft->GetClassName_(inst, &className_) != MI_RESULT_OK) className_ = nullptr;
+  if (inst->ft->GetNameSpace(inst, &nameSpace_) != MI_RESULT_OK) nameSpace_ = nullptr;
+  names_.clear();
+  values_.clear();
+  types_.clear();
+  flags_.clear();
+  MI_Uint32 count = 0;
+  if (inst->ft->GetElementCount(inst, &count) == MI_RESULT_OK) {
+    for (MI_Uint32 i = 0; i < count; ++i) {
+      const MI_Char* name = nullptr;
+      MI_Value value;
+      std::memset(&value, 0, sizeof value);
+      MI_Type type = MI_STRING;
+      MI_Uint32 flags = 0;
+      if (inst->ft->GetElementAt(inst, i, &name, &value, &type, &flags) != MI_RESULT_OK) continue;
+      names_.push_back(name);
+      values_.push_back(value);
+      types_.push_back(type);
+      flags_.push_back(flags);
+    }
+  }
+  if (last_ < known_.size() && Matches(known_[last_])) return static_cast<uint32_t>(last_);
+  const size_t from = known_.size() > kSchemaSearch ? known_.size() - kSchemaSearch : 0;
+  for (size_t k = known_.size(); k-- > from;) {
+    if (k != last_ && Matches(known_[k])) {
+      last_ = k;
+      return static_cast<uint32_t>(k);
+    }
+  }
+  SchemaData s;
+  s.className = Text(className_);
+  s.nameSpace = Text(nameSpace_);
+  s.names.reserve(names_.size());
+  for (const MI_Char* n : names_) s.names.push_back(Text(n));
+  known_.push_back(s);
+  added->push_back(std::move(s));
+  last_ = known_.size() - 1;
+  return static_cast<uint32_t>(last_);
+}
+
+void SchemaCache::Append(Batch& b, uint32_t shape, std::vector<SchemaData>& added) const {
+  for (auto& schema : added) {
+    if (b.newSchemas.empty()) b.firstNewId = shape;  // a new schema is used first by the instance that adds it
+    b.newSchemas.push_back(std::move(schema));
+  }
+  added.clear();
+  b.shapes.push_back(shape);
+  for (size_t i = 0; i < values_.size(); ++i) AppendCell(b, values_[i], types_[i], flags_[i]);
+  b.ends.push_back(static_cast<uint32_t>(b.cells.size()));
+}
+
+Napi::Array SchemasToJs(Napi::Env env, const Batch& b, size_t from, size_t to, size_t* schemasSent) {
+  // Ids are given in the order of first use, so the instances up to `to` need the new ones up to their largest id.
+  size_t upto = *schemasSent;
+  for (size_t i = from; i < to; ++i) {
+    if (b.shapes[i] >= b.firstNewId) upto = std::max<size_t>(upto, b.shapes[i] - b.firstNewId + 1);
+  }
+  upto = std::min(upto, b.newSchemas.size());
+  Napi::Array list = Napi::Array::New(env, upto - *schemasSent);
+  for (size_t k = *schemasSent; k < upto; ++k) {
+    const SchemaData& s = b.newSchemas[k];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("className", Napi::String::New(env, s.className));
+    if (!s.nameSpace.empty()) o.Set("namespace", Napi::String::New(env, s.nameSpace));
+    Napi::Array names = Napi::Array::New(env, s.names.size());
+    for (size_t i = 0; i < s.names.size(); ++i) names.Set(static_cast<uint32_t>(i), Napi::String::New(env, s.names[i]));
+    o.Set("names", names);
+    list.Set(static_cast<uint32_t>(k - *schemasSent), o);
+  }
+  *schemasSent = upto;
+  return list;
+}
+
+Napi::Value ShapesToJs(Napi::Env env, const Batch& b, size_t from, size_t to) {
+  const size_t n = to - from;
+  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, n * sizeof(uint32_t));
+  if (n) std::memcpy(buffer.Data(), b.shapes.data() + from, n * sizeof(uint32_t));
+  return Napi::Uint32Array::New(env, n, buffer, 0);
+}
+
+// The hot loop of a batch: one plain Node-API call per value.
+void ValuesToArgs(Napi::Env env, const Batch& b, size_t from, size_t to, std::vector<napi_value>& argv) {
+  napi_env e = env;
+  auto check = [&env](napi_status status) {
+    if (status != napi_ok) throw Napi::Error::New(env);
+  };
+  napi_value null = nullptr;
+  check(napi_get_null(e, &null));
+  const size_t first = from ? b.ends[from - 1] : 0;
+  const size_t last = to ? b.ends[to - 1] : 0;
+  argv.reserve(argv.size() + (last - first));
+  for (size_t i = first; i < last; ++i) {
+    const Cell& c = b.cells[i];
+    napi_value v = null;
+    switch (c.kind) {
+      case Cell::Kind::kNull: break;
+      case Cell::Kind::kBool: check(napi_get_boolean(e, c.boolean, &v)); break;
+      case Cell::Kind::kNumber: check(napi_create_double(e, c.number, &v)); break;
+      case Cell::Kind::kUint64: check(napi_create_bigint_uint64(e, c.u64, &v)); break;
+      case Cell::Kind::kSint64: check(napi_create_bigint_int64(e, c.s64, &v)); break;
+      case Cell::Kind::kNarrow: check(napi_create_string_latin1(e, b.narrow.data() + c.offset, c.length, &v)); break;
+      case Cell::Kind::kWide: check(napi_create_string_utf16(e, b.wide.data() + c.offset, c.length, &v)); break;
+      case Cell::Kind::kDate: check(napi_create_date(e, c.number, &v)); break;
+      case Cell::Kind::kComplex: v = ToJs(env, b.complex[c.offset]); break;
+    }
+    argv.push_back(v);
+  }
 }
 
 // ------------------------------------------------------------------------------------------ from JS

@@ -317,29 +317,41 @@ function vssLive() {
 
 // ------------------------------------------------------------------------------------- the addon: MI
 
+/** The window start() gets: at most this many delivered instances outstanding. */
+const WINDOW = 64;
 const QUERY = { kind: 'query', namespace: 'root/cimv2', dialect: 'WQL', expression: 'SELECT * FROM Rows' };
 const SESSION_REQUEST = { computer: null, protocol: null, credentials: null };
 const CREDENTIALS = { username: 'u', password: 'p' };
 
-/** start() and, when it returned an operation, its final result (then the operation is closed). */
+/**
+ * start() and, when it returned an operation, its final result (then the operation is closed). The batched
+ * delivery of native/mi: onBatch(newSchemas, shapes, final, held, ...values); every delivered instance is
+ * reported with consumed() and poll() asks for the next batch, so the window never stalls the operation.
+ */
 function startAndFinish(mi, session, request, onResult) {
   return new Promise((resolve, reject) => {
     let h;
-    let final;
-    const finish = () => {
+    let done = false;
+    const finish = (final) => {
       const closed = mi.close(h);
-      resolve({ operation: h, miResult: final.miResult, closed });
+      resolve({ operation: h, miResult: final.result, closed });
     };
     try {
-      h = mi.start(session, request, (r) => {
-        if (r && r.moreResults) {
-          mi.ack(h);
+      h = mi.start(session, request, WINDOW, (newSchemas, shapes, final, held, ...values) => {
+        const r = { newSchemas, shapes, final, held, values };
+        if (final) {
+          done = true;
+          setImmediate(() => finish(final));
         } else {
-          final = r;
-          setImmediate(finish);
+          setImmediate(() => {
+            if (done) return;
+            if (shapes.length > 0) mi.consumed(h, shapes.length);
+            mi.poll(h);
+          });
         }
         if (onResult) onResult(r, h);  // last: it may throw
       });
+      mi.poll(h);
     } catch (e) {
       reject(e);
     }
@@ -359,9 +371,10 @@ function miExports() {
   list.push(...cases('mi.openSession(credentials.domain)', 'domain', [...optional(STRINGS), ...PROPERTY_GETTER], ({ addon }, v) => addon.mi.openSession({ ...SESSION_REQUEST, credentials: withProp(CREDENTIALS, 'domain', v) })));
   list.push(...cases('mi.openSession(credentials.authentication)', 'authentication', [...optional(STRINGS), ['kerberos', 'kerberos', 'odd'], ...PROPERTY_GETTER], ({ addon }, v) => addon.mi.openSession({ ...SESSION_REQUEST, credentials: withProp(CREDENTIALS, 'authentication', v) })));
   list.push(...cases('mi.closeSession(session)', 'session', [...HANDLES, ['a handle that does not exist', S, 'unknown']], ({ addon }, v) => call(addon.mi, 'closeSession', v)));
-  list.push(...cases('mi.start(session, query, onResult)', 'session', [...HANDLES, ['a handle that does not exist', S, 'unknown']], ({ addon }, v) => startAndFinish(addon.mi, v === MISSING ? undefined : v, QUERY)));
-  list.push(...cases('mi.start(unknown, request, onResult)', 'request', OBJECTS, ({ addon }, v) => call(addon.mi, 'start', S, v, () => {})));
-  list.push(...cases('mi.start(unknown, query, onResult)', 'onResult', FUNCTIONS, ({ addon }, v) => call(addon.mi, 'start', S, QUERY, v)));
+  list.push(...cases('mi.start(session, query, window, onBatch)', 'session', [...HANDLES, ['a handle that does not exist', S, 'unknown']], ({ addon }, v) => startAndFinish(addon.mi, v === MISSING ? undefined : v, QUERY)));
+  list.push(...cases('mi.start(unknown, request, window, onBatch)', 'request', OBJECTS, ({ addon }, v) => call(addon.mi, 'start', S, v, WINDOW, () => {})));
+  list.push(...cases('mi.start(unknown, query, window, onBatch)', 'window', UINT32.filter(([l]) => l !== '0'), ({ addon }, v) => call(addon.mi, 'start', S, QUERY, v, () => {})));
+  list.push(...cases('mi.start(unknown, query, window, onBatch)', 'onBatch', FUNCTIONS, ({ addon }, v) => call(addon.mi, 'start', S, QUERY, WINDOW, v)));
   list.push(...cases('mi.start(unknown, request.kind)', 'kind', [...STRINGS.filter(([, , k]) => k === 'invalid'), ['"delete"', 'delete', 'invalid'], ['"QUERY"', 'QUERY', 'invalid'], ...PROPERTY_GETTER], ({ addon }, v) => startAndFinish(addon.mi, S, withProp(QUERY, 'kind', v))));
   for (const key of ['namespace', 'dialect', 'expression']) {
     list.push(...cases(`mi.start(unknown, query.${key})`, key, [...STRINGS, ...PROPERTY_GETTER], ({ addon }, v) => startAndFinish(addon.mi, S, withProp(QUERY, key, v))));
@@ -370,25 +383,33 @@ function miExports() {
   for (const key of ['className', 'methodName']) {
     list.push(...cases(`mi.start(unknown, invoke.${key})`, key, [...STRINGS, ...PROPERTY_GETTER], ({ addon }, v) => startAndFinish(addon.mi, S, withProp(INVOKE, key, v))));
   }
-  for (const fn of ['ack', 'close']) {
+  for (const fn of ['poll', 'close']) {
     list.push(...cases(`mi.${fn}(operation)`, 'operation', [...HANDLES, ['a handle that does not exist', S, 'unknown']], ({ addon }, v) => call(addon.mi, fn, v)));
   }
   list.push(...cases('mi.cancel(operation, 0)', 'operation', HANDLES, ({ addon }, v) => addon.mi.cancel(v === MISSING ? undefined : v, 0)));
   const REASONS = [...UINT32.filter(([l]) => l !== '0'), ['4', 4, 'invalid'], ['0 (MI_REASON_NONE)', 0, 'odd'], ['3 (MI_REASON_SERVICESTOP)', 3, 'odd']];
   list.push(...cases('mi.cancel(unknown, reason)', 'reason', REASONS, ({ addon }, v) => call(addon.mi, 'cancel', S, v)));
   list.push({
-    label: 'mi.start(unknown, query, onResult that throws): the exception is uncaught, the operation still closes', kind: 'ok', uncaught: 1,
+    label: 'mi.start(unknown, query, window, onBatch that throws): the exception is uncaught, the operation still closes', kind: 'ok', uncaught: 1,
     run: ({ addon }) => startAndFinish(addon.mi, S, QUERY, () => {
       throw SENTINEL;
     }),
   });
   list.push({
-    label: 'mi.start(unknown, query, onResult that closes its own operation and acks it)', kind: 'ok',
+    label: 'mi.start(unknown, query, window, onBatch that closes its own operation, reports and polls it)', kind: 'ok',
     run: ({ addon }) => new Promise((resolve) => {
-      const h = addon.mi.start(S, QUERY, () => {
-        const r = [addon.mi.close(h), addon.mi.ack(h), addon.mi.close(h), addon.mi.cancel(h, 0)];
+      const h = addon.mi.start(S, QUERY, WINDOW, () => {
+        const r = [addon.mi.close(h), addon.mi.close(h), addon.mi.cancel(h, 0)];
+        for (const f of [() => addon.mi.consumed(h, 1), () => addon.mi.poll(h)]) {
+          try {
+            r.push(f());
+          } catch (e) {
+            r.push(e instanceof Error ? e.name : String(e));
+          }
+        }
         setImmediate(() => resolve(r));
       });
+      addon.mi.poll(h);
     }),
   });
   list.push({ label: 'mi.openHandles(junk)', kind: 'ok', run: ({ addon }) => addon.mi.openHandles(throwingProxy) });
@@ -440,7 +461,7 @@ function miLive() {
   list.push(...cases('mi.start(live, query.expression)', 'expression', STRINGS.filter(([, , k]) => k === 'odd'), ({ addon, s }, v) => startAndFinish(addon.mi, s, withProp(QUERY, 'expression', v))));
   list.push(...cases('mi.start(live, query.namespace)', 'namespace', STRINGS.filter(([, , k]) => k === 'odd'), ({ addon, s }, v) => startAndFinish(addon.mi, s, withProp(QUERY, 'namespace', v))));
   list.push({
-    label: 'mi.start(live, enumerate, onResult that throws at every result): uncaught, acknowledged, closed', kind: 'ok', uncaught: 4,
+    label: 'mi.start(live, enumerate, onBatch that throws at every batch): uncaught, acknowledged, closed', kind: 'ok', uncaught: 'some',
     run: ({ addon, s }) => startAndFinish(addon.mi, s, { kind: 'enumerate', namespace: 'root/cimv2', className: 'Rows' }, () => {
       throw SENTINEL;
     }).catch(() => 'n/a'),
@@ -449,13 +470,20 @@ function miLive() {
     label: 'mi.start(live, enumerate): close before the final result is refused (INVALID_PARAMETER); cancel, drain, close', kind: 'ok',
     run: ({ addon, s }) => new Promise((resolve) => {
       let early;
-      const h = addon.mi.start(s, { kind: 'enumerate', namespace: 'root/cimv2', className: 'Rows' }, (r) => {
+      const h = addon.mi.start(s, { kind: 'enumerate', namespace: 'root/cimv2', className: 'Rows' }, WINDOW, (newSchemas, shapes, final) => {
         if (early === undefined) {
           early = [addon.mi.close(h), addon.mi.cancel(h, 0)];
         }
-        if (r.moreResults) addon.mi.ack(h);
-        else setImmediate(() => resolve({ early, final: r.result, close: addon.mi.close(h), again: addon.mi.close(h) }));
+        if (!final) {
+          setImmediate(() => {
+            if (shapes.length > 0) addon.mi.consumed(h, shapes.length);  // dropped after the cancel: reported all the same
+            addon.mi.poll(h);
+          });
+        } else {
+          setImmediate(() => resolve({ early, final: final.result, close: addon.mi.close(h), again: addon.mi.close(h) }));
+        }
       });
+      addon.mi.poll(h);
     }),
     check: (r) => (JSON.stringify(r.value.early) === '[4,0]' && r.value.close === 0 && r.value.again === 4 ? undefined : `got ${JSON.stringify(r.value)}`),
   });

@@ -77,14 +77,16 @@ test('without mi.dll: start on a session that does not exist delivers a final IN
   const mi = lib.createWinops({ backend: 'native' }).backend.mi;
   let inStart = true;
   const result = new Promise((resolve) => {
-    const h = mi.start(999, { kind: 'query', namespace: 'root/cimv2', dialect: 'WQL', expression: 'SELECT * FROM X' }, (r) => {
+    const h = mi.start(999, { kind: 'query', namespace: 'root/cimv2', dialect: 'WQL', expression: 'SELECT * FROM X' }, 64, (b) => {
       assert.equal(inStart, false, 'never called from inside start()');
-      resolve({ h, r });
+      resolve({ h, b });
     });
   });
   inStart = false;
-  const { h, r } = await result;
-  assert.deepEqual({ ...r, errorMessage: undefined }, { instance: null, moreResults: false, result: MI_RESULT_INVALID_PARAMETER, errorMessage: undefined });
+  const { h, b } = await result;
+  assert.deepEqual({ ...b, shapes: [...b.shapes], final: { ...b.final, errorMessage: undefined } },
+    { newSchemas: [], shapes: [], values: [], final: { result: MI_RESULT_INVALID_PARAMETER, errorMessage: undefined }, held: false });
+  assert.match(b.final.errorMessage, /session handle is not valid/);
   assert.equal(mi.close(h), 0);
   assert.equal(mi.close(h), MI_RESULT_INVALID_PARAMETER, 'closing twice');
   assert.equal(mi.cancel(h, 0), MI_RESULT_INVALID_PARAMETER, 'cancel after close');

@@ -16,9 +16,13 @@
 // {"$date": iso}, {"$uint64": "..."}, {"$sint64": "..."}, {"$interval": {...}}, and for any MI type
 // {"$type": "MI_UINT8", "value": ...} (arrays: "MI_UINT8A" with a JSON array; MI_REFERENCE/MI_INSTANCE
 // with an object). WQL: SELECT <*|names> FROM <class> [WHERE prop op literal {AND|OR ...}], op one of
-// = <> != < > <= >= LIKE; subscriptions only read the FROM class.
-// Log: WINOPS_DOUBLE_LOG (test/doubles/common/double_support.h). Credentials are logged as
-// authentication type, user and domain; the password is never written anywhere.
+// = <> != < > <= >= LIKE; subscriptions only read the FROM class. Generated classes ("generated": count +
+// row template, for 100,000s of instances): one instance per operation, patched before each delivery.
+// Log: WINOPS_DOUBLE_LOG (test/doubles/common/double_support.h). Every result and acknowledgement is logged,
+// and at MI_Operation_Close "longestAckWait" (n: the longest time, in ms, a result waited for its
+// acknowledgement: back-pressure as MI sees it); without WINOPS_DOUBLE_LOG (benchmarks) the per-result entries
+// are skipped. Credentials are logged as authentication type, user and domain; the password is never written
+// anywhere.
 //
 // Test code only: nothing here is part of the addon.
 #include "common/double_support.h"
@@ -28,7 +32,7 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
+#include <condition_variable>  // std::cv_status
 #include <cstring>
 #include <deque>
 #include <memory>
@@ -621,6 +625,7 @@ const char kDefaultClasses[] = R"JSON({
 struct Scenario {
   Json mi;
   Json classes;  // className -> rows
+  Json generated;  // className -> { count, properties } (types/scenario.ts MiScenario.generated)
   std::vector<std::string> namespaces;
   DWORD resultIntervalMs = 1;
   int extraResultsAfterCancel = 0;
@@ -635,6 +640,16 @@ struct Scenario {
       if (IEquals(k, name)) {
         *canonical = k;
         return &rows;
+      }
+    }
+    return nullptr;
+  }
+  // A generated class (only when `classes` has none of that name).
+  const Json* FindGenerated(const std::string& name, std::string* canonical) const {
+    for (const auto& [k, spec] : generated.o) {
+      if (IEquals(k, name) && spec.type == Json::Type::kObject) {
+        *canonical = k;
+        return &spec;
       }
     }
     return nullptr;
@@ -656,6 +671,7 @@ std::shared_ptr<const Scenario> LoadScenario() {
   } else {
     doubles::JsonParser(kDefaultClasses).Parse(s->classes);
   }
+  if (const Json* g = s->mi.Get("generated"); g && g->type == Json::Type::kObject) s->generated = *g;
   if (const Json* ns = s->mi.Get("namespaces"); ns && ns->type == Json::Type::kArray) {
     for (const Json& n : ns->a) s->namespaces.push_back(n.s);
   } else {
@@ -878,7 +894,49 @@ extern const MI_SessionFT g_sessionFT;
 extern const MI_OperationFT g_operationFT;
 extern const MI_DestinationOptionsFT g_destinationOptionsFT;
 
-std::mutex g_mu;  // guards applications, sessions and operations (never held while calling back)
+// Windows' own slim lock and condition variable, as a Windows DLL has them (std::mutex and
+// std::condition_variable of this toolchain are winpthreads', which wait on kernel events: every contended lock
+// and every wake-up is then a system call, very slow under Wine, and that would be the double's cost, not MI's).
+class SlimMutex {
+ public:
+  void lock() { ::AcquireSRWLockExclusive(&lock_); }
+  void unlock() { ::ReleaseSRWLockExclusive(&lock_); }
+  SRWLOCK* native() { return &lock_; }
+
+ private:
+  SRWLOCK lock_ = SRWLOCK_INIT;
+};
+
+class SlimCondition {
+ public:
+  using Lock = std::unique_lock<SlimMutex>;
+  void notify_all() { ::WakeAllConditionVariable(&cv_); }
+  template <typename Pred>
+  void wait(Lock& lock, Pred done) {
+    while (!done()) ::SleepConditionVariableSRW(&cv_, lock.mutex()->native(), INFINITE, 0);
+  }
+  // A wake-up before the deadline (which may be spurious) is no_timeout: callers look at their state again.
+  std::cv_status wait_until(Lock& lock, std::chrono::steady_clock::time_point deadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::cv_status::timeout;
+    const DWORD ms = static_cast<DWORD>(std::min<long long>(left.count(), 0x7FFFFFFF));
+    return ::SleepConditionVariableSRW(&cv_, lock.mutex()->native(), ms, 0) ? std::cv_status::no_timeout
+                                                                              : std::cv_status::timeout;
+  }
+  template <typename Pred>
+  bool wait_for(Lock& lock, std::chrono::milliseconds limit, Pred done) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!done()) {
+      if (this->wait_until(lock, deadline) == std::cv_status::timeout) return done();
+    }
+    return true;
+  }
+
+ private:
+  CONDITION_VARIABLE cv_ = CONDITION_VARIABLE_INIT;
+};
+
+SlimMutex g_mu;  // guards applications, sessions and operations (never held while calling back)
 
 struct DSession;
 
@@ -895,11 +953,113 @@ struct DSession {
   std::string destination;
   std::set<std::shared_ptr<DOperation>> ops;  // not yet closed
   bool closed = false;
-  std::condition_variable opsClosed;
+  SlimCondition opsClosed;
+};
+
+// A generated class (MiScenario.generated): one row instance, patched in place before each delivery and
+// handed back when it is acknowledged, so that 100,000s of instances cost no more than the patching.
+struct Generator {
+  struct Patch {
+    enum class Kind { kString, kUint64, kSint64, kIndex };
+    Kind kind = Kind::kString;
+    std::wstring name;
+    size_t element = 0;
+    std::vector<std::string> parts;  // the text around each {i}
+    double base = 0;                 // kIndex
+  };
+  long long count = 0, next = 0, emitted = 0;
+  long long limit = -1;            // failAfter.results (-1: none)
+  std::unique_ptr<DInstance> row;  // null while delivered (then it is the operation's `current`)
+  std::vector<Patch> patches;
+  Json properties;  // the template, for WHERE
+  bool filtered = false;
+  Query query;
+  std::string scratch;
+  std::wstring wscratch;
+
+  // "{i}" in s: the parts around each one, else false.
+  static bool Split(const std::string& s, std::vector<std::string>* parts) {
+    size_t from = 0, at;
+    parts->clear();
+    while ((at = s.find("{i}", from)) != std::string::npos) {
+      parts->push_back(s.substr(from, at - from));
+      from = at + 3;
+    }
+    if (parts->empty()) return false;
+    parts->push_back(s.substr(from));
+    return true;
+  }
+  static void Fill(const std::vector<std::string>& parts, long long i, std::string& out) {
+    char digits[24];
+    const int n = std::snprintf(digits, sizeof digits, "%lld", i);
+    out.clear();
+    for (size_t k = 0; k < parts.size(); ++k) {
+      if (k) out.append(digits, static_cast<size_t>(n));
+      out += parts[k];
+    }
+  }
+
+  // Row i as JSON (for WHERE).
+  Json RowJson(long long i) {
+    Json row = properties;
+    std::vector<std::string> parts;
+    for (auto& [k, v] : row.o) {
+      if (v.type == Json::Type::kString && Split(v.s, &parts)) {
+        Fill(parts, i, v.s);
+      } else if (v.type == Json::Type::kObject) {
+        if (const Json* base = v.Get("$index"); base && base->IsNumber()) {
+          const double n = base->n + static_cast<double>(i);
+          v = Json{};
+          v.type = Json::Type::kNumber;
+          v.n = n;
+          continue;
+        }
+        for (auto& [ik, iv] : v.o) {
+          if ((ik == "$uint64" || ik == "$sint64") && iv.type == Json::Type::kString && Split(iv.s, &parts)) Fill(parts, i, iv.s);
+        }
+      }
+    }
+    return row;
+  }
+
+  // Patches row for instance i.
+  void Apply(long long i) {
+    for (const Patch& p : patches) {
+      Element& e = *row->elements[p.element];
+      switch (p.kind) {
+        case Patch::Kind::kString:
+          Fill(p.parts, i, scratch);
+          if (std::all_of(scratch.begin(), scratch.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+            wscratch.assign(scratch.begin(), scratch.end());
+          } else {
+            wscratch = Wide(scratch);
+          }
+          e.strings.back() = wscratch;
+          e.value.string = e.strings.back().data();
+          break;
+        case Patch::Kind::kUint64:
+          Fill(p.parts, i, scratch);
+          e.value.uint64 = std::strtoull(scratch.c_str(), nullptr, 10);
+          break;
+        case Patch::Kind::kSint64:
+          Fill(p.parts, i, scratch);
+          e.value.sint64 = std::strtoll(scratch.c_str(), nullptr, 10);
+          break;
+        case Patch::Kind::kIndex: {
+          const double n = p.base + static_cast<double>(i);
+          if (e.type == MI_UINT32) e.value.uint32 = static_cast<MI_Uint32>(n);
+          else if (e.type == MI_SINT32) e.value.sint32 = static_cast<MI_Sint32>(n);
+          else e.value.real64 = n;
+          break;
+        }
+      }
+    }
+  }
 };
 
 struct Result {
   std::unique_ptr<DInstance> instance;
+  bool generated = false;  // instance is the generator's row
   bool more = true;
   MI_Result code = MI_RESULT_OK;
   std::string message;
@@ -921,8 +1081,10 @@ struct DOperation : std::enable_shared_from_this<DOperation> {
   DWORD indicationIntervalMs = 100;
   DWORD firstDelayMs = 0;  // a method's durationMs
   long long produced = 0;
+  std::unique_ptr<Generator> gen;  // a generated class: its instances come before the queue's final result
+  bool logResults = true;          // per-result log entries (off when no log is written: benchmarks)
   // state, guarded by g_mu
-  std::condition_variable cv;
+  SlimCondition cv;
   bool awaitingAck = false;
   bool cancelled = false;
   int extraAfterCancel = 0;
@@ -930,7 +1092,17 @@ struct DOperation : std::enable_shared_from_this<DOperation> {
   bool closed = false;
   int delivered = 0;
   std::unique_ptr<DInstance> current, currentDetails;  // valid until acknowledged
+  bool currentGenerated = false;
   std::string currentMessage;
+  double longestAckWaitMs = 0;  // the longest time a result waited for its acknowledgement
+
+  // The delivered result is done with: a generated row goes back to its generator.
+  void ReleaseCurrent() {
+    if (currentGenerated && gen && !gen->row) gen->row = std::move(current);
+    current.reset();
+    currentDetails.reset();
+    currentGenerated = false;
+  }
 
   static std::shared_ptr<DOperation> Of(MI_Operation* op) {
     if (!op || op->ft != &g_operationFT || !op->reserved2) return nullptr;
@@ -942,7 +1114,7 @@ struct DOperation : std::enable_shared_from_this<DOperation> {
 // ------------------------------------------------------------------------------------------ operation engine
 
 MI_Result WINOPS_MI_CALL Acknowledge(MI_Operation* operation) {
-  std::lock_guard<std::mutex> lock(g_mu);
+  std::lock_guard<SlimMutex> lock(g_mu);
   auto op = DOperation::Of(operation);
   if (!op) {
     Log::Get().Violation("resultAcknowledgement on an unknown operation");
@@ -953,9 +1125,8 @@ MI_Result WINOPS_MI_CALL Acknowledge(MI_Operation* operation) {
     return MI_RESULT_INVALID_PARAMETER;
   }
   op->awaitingAck = false;
-  op->current.reset();
-  op->currentDetails.reset();
-  Log::Get().Call("resultAcknowledgement", "MI_RESULT_OK", op->call, op->delivered);
+  op->ReleaseCurrent();
+  if (op->logResults) Log::Get().Call("resultAcknowledgement", "MI_RESULT_OK", op->call, op->delivered);
   op->cv.notify_all();
   return MI_RESULT_OK;
 }
@@ -982,11 +1153,38 @@ Result Indication(DOperation& op) {
   return r;
 }
 
+// The next instance of a generated class, g_mu held. When there is none left, the final result goes into
+// the queue (a failAfter failure once that many instances were delivered, as Emit does) and false.
+bool NextGenerated(DOperation& op, Result& r) {
+  Generator& g = *op.gen;
+  while (g.next < g.count && (g.limit < 0 || g.emitted < g.limit)) {
+    const long long i = g.next++;
+    if (g.filtered && !Where(g.query, g.RowJson(i))) continue;
+    g.Apply(i);
+    g.emitted++;
+    r.instance = std::move(g.row);
+    r.generated = true;
+    return true;
+  }
+  const Scenario& s = *op.scenario;
+  Result final;
+  final.more = false;
+  if (g.limit >= 0 && g.emitted >= g.limit) {
+    final.code = s.failAfterResult;
+    final.message = s.failAfterMessage;
+    final.details = WmiError("MI", s.failAfterResult, 0, s.failAfterMessage, s.failAfterResult);
+  }
+  op.queue.push_back(std::move(final));
+  if (g.row) op.gen.reset();  // else the last row is still delivered: ReleaseCurrent drops it
+  return false;
+}
+
 // The next result, g_mu held; false when there is nothing to deliver now.
 bool NextResult(DOperation& op, Result& r) {
   if (op.cancelled) {
     if (op.extraAfterCancel > 0) {
       op.extraAfterCancel--;
+      if (op.gen && op.queue.empty() && NextGenerated(op, r)) return true;
       if (!op.queue.empty() && op.queue.front().more) {
         r = std::move(op.queue.front());
         op.queue.pop_front();
@@ -1008,6 +1206,7 @@ bool NextResult(DOperation& op, Result& r) {
     r = Indication(op);
     return true;
   }
+  if (op.gen && op.queue.empty() && NextGenerated(op, r)) return true;
   if (op.queue.empty()) return false;
   r = std::move(op.queue.front());
   op.queue.pop_front();
@@ -1021,7 +1220,7 @@ DWORD Delay(const DOperation& op) {
 }
 
 void Run(std::shared_ptr<DOperation> op) {
-  std::unique_lock<std::mutex> lock(g_mu);
+  std::unique_lock<SlimMutex> lock(g_mu);
   for (;;) {
     // Wait the interval (a cancel cuts it short and restarts the clock with the cancel latency).
     // (No timed wait at all for a zero interval: under Wine a timed wait of 0 ms still costs about 1 ms.)
@@ -1040,6 +1239,7 @@ void Run(std::shared_ptr<DOperation> op) {
     if (r.instance) op->produced++;
     op->delivered++;
     op->current = std::move(r.instance);
+    op->currentGenerated = r.generated;
     op->currentDetails = std::move(r.details);
     op->currentMessage = r.message;
     const bool more = r.more;
@@ -1049,8 +1249,10 @@ void Run(std::shared_ptr<DOperation> op) {
     const std::wstring message = Wide(op->currentMessage);
     MI_Instance* inst = op->current ? op->current->Mi() : nullptr;
     MI_Instance* details = op->currentDetails ? op->currentDetails->Mi() : nullptr;
-    Log::Get().Call(op->indicationTemplate ? "indicationResult" : "instanceResult",
-                    more ? "more" : ResultName(r.code), op->call, op->delivered);
+    if (op->logResults || !more) {
+      Log::Get().Call(op->indicationTemplate ? "indicationResult" : "instanceResult",
+                      more ? "more" : ResultName(r.code), op->call, op->delivered);
+    }
     const MI_OperationCallbacks cb = op->callbacks;
     MI_Operation* client = op->client;
     lock.unlock();
@@ -1066,11 +1268,14 @@ void Run(std::shared_ptr<DOperation> op) {
     lock.lock();
     if (!more) return;
     // MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS: nothing more until the result is acknowledged.
-    op->cv.wait(lock, [&] { return !op->awaitingAck || op->closed; });
-    if (!op->manualAck) {
-      op->current.reset();
-      op->currentDetails.reset();
+    if (op->awaitingAck && !op->closed) {
+      const auto waitStart = std::chrono::steady_clock::now();
+      op->cv.wait(lock, [&] { return !op->awaitingAck || op->closed; });
+      const double waited =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - waitStart).count();
+      op->longestAckWaitMs = std::max(op->longestAckWaitMs, waited);
     }
+    if (!op->manualAck) op->ReleaseCurrent();
   }
 }
 
@@ -1116,6 +1321,69 @@ std::unique_ptr<DInstance> Row(const std::string& className, const std::string& 
   inst->className = Wide(className);
   inst->nameSpace = Wide(ns);
   return inst;
+}
+
+// The generator of a generated class: the template row (projected like Row) and where to patch it.
+std::unique_ptr<Generator> MakeGenerator(const Scenario& s, const Json& spec, const std::string& className,
+                                         const std::string& ns, const std::vector<std::string>* only,
+                                         const Query* where) {
+  auto g = std::make_unique<Generator>();
+  g->count = static_cast<long long>(std::max(0.0, spec.Num("count", 0)));
+  if (s.hasFailAfter) g->limit = static_cast<long long>(s.failAfterResults);
+  if (const Json* p = spec.Get("properties"); p && p->type == Json::Type::kObject) g->properties = *p;
+  g->properties.type = Json::Type::kObject;
+  if (where && !where->anyOf.empty()) {
+    g->filtered = true;
+    g->query = *where;
+  }
+  // The template with a value of the right MI type where each patch goes.
+  Json shape = g->properties;
+  std::vector<std::string> parts;
+  auto typed = [](const char* type, double value) {
+    Json v;
+    doubles::JsonParser(std::string("{\"$type\":\"") + type + "\",\"value\":" + std::to_string(value) + "}").Parse(v);
+    return v;
+  };
+  for (auto& [k, v] : shape.o) {
+    Generator::Patch patch;
+    patch.name = Wide(k);
+    if (v.type == Json::Type::kString && Generator::Split(v.s, &patch.parts)) {
+      patch.kind = Generator::Patch::Kind::kString;
+    } else if (const Json* base = v.Get("$index"); base && base->IsNumber()) {
+      patch.kind = Generator::Patch::Kind::kIndex;
+      patch.base = base->n;
+      const double last = base->n + static_cast<double>(std::max(0LL, g->count - 1));
+      const bool integral = std::floor(base->n) == base->n;
+      const char* type = !integral ? "MI_REAL64"
+                         : base->n >= 0 && last <= 4294967295.0 ? "MI_UINT32"
+                         : base->n >= -2147483648.0 && last <= 2147483647.0 ? "MI_SINT32"
+                         : "MI_REAL64";
+      v = typed(type, base->n);
+    } else if (const Json* u = v.Get("$uint64"); u && u->IsString() && Generator::Split(u->s, &patch.parts)) {
+      patch.kind = Generator::Patch::Kind::kUint64;
+      v = typed("MI_UINT64", 0);
+    } else if (const Json* i = v.Get("$sint64"); i && i->IsString() && Generator::Split(i->s, &patch.parts)) {
+      patch.kind = Generator::Patch::Kind::kSint64;
+      v = typed("MI_SINT64", 0);
+    } else {
+      continue;
+    }
+    g->patches.push_back(std::move(patch));
+  }
+  g->row = Row(className, ns, shape, only);
+  // Patches address elements by index; a projection may have dropped some.
+  std::vector<Generator::Patch> kept;
+  for (auto& p : g->patches) {
+    for (size_t e = 0; e < g->row->elements.size(); ++e) {
+      if (g->row->elements[e]->name == p.name) {
+        p.element = e;
+        kept.push_back(std::move(p));
+        break;
+      }
+    }
+  }
+  g->patches = std::move(kept);
+  return g;
 }
 
 const std::vector<std::string>* KeysOf(const std::string& className) {
@@ -1169,7 +1437,13 @@ void Plan(DOperation& op, const std::string& kind, const std::string& ns, const 
       return;
     }
     const Json* rows = s.FindClass(q.className, &canonical);
-    if (!rows) return invalidClass(q.className);
+    if (!rows) {
+      if (const Json* g = s.FindGenerated(q.className, &canonical)) {
+        op.gen = MakeGenerator(s, *g, canonical, ns, q.allProperties ? nullptr : &q.properties, &q);
+        return;
+      }
+      return invalidClass(q.className);
+    }
     std::vector<std::unique_ptr<DInstance>> list;
     for (const Json& row : rows->a) {
       if (Where(q, row)) list.push_back(Row(canonical, ns, row, q.allProperties ? nullptr : &q.properties));
@@ -1179,7 +1453,13 @@ void Plan(DOperation& op, const std::string& kind, const std::string& ns, const 
   }
   if (kind == "enumerate") {
     const Json* rows = s.FindClass(a, &canonical);
-    if (!rows) return invalidClass(a);
+    if (!rows) {
+      if (const Json* g = s.FindGenerated(a, &canonical)) {
+        op.gen = MakeGenerator(s, *g, canonical, ns, keysOnly ? KeysOf(canonical) : nullptr, nullptr);
+        return;
+      }
+      return invalidClass(a);
+    }
     std::vector<std::unique_ptr<DInstance>> list;
     for (const Json& row : rows->a) list.push_back(Row(canonical, ns, row, keysOnly ? KeysOf(canonical) : nullptr));
     Emit(op, std::move(list));
@@ -1263,12 +1543,13 @@ void StartOperation(MI_Session* session, MI_Uint32 flags, MI_OperationCallbacks*
   op->client = operation;
   if (callbacks) op->callbacks = *callbacks;
   op->manualAck = (flags & MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS) != 0;
+  op->logResults = !doubles::Env(L"WINOPS_DOUBLE_LOG").empty();
   if (operation) {
     operation->reserved1 = 0;
     operation->reserved2 = reinterpret_cast<ptrdiff_t>(new std::shared_ptr<DOperation>(op));
     operation->ft = &g_operationFT;
   }
-  std::lock_guard<std::mutex> lock(g_mu);
+  std::lock_guard<SlimMutex> lock(g_mu);
   auto* s = session ? reinterpret_cast<DSession*>(session->reserved2) : nullptr;
   const std::string flagText = op->manualAck ? "MANUAL_ACK" : "AUTO_ACK";
   if (!callbacks) Log::Get().Violation(call + ": synchronous (pull) mode is not simulated");
@@ -1290,7 +1571,7 @@ void StartOperation(MI_Session* session, MI_Uint32 flags, MI_OperationCallbacks*
 // ------------------------------------------------------------------------------------------ MI_OperationFT
 
 MI_Result WINOPS_MI_CALL OpClose(MI_Operation* operation) {
-  std::lock_guard<std::mutex> lock(g_mu);
+  std::lock_guard<SlimMutex> lock(g_mu);
   auto op = DOperation::Of(operation);
   if (!op) {
     Log::Get().Violation("MI_Operation_Close on an unknown or closed operation");
@@ -1314,6 +1595,8 @@ MI_Result WINOPS_MI_CALL OpClose(MI_Operation* operation) {
     op->session->opsClosed.notify_all();
   }
   Log::Get().Call("MI_Operation_Close", "MI_RESULT_OK", op->call);
+  // How long MI was held back by an unacknowledged result (back-pressure seen from MI's side), in ms.
+  Log::Get().Call("longestAckWait", "", op->call, std::llround(op->longestAckWaitMs));
   Log::Get().Live("MI_Operation", -1);
   delete reinterpret_cast<std::shared_ptr<DOperation>*>(operation->reserved2);
   operation->reserved2 = 0;
@@ -1321,7 +1604,7 @@ MI_Result WINOPS_MI_CALL OpClose(MI_Operation* operation) {
 }
 
 MI_Result WINOPS_MI_CALL OpCancel(MI_Operation* operation, MI_CancellationReason reason) {
-  std::lock_guard<std::mutex> lock(g_mu);
+  std::lock_guard<SlimMutex> lock(g_mu);
   auto op = DOperation::Of(operation);
   if (!op) {
     Log::Get().Violation("MI_Operation_Cancel on an unknown or closed operation");
@@ -1336,7 +1619,7 @@ MI_Result WINOPS_MI_CALL OpCancel(MI_Operation* operation, MI_CancellationReason
 }
 
 MI_Result WINOPS_MI_CALL OpGetSession(MI_Operation* operation, MI_Session* session) {
-  std::lock_guard<std::mutex> lock(g_mu);
+  std::lock_guard<SlimMutex> lock(g_mu);
   auto op = DOperation::Of(operation);
   if (!op || !session) return MI_RESULT_INVALID_PARAMETER;
   session->reserved1 = 0;
@@ -1440,7 +1723,7 @@ void WINOPS_MI_CALL SessTestConnection(MI_Session* s, MI_Uint32 f, MI_OperationC
 }
 
 // Blocks until every operation of the session is closed (at most 30 s, then a violation).
-void WaitForOps(DSession* s, std::unique_lock<std::mutex>& lock) {
+void WaitForOps(DSession* s, std::unique_lock<SlimMutex>& lock) {
   if (!s->opsClosed.wait_for(lock, std::chrono::seconds(30), [s] { return s->ops.empty(); })) {
     Log::Get().Violation("MI_Session_Close: " + std::to_string(s->ops.size()) + " operation(s) never closed");
   }
@@ -1463,18 +1746,18 @@ MI_Result WINOPS_MI_CALL SessClose(MI_Session* session, void* context, MI_Sessio
   }
   session->reserved2 = 0;
   {
-    std::lock_guard<std::mutex> lock(g_mu);
+    std::lock_guard<SlimMutex> lock(g_mu);
     Log::Get().Call("MI_Session_Close", "MI_RESULT_OK", completion ? "async" : "sync", static_cast<long long>(s->ops.size()));
   }
   if (!completion) {
-    std::unique_lock<std::mutex> lock(g_mu);
+    std::unique_lock<SlimMutex> lock(g_mu);
     WaitForOps(s, lock);
     FinishSessionClose(s);
     return MI_RESULT_OK;
   }
   std::thread([s, context, completion] {
     {
-      std::unique_lock<std::mutex> lock(g_mu);
+      std::unique_lock<SlimMutex> lock(g_mu);
       WaitForOps(s, lock);
       FinishSessionClose(s);
     }
@@ -1592,7 +1875,7 @@ MI_Result WINOPS_MI_CALL AppClose(MI_Application* application) {
     Log::Get().Violation("MI_Application_Close on an unknown application");
     return MI_RESULT_INVALID_PARAMETER;
   }
-  std::lock_guard<std::mutex> lock(g_mu);
+  std::lock_guard<SlimMutex> lock(g_mu);
   if (!app->sessions.empty()) {
     Log::Get().Violation("MI_Application_Close with " + std::to_string(app->sessions.size()) + " session(s) open");
   }
@@ -1641,7 +1924,7 @@ MI_Result WINOPS_MI_CALL AppNewSession(MI_Application* application, const MI_Cha
   s->scenario = scenario;
   s->destination = dest;
   {
-    std::lock_guard<std::mutex> lock(g_mu);
+    std::lock_guard<SlimMutex> lock(g_mu);
     app->sessions.push_back(s);
   }
   session->reserved2 = reinterpret_cast<ptrdiff_t>(s);
