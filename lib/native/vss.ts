@@ -12,7 +12,7 @@ export interface NativeVss extends VssBackend {
   /** Every IVssBackupComponents / IVssAsync not yet released, in this environment. */
   openHandles(): OpenHandle[];
   /** Threads the binding holds now, and CoInitializeSecurity's result (null before the first create). */
-  stats(): { componentThreads: number; waitThreads: number; spareThreads: number; controlThread: boolean; comSecurityHr: number | null };
+  stats(): { componentThreads: number; waitThreads: number; spareThreads: number; endingThreads: number; controlThread: boolean; comSecurityHr: number | null };
   /**
    * What environment teardown does, now and synchronously: cancel pending IVssAsync operations, AbortBackup on
    * started sets, release everything, join the threads. Later calls fail with E_ABORT.

@@ -162,7 +162,8 @@ class State : public std::enable_shared_from_this<State> {
     std::lock_guard<std::mutex> lock(mu_);
     o.Set("componentThreads", Num(static_cast<uint32_t>(components_.size())));
     o.Set("waitThreads", Num(static_cast<uint32_t>(waits_.size())));
-    o.Set("spareThreads", Num(static_cast<uint32_t>(spares_.size() + retiring_.size())));
+    o.Set("spareThreads", Num(static_cast<uint32_t>(spares_.size())));
+    o.Set("endingThreads", Num(static_cast<uint32_t>(retiring_.size())));
     o.Set("controlThread", control_ != nullptr);
     // CoInitializeSecurity's result (RPC_E_TOO_LATE when the host had called it), null before the first
     // createBackupComponents.

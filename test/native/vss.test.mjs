@@ -275,6 +275,10 @@ test('double: waits run on the addon\'s own threads: 8 pending steps leave the l
   await Promise.all(ops.map((op) => settle(op)));
   assertClean(readLog());
   assertNothingHeld(winops);
+  // 16 threads were in use at once: four stay idle, the others end and are joined.
+  const end = Date.now() + 5000;
+  while (binding.vss.stats().endingThreads > 0 && Date.now() < end) await sleep(10);
+  assert.equal(binding.vss.stats().endingThreads, 0, 'the threads beyond the four kept were joined');
 });
 
 test('double: a second DoSnapshotSet while one runs gets VSS_E_SNAPSHOT_SET_IN_PROGRESS; the first completes', { skip: skipDouble }, async () => {
