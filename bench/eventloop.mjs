@@ -262,7 +262,7 @@ const naiveRatio = naivePhase.stat.p50 / idleRef;
 const verdict = (ok) => (ok ? 'PASS' : 'MISS');
 console.log('');
 console.log(`winops (own threads), ${load.count} ops: ${MIX.vss} VSS (1 in DoSnapshotSet, ${MIX.vss - 1} in PrepareForBackup), ${MIX.miQuery} MI queries + ${MIX.miSubscribe} MI subscriptions with no result yet, ${MIX.imapi2} IMAPI2 burns inside Write, ${MIX.axe} AXE job`);
-console.log(`  threads of the addon while held: ${held.liveThreads} IMAPI2 write threads, ${held.vss.componentThreads} VSS components + ${held.vss.waitThreads} VSS wait threads${held.vss.controlThread ? ' + 1 VSS control thread' : ''}; MI (${held.mi.operations} operations) and AXE hold none: their DLLs call back`);
+console.log(`  threads of the addon while held: ${held.liveThreads} write and call threads (one per IMAPI2 burn, one per AXE run for its Engine calls), ${held.vss.componentThreads} VSS components + ${held.vss.waitThreads} VSS wait threads${held.vss.controlThread ? ' + 1 VSS control thread' : ''}; MI (${held.mi.operations} operations) holds none: its DLL calls back`);
 console.log(`  event-loop delay p99 ${loaded.delay.p99.toFixed(2)} ms (idle ${idle1.delay.p99.toFixed(2)} / ${idle2.delay.p99.toFixed(2)} ms)  target < 10 ms: ${verdict(loaded.delay.p99 < 10)}`);
 console.log(`  fs.stat median ${loaded.stat.p50.toFixed(3)} ms / idle ${idleRef.toFixed(3)} ms = ${ratio.toFixed(2)}x  target <= 1.5x: ${verdict(ratio <= 1.5)}`);
 console.log(`  cancel + close of all ${load.count}: ${stopped.ms.toFixed(0)} ms; outcomes: vss ${JSON.stringify(stopped.vss.outcomes)}, mi ${JSON.stringify(stopped.mi.outcomes)}, imapi2 ${JSON.stringify(stopped.imapi2.outcomes)}, axe ${JSON.stringify(stopped.axe.outcomes)}`);
