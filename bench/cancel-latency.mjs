@@ -8,7 +8,8 @@
 //      fake at p99") is judged against that in-process fake; the Linux figures are printed beside it.
 // Every backend gets the same scenario: each operation is held until cancelled, and cancel is honoured at once
 // (cancelLatencyMs 0, no extra MI results after cancel; IMAPI2 can only cancel inside the next Update, which
-// comes every updateIntervalMs = 1 ms). Flags: --fake-only (skip the Wine half).
+// comes every updateIntervalMs = 1 ms). Iterations are 5 ms apart (see quiet()). Flags: --fake-only (skip the Wine
+// half).
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
@@ -92,6 +93,14 @@ async function once(ctx, start) {
   return performance.now() - t;
 }
 
+/**
+ * A short pause between iterations: what a backend still does after its promise settled (a thread ending and being
+ * joined, a large source buffer freed) happens here rather than inside the next iteration, which may be the other
+ * backend's. It is not part of any measurement.
+ */
+const quiet = () => new Promise((resolve) => setTimeout(resolve, GAP_MS));
+const GAP_MS = 5;
+
 const summary = (xs) => ({ p50: pct(xs, 50), p99: pct(xs, 99), n: xs.length });
 const f3 = (x) => x.toFixed(3).padStart(7);
 
@@ -116,7 +125,11 @@ async function run() {
     const native = [];
     for (let i = 0; i < N; i++) {
       fake.push(await once(fakeCtx, start));
-      if (nativeCtx) native.push(await once(nativeCtx, start));
+      await quiet();
+      if (nativeCtx) {
+        native.push(await once(nativeCtx, start));
+        await quiet();
+      }
     }
     results.fake[family] = summary(fake);
     if (nativeCtx) results.native[family] = summary(native);

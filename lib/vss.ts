@@ -100,6 +100,10 @@ export class VssAsync {
   async status(): Promise<VssAsyncStatus> {
     this.#check('QueryStatus');
     const { hr, status } = await vssCall('IVssAsync::QueryStatus', () => this.#vss.asyncQueryStatus(this.#handle));
+    return this.#statusOf(hr, status);
+  }
+
+  #statusOf(hr: number, status: number): VssAsyncStatus {
     if (isFailure(hr)) throw hresultError('vss', hr, 'IVssAsync::QueryStatus');
     if (status === VSS_S_ASYNC_PENDING) return 'pending';
     if (status === VSS_S_ASYNC_FINISHED || status === S_OK) return 'finished';
@@ -117,7 +121,17 @@ export class VssAsync {
     }
     const ms = options?.timeout === undefined ? INFINITE : checkTimeout(options.timeout, 'VssAsync.wait', 'options.timeout');
     this.#check('Wait');
-    const hr = await vssCall('IVssAsync::Wait', () => this.#vss.asyncWait(this.#handle, ms));
+    const vss = this.#vss;
+    const waitStatus = vss.asyncWaitStatus?.bind(vss);
+    if (waitStatus) {
+      // Wait and QueryStatus in one trip (the backend makes both calls, in this order).
+      const r = await vssCall('IVssAsync::Wait', () => waitStatus(this.#handle, ms));
+      if (isFailure(r.wait)) throw hresultError('vss', r.wait, `IVssBackupComponents::${this.method}`);
+      this.#check('QueryStatus');
+      if (r.hr === undefined || r.status === undefined) return this.status();
+      return this.#statusOf(r.hr, r.status);
+    }
+    const hr = await vssCall('IVssAsync::Wait', () => vss.asyncWait(this.#handle, ms));
     if (isFailure(hr)) throw hresultError('vss', hr, `IVssBackupComponents::${this.method}`);
     return this.status();
   }
@@ -516,17 +530,27 @@ class SnapshotSetFlow {
 
   #config: FlowConfig | undefined;
 
-  /** Waits for one IVssAsync; returns 'cancelled' when the cancel took, throws the step's error on failure. */
+  /**
+   * Waits for one IVssAsync; returns 'cancelled' when the cancel took, throws the step's error on failure. The
+   * IVssAsync is released before it returns, except after a cancel: then #stop awaits the release together with
+   * AbortBackup and the release of the components (they run on other threads, so the report comes sooner).
+   */
   async #await(a: VssAsync): Promise<'finished' | 'cancelled'> {
+    let status: VssAsyncStatus | undefined;
     try {
-      const status = await a.wait();
+      status = await a.wait();
       if (status === 'pending') throw new VssError({ family: 'vss', code: 'VSS_S_ASYNC_PENDING', hresult: VSS_S_ASYNC_PENDING, call: `IVssAsync::Wait (${a.method})`, message: `IVssAsync::Wait returned while ${a.method} is still pending` });
       return status;
     } finally {
       this.#pending = undefined;
-      await a.release().catch(() => undefined);
+      const released = a.release().catch(() => undefined);
+      if (status === 'cancelled') this.#asyncRelease = released;
+      else await released;
     }
   }
+
+  /** The release of a cancelled step's IVssAsync, still under way when #await returned. */
+  #asyncRelease: Promise<void> | undefined;
 
   async #run(backend: () => Backend, volumes: string[], config: FlowConfig): Promise<SnapshotSet> {
     this.#config = config;
@@ -591,16 +615,23 @@ class SnapshotSetFlow {
     }
   }
 
+  /**
+   * AbortBackup once the set was started, then the release of the components. Both are asked for at once: the
+   * backend carries out calls on one components object in order, so Release still follows AbortBackup, and the
+   * flow waits for one report instead of two. backupAborted is set only when AbortBackup returned S_OK.
+   */
   async #cleanup(components: VssBackupComponents, started: boolean): Promise<void> {
-    if (started) {
-      await components.abortBackup().then(
-        () => {
-          this.#backupAborted = true;
-        },
-        () => undefined,
-      );
-    }
-    await components.release().catch(() => undefined);
+    const aborted = started
+      ? components.abortBackup().then(
+          () => {
+            this.#backupAborted = true;
+          },
+          () => undefined,
+        )
+      : undefined;
+    const released = components.release().catch(() => undefined);
+    await aborted;
+    await released;
   }
 
   async #stop(
@@ -608,7 +639,9 @@ class SnapshotSetFlow {
     started: boolean,
     cancel: { status: VssCancelOutcome['status']; hresult?: number; code?: string } | undefined,
   ): Promise<never> {
-    await this.#cleanup(components, started);
+    const asyncRelease = this.#asyncRelease;
+    this.#asyncRelease = undefined;
+    await Promise.all([asyncRelease, this.#cleanup(components, started)]);
     const status = cancel?.status === 'already-cancelled' ? 'already-cancelled' : 'cancelled';
     const outcome: VssCancelOutcome = {
       family: 'vss',

@@ -96,7 +96,11 @@ export interface VssSnapshotProperties {
   readonly context: number;
 }
 
-/** The IVssBackupComponents requester flow and IVssAsync, one method per Windows call. */
+/**
+ * The IVssBackupComponents requester flow and IVssAsync, one method per Windows call. Calls on one components handle
+ * are carried out in the order they are made, also when the previous one has not settled yet (winops releases the
+ * components right after asking for AbortBackup, without waiting in between).
+ */
 export interface VssBackend {
   /** CreateVssBackupComponents (through the C export CreateVssBackupComponentsInternal). */
   createBackupComponents(): Promise<Handle>;
@@ -125,6 +129,12 @@ export interface VssBackend {
   asyncWait(async: Handle, timeoutMs: number): Promise<number>;
   /** IVssAsync::QueryStatus: hr is the method's return, status the operation's (*pHrResult). */
   asyncQueryStatus(async: Handle): Promise<{ hr: number; status: number }>;
+  /**
+   * Optional: asyncWait and, when Wait succeeded, asyncQueryStatus in one call (the native backend makes both on the
+   * waiting thread and reports once). `wait` is Wait's HRESULT; hr and status are QueryStatus's, absent when Wait
+   * failed (QueryStatus was not called).
+   */
+  asyncWaitStatus?(async: Handle, timeoutMs: number): Promise<{ wait: number; hr?: number; status?: number }>;
   /** IVssAsync::Cancel; resolves with its HRESULT, whatever it is (success codes and errors alike are outcomes). */
   asyncCancel(async: Handle): Promise<number>;
   asyncRelease(async: Handle): Promise<void>;

@@ -399,6 +399,13 @@ export class FakeVss implements VssBackend {
     });
   }
 
+  /** asyncWait, then asyncQueryStatus when Wait succeeded and the IVssAsync is still held (as the native backend). */
+  async asyncWaitStatus(handle: Handle, timeoutMs: number): Promise<{ wait: number; hr?: number; status?: number }> {
+    const wait = await this.asyncWait(handle, timeoutMs);
+    if (wait >>> 0 >= 0x80000000 || !this.#asyncs.has(handle)) return { wait };
+    return { wait, ...(await this.asyncQueryStatus(handle)) };
+  }
+
   async asyncQueryStatus(handle: Handle): Promise<{ hr: number; status: number }> {
     const op = this.#async(handle, 'IVssAsync::QueryStatus');
     const status =

@@ -7,10 +7,12 @@ import { shutdownOnExit } from './exit';
  * systemMessage}; a bad argument throws a TypeError (synchronously: the adapter below turns it into a rejection).
  */
 export interface NativeVss extends VssBackend {
+  /** Wait, then (when Wait succeeded) QueryStatus, both on the waiting thread: one report instead of two. */
+  asyncWaitStatus(async: Handle, timeoutMs: number): Promise<{ wait: number; hr?: number; status?: number }>;
   /** Every IVssBackupComponents / IVssAsync not yet released, in this environment. */
   openHandles(): OpenHandle[];
   /** Threads the binding holds now, and CoInitializeSecurity's result (null before the first create). */
-  stats(): { componentThreads: number; waitThreads: number; controlThread: boolean; comSecurityHr: number | null };
+  stats(): { componentThreads: number; waitThreads: number; spareThreads: number; endingThreads: number; controlThread: boolean; comSecurityHr: number | null };
   /**
    * What environment teardown does, now and synchronously: cancel pending IVssAsync operations, AbortBackup on
    * started sets, release everything, join the threads. Later calls fail with E_ABORT.
@@ -107,6 +109,10 @@ export class NativeVssBackend implements VssBackend {
 
   asyncQueryStatus(async: Handle): Promise<{ hr: number; status: number }> {
     return call(() => this.#n.asyncQueryStatus(async));
+  }
+
+  asyncWaitStatus(async: Handle, timeoutMs: number): Promise<{ wait: number; hr?: number; status?: number }> {
+    return call(() => this.#n.asyncWaitStatus(async, timeoutMs));
   }
 
   asyncCancel(async: Handle): Promise<number> {

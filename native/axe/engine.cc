@@ -5,9 +5,9 @@
 //   Solution::CreateJob (+ ErrorList) -> Job::GetAssessmentCount / GetAssessment;
 //   per run: Solution::CreateEngine, SetEventThreadingModel(ThreadingModelFree), every event handler,
 //   ExecuteJob(ExecuteAsync); handlers run on engine threads and report through one threadsafe
-//   function per run; CancelAssessment / CancelJob / TerminateJob on addon threads (TerminateJob is
-//   synchronous and still raises the end events), answered as { hresult, code } with the header's
-//   symbols.
+//   function per run; CancelAssessment / CancelJob / TerminateJob in order on one thread of the
+//   run's own (TerminateJob is synchronous and still raises the end events), answered as
+//   { hresult, code } with the header's symbols through the same threadsafe function.
 //
 // WHAT IS AND IS NOT VERIFIED: this file calls AXE by the names and argument lists of the archived
 // docs (axe.md). It has been compiled and run only against winops' stand-in header
@@ -36,19 +36,26 @@
 #endif
 
 #include <atomic>
+#include <condition_variable>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "common/args.h"
 #include "common/handles.h"
 #include "common/hresult.h"
+#include "common/instance.h"
 #include "common/utf.h"
 #include "common/win.h"
 #include "common/worker.h"
@@ -287,7 +294,8 @@ Napi::Value LoadJob(const Napi::CallbackInfo& info) {
 // ------------------------------------------------------------------------------------ runs
 
 struct Event {
-  enum class Kind { kJobBegin, kAssessmentBegin, kProgress, kAssessmentEnd, kJobEnd } kind;
+  enum class Kind { kJobBegin, kAssessmentBegin, kProgress, kAssessmentEnd, kJobEnd, kCallResult } kind;
+  uint64_t callId = 0;  // kCallResult: which call; its HRESULT is `error`
   int index = -1;
   std::string name;
   int progressType = 0;
@@ -328,6 +336,12 @@ class Handlers final : public ah::IJobBeginEventHandler,
 #pragma GCC diagnostic pop
 #endif
 
+// One Engine call (CancelAssessment / CancelJob / TerminateJob) for the run's call thread.
+struct EngineCallRequest {
+  uint64_t id = 0;
+  std::function<HRESULT(Run&)> call;
+};
+
 struct Run {
   std::shared_ptr<JobHolder> job;
   ah::Engine* engine = nullptr;
@@ -336,7 +350,69 @@ struct Run {
   std::atomic<bool> ended{false};
   napi_threadsafe_function tsfn = nullptr;
   std::mutex tsfnMutex;
-  bool tsfnReleased = false;
+  bool tsfnReleased = false;  // the engine's reference (events) was released, after JobEnd
+
+  // Engine calls run in order on one thread of the run's own, started with the run and ended once
+  // JobEnd was handled (Shutdown closes the queue; the calls still queued are answered
+  // AXE_E_NO_JOB_RUNNING). A cancel then wakes a waiting thread instead of starting one. The thread
+  // holds a reference to the threadsafe function of its own and posts each result through it, in
+  // order with the events; it is joined in Finalize (or by the teardown hook).
+  std::thread callThread;
+  std::mutex callMutex;
+  std::condition_variable callCv;
+  std::deque<EngineCallRequest> calls;
+  bool callsClosed = false;
+  std::shared_ptr<AddonState> state;
+  // JS thread only: the promises of the calls not answered yet.
+  std::map<uint64_t, Napi::Promise::Deferred> pendingCalls;
+  uint64_t nextCall = 1;
+
+  // JS thread. False when the queue is closed (the job ended).
+  bool Enqueue(EngineCallRequest request) {
+    {
+      std::lock_guard<std::mutex> lock(callMutex);
+      if (callsClosed) return false;
+      calls.push_back(std::move(request));
+    }
+    callCv.notify_one();
+    return true;
+  }
+
+  void CloseCalls() {
+    {
+      std::lock_guard<std::mutex> lock(callMutex);
+      callsClosed = true;
+    }
+    callCv.notify_one();
+  }
+
+  // The call thread.
+  void CallLoop() {
+    for (;;) {
+      EngineCallRequest request;
+      {
+        std::unique_lock<std::mutex> lock(callMutex);
+        callCv.wait(lock, [&] { return callsClosed || !calls.empty(); });
+        if (calls.empty()) break;
+        request = std::move(calls.front());
+        calls.pop_front();
+      }
+      auto e = std::make_unique<Event>();
+      e->kind = Event::Kind::kCallResult;
+      e->callId = request.id;
+      e->error = request.call(*this);
+      if (napi_call_threadsafe_function(tsfn, e.get(), napi_tsfn_nonblocking) == napi_ok) e.release();
+    }
+    napi_release_threadsafe_function(tsfn, napi_tsfn_release);
+  }
+
+  // Not on the call thread. After CloseCalls: the thread answers what is queued, then ends.
+  void JoinCallThread() {
+    if (callThread.joinable()) {
+      callThread.join();
+      if (state) state->liveThreads.fetch_sub(1);
+    }
+  }
 
   void Post(std::unique_ptr<Event> e) {
     std::lock_guard<std::mutex> lock(tsfnMutex);
@@ -356,15 +432,18 @@ struct Run {
   }
 
   // Deletes the engine (once) and lets go of the job. A job still running is terminated first: the
-  // last resort, only at environment teardown.
+  // last resort, only at environment teardown. Closes the call queue: the call thread then ends.
   void Shutdown() {
-    std::lock_guard<std::mutex> lock(engineMutex);
-    if (engine) {
-      if (!ended) engine->TerminateJob();
-      delete engine;  // Engine is released through its destructor (axe.md)
-      engine = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(engineMutex);
+      if (engine) {
+        if (!ended) engine->TerminateJob();
+        delete engine;  // Engine is released through its destructor (axe.md)
+        engine = nullptr;
+      }
+      job.reset();  // deletes the Job if JS released it already
     }
-    job.reset();  // deletes the Job if JS released it already
+    CloseCalls();
   }
 };
 
@@ -427,6 +506,7 @@ void TeardownHook(void* arg) {
   auto* side = static_cast<JsSide*>(arg);
   side->hookRegistered = false;
   side->run->Shutdown();
+  side->run->JoinCallThread();  // before Node closes the threadsafe function it posts to
 }
 
 void Finalize(napi_env env, void*, void* context) {
@@ -437,6 +517,7 @@ void Finalize(napi_env env, void*, void* context) {
   }
   // After OnJobEnd: the engine only has to wind down its threads.
   side->run->Shutdown();
+  side->run->JoinCallThread();  // it released the function: it is at its last instruction
 }
 
 void CallSink(const Napi::ObjectReference& sink, const char* name, const std::vector<napi_value>& args) {
@@ -481,21 +562,34 @@ void CallJs(napi_env rawEnv, napi_value, void* context, void* data) {
         side->sink.Reset();
         break;
       }
+      case Event::Kind::kCallResult: {
+        auto it = side->run->pendingCalls.find(e->callId);
+        if (it != side->run->pendingCalls.end()) {
+          Napi::Promise::Deferred deferred = it->second;
+          side->run->pendingCalls.erase(it);
+          deferred.Resolve(ResultObject(env, e->error));
+        }
+        break;
+      }
     }
   } catch (const Napi::Error& err) {
     napi_fatal_exception(env, err.Value());
   }
 }
 
-// cancelAssessment/cancelJob/terminateJob: on an addon thread (TerminateJob blocks until the
+// cancelAssessment/cancelJob/terminateJob: on the run's call thread (TerminateJob blocks until the
 // assessment process is gone), resolving { hresult, code }.
-Napi::Value EngineCall(Napi::Env env, std::weak_ptr<Run> weak, const char* name, std::function<HRESULT(Run&)> call) {
-  return RunOnOwnThread(env, name, [weak, call](const StopToken&) -> Finish {
-    auto run = weak.lock();
-    // A run whose JS side is gone has no job running.
-    const HRESULT hr = run ? call(*run) : AXE_E_NO_JOB_RUNNING;
-    return [hr](Napi::Env env) -> Napi::Value { return ResultObject(env, hr); };
-  });
+Napi::Value EngineCall(Napi::Env env, const std::weak_ptr<Run>& weak, std::function<HRESULT(Run&)> call) {
+  auto deferred = Napi::Promise::Deferred::New(env);
+  if (auto run = weak.lock()) {
+    const uint64_t id = run->nextCall++;
+    run->pendingCalls.emplace(id, deferred);
+    if (run->Enqueue({id, std::move(call)})) return deferred.Promise();
+    run->pendingCalls.erase(id);
+  }
+  // A run whose JS side is gone, or whose job has ended, has no job running.
+  deferred.Resolve(ResultObject(env, AXE_E_NO_JOB_RUNNING));
+  return deferred.Promise();
 }
 
 Napi::Value Execute(const Napi::CallbackInfo& info) {
@@ -547,6 +641,23 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
   }
   JsSide* raw = side.release();  // owned by the threadsafe function (Finalize)
 
+  // The call thread, with a reference to the threadsafe function of its own.
+  run->state = StateOf(env);
+  napi_acquire_threadsafe_function(run->tsfn);
+  try {
+    run->callThread = std::thread([run] { run->CallLoop(); });
+  } catch (const std::system_error& e) {
+    run->ended = true;  // nothing was executed
+    {
+      std::lock_guard<std::mutex> lock(run->tsfnMutex);
+      run->tsfnReleased = true;
+    }
+    napi_release_threadsafe_function(run->tsfn, napi_tsfn_release);  // the call thread's
+    napi_release_threadsafe_function(run->tsfn, napi_tsfn_release);  // Finalize deletes the engine
+    throw Napi::Error::New(env, std::string("could not start a thread: ") + e.what());
+  }
+  if (run->state) run->state->liveThreads.fetch_add(1);
+
   // Restart settings must not be NULL in solution mode (axe.md): the host process itself.
   wchar_t exe[MAX_PATH] = {};
   ::GetModuleFileNameW(nullptr, exe, MAX_PATH);
@@ -575,6 +686,7 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
       std::lock_guard<std::mutex> lock(run->tsfnMutex);
       run->tsfnReleased = true;
     }
+    run->CloseCalls();  // the call thread ends and releases its reference
     napi_release_threadsafe_function(run->tsfn, napi_tsfn_release);  // Finalize deletes the engine
     throw ToJs(env, Fail(hr, "Engine::ExecuteJob"));
   }
@@ -584,16 +696,16 @@ Napi::Value Execute(const Napi::CallbackInfo& info) {
   Napi::Object handle = Napi::Object::New(env);
   handle.Set("cancelAssessment", Napi::Function::New(env, [weak](const Napi::CallbackInfo& ci) -> Napi::Value {
     const int index = args::Int32(args::At(ci, 0), "cancelAssessment: index");
-    return EngineCall(ci.Env(), weak, "winops.axe.cancelAssessment", [index](Run& r) {
+    return EngineCall(ci.Env(), weak, [index](Run& r) {
       std::lock_guard<std::mutex> lock(r.engineMutex);
       return r.engine ? r.engine->CancelAssessment(index) : AXE_E_NO_JOB_RUNNING;
     });
   }, "cancelAssessment"));
   handle.Set("cancelJob", Napi::Function::New(env, [weak](const Napi::CallbackInfo& ci) -> Napi::Value {
-    return EngineCall(ci.Env(), weak, "winops.axe.cancelJob", [](Run& r) { return r.Call(&ah::Engine::CancelJob); });
+    return EngineCall(ci.Env(), weak, [](Run& r) { return r.Call(&ah::Engine::CancelJob); });
   }, "cancelJob"));
   handle.Set("terminateJob", Napi::Function::New(env, [weak](const Napi::CallbackInfo& ci) -> Napi::Value {
-    return EngineCall(ci.Env(), weak, "winops.axe.terminateJob", [](Run& r) { return r.Call(&ah::Engine::TerminateJob); });
+    return EngineCall(ci.Env(), weak, [](Run& r) { return r.Call(&ah::Engine::TerminateJob); });
   }, "terminateJob"));
   return handle;
 }

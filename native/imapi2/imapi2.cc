@@ -5,14 +5,23 @@
 
 namespace winops::imapi2 {
 
+namespace {
+
+// imapi2.dll mapped as a data file for its message table: on first use, then kept for the life of the
+// process (never written to after that; null when it cannot be mapped, e.g. on Server Core). Mapping
+// it anew for each failure took about 1.5 ms under Wine, on the way from an accepted CancelWrite to
+// the write's report.
+HMODULE ImapiMessageModule() {
+  static const HMODULE module =
+      ::LoadLibraryExW(L"imapi2.dll", nullptr, LOAD_LIBRARY_AS_DATAFILE | LOAD_LIBRARY_SEARCH_SYSTEM32);
+  return module;
+}
+
+}  // namespace
+
 std::string ImapiMessage(HRESULT hr) {
   // imapi2error.h's codes (facility 0xAA) are only known to imapi2.dll's message table, if anyone's.
-  UniqueModule module;
-  if (HRESULT_FACILITY(hr) == 0xAA) {
-    module.Reset(::LoadLibraryExW(L"imapi2.dll", nullptr,
-                                  LOAD_LIBRARY_AS_DATAFILE | LOAD_LIBRARY_SEARCH_SYSTEM32));
-  }
-  return SystemMessage(hr, module.Get());
+  return SystemMessage(hr, HRESULT_FACILITY(hr) == 0xAA ? ImapiMessageModule() : nullptr);
 }
 
 Napi::Object Create(Napi::Env env) {

@@ -9,7 +9,8 @@
 //                                    IDiscFormat2Data's E_IMAPI_DF2DATA_WRITE_NOT_IN_PROGRESS) and
 //                                    is retried on the next Update.
 //   Write returns                 -> Unadvise, release every object, CoUninitialize, then
-//                                    `done(error | null, hr)`; the thread ends and is joined.
+//                                    `done(error | null, hr)`; the thread frees its copy of a
+//                                    'bytes' source, ends and is joined.
 //
 // Apartment: the reference does not say which model imapi2.dll's classes are registered with. The
 // thread joins the MTA: with ThreadingModel Both/Free the objects live on it and call the sink
@@ -58,6 +59,9 @@ constexpr int kCancelReadGraceMs = 1000;
 enum class Api { kFormat2Data, kWriteEngine2 };
 enum class SourceKind { kFile, kBytes, kPull };
 
+// At most this long the write thread keeps a 'bytes' source's copy after posting `done` (WriteJob::bytesKept).
+constexpr DWORD kReportWaitMs = 1000;
+
 struct UpdateFigures {
   LONG startLba = 0, sectorCount = 0, lastReadLba = 0, lastWrittenLba = 0;
   LONG totalSystemBuffer = 0, usedSystemBuffer = 0, freeSystemBuffer = 0;
@@ -86,6 +90,12 @@ struct WriteJob {
   SourceKind sourceKind = SourceKind::kBytes;
   std::vector<uint8_t> bytes;
   uint64_t size = 0;
+  // The copy of a 'bytes' source, shared with the stream. The write thread lets go of it only once the
+  // JS thread has handled `done` and what reacts to it (`reported`, set from a setImmediate, or at
+  // teardown; bounded by kReportWaitMs): freeing a large copy takes milliseconds (16 MiB: 1 to 3 ms
+  // under Wine) and, while it runs, holds up the JS thread. Write thread only.
+  std::shared_ptr<const std::vector<uint8_t>> bytesKept;
+  UniqueHandle reported;  // manual-reset event; may be null (then no wait)
 
   std::atomic<bool> cancelRequested{false};
   std::atomic<bool> cancelAccepted{false};
@@ -108,8 +118,10 @@ struct WriteJob {
     return api == Api::kFormat2Data ? "IDiscFormat2Data::Write" : "IWriteEngine2::WriteSection";
   }
 
-  void Post(std::unique_ptr<Event> e) {
-    if (napi_call_threadsafe_function(tsfn, e.get(), napi_tsfn_nonblocking) == napi_ok) e.release();
+  bool Post(std::unique_ptr<Event> e) {
+    if (napi_call_threadsafe_function(tsfn, e.get(), napi_tsfn_nonblocking) != napi_ok) return false;
+    e.release();
+    return true;
   }
 
   void RecordSourceFailure(HResultError e) {
@@ -119,6 +131,7 @@ struct WriteJob {
 
   void Stop() {
     cancelRequested = true;
+    if (reported) ::SetEvent(reported.Get());
     {
       std::lock_guard<std::mutex> lock(readMutex);
       stopping = true;
@@ -399,7 +412,8 @@ HResultError Capture(HRESULT hr, std::string call) {
 std::optional<HResultError> OpenSource(const std::shared_ptr<WriteJob>& job, ComPtr<IStream>& stream) {
   switch (job->sourceKind) {
     case SourceKind::kBytes: {
-      auto data = std::make_shared<std::vector<uint8_t>>(std::move(job->bytes));
+      auto data = std::make_shared<const std::vector<uint8_t>>(std::move(job->bytes));
+      job->bytesKept = data;
       stream = MakeSourceStream(data->size(), [data](uint64_t offset, ULONG length, BYTE* dst) -> HRESULT {
         std::memcpy(dst, data->data() + offset, length);
         return S_OK;
@@ -552,7 +566,9 @@ void ThreadMain(std::shared_ptr<WriteJob> job) {
   done->kind = Event::Kind::kDone;
   done->hr = result.first;
   done->error = std::move(result.second);
-  job->Post(std::move(done));
+  const bool posted = job->Post(std::move(done));
+  if (job->bytesKept && posted && job->reported) ::WaitForSingleObject(job->reported.Get(), kReportWaitMs);
+  job->bytesKept.reset();  // after the report was handled (see bytesKept); still before the thread ends
   napi_release_threadsafe_function(job->tsfn, napi_tsfn_release);
 }
 
@@ -597,6 +613,28 @@ void CallMember(Napi::Env env, const Napi::ObjectReference& sink, const char* na
   Napi::Value fn = sink.Value().Get(name);
   if (fn.IsFunction()) fn.As<Napi::Function>().Call(sink.Value(), args);
   (void)env;
+}
+
+void SignalReported(const std::weak_ptr<WriteJob>& weak) {
+  if (auto job = weak.lock()) {
+    if (job->reported) ::SetEvent(job->reported.Get());
+  }
+}
+
+// Sets the job's `reported` event from a setImmediate, i.e. once the reactions to `done` (promise
+// callbacks, which run after this callback) have run; at once when setImmediate cannot be called.
+void SignalReportedLater(Napi::Env env, std::weak_ptr<WriteJob> weak) {
+  try {
+    Napi::Value immediate = env.Global().Get("setImmediate");
+    if (immediate.IsFunction()) {
+      immediate.As<Napi::Function>().Call(
+          {Napi::Function::New(env, [weak](const Napi::CallbackInfo&) { SignalReported(weak); }, "winopsWriteReported")});
+      return;
+    }
+  } catch (const Napi::Error&) {
+    // fall through: signal now
+  }
+  SignalReported(weak);
 }
 
 void CallJs(napi_env rawEnv, napi_value, void* context, void* data) {
@@ -655,10 +693,12 @@ void CallJs(napi_env rawEnv, napi_value, void* context, void* data) {
         CallMember(env, side->sink, "done", {error, Napi::Number::New(env, hr)});
         side->sink.Reset();
         side->read.Reset();
+        SignalReportedLater(env, side->job);  // the write thread may now free what it kept (bytesKept)
         break;
       }
     }
   } catch (const Napi::Error& err) {
+    if (e->kind == Event::Kind::kDone) SignalReported(side->job);
     // A throwing sink is an ordinary uncaught exception, as in common/worker.cc.
     napi_fatal_exception(env, err.Value());
   }
@@ -692,6 +732,7 @@ Napi::Value StartWrite(const Napi::CallbackInfo& info) {
   }
 
   auto job = std::make_shared<WriteJob>();
+  job->reported.Reset(::CreateEventW(nullptr, TRUE, FALSE, nullptr));
   const std::wstring api = StringProp(request, "request", "api");
   if (api == L"format2data") {
     job->api = Api::kFormat2Data;

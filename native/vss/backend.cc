@@ -7,7 +7,6 @@
 #include <mutex>
 #include <string>
 #include <system_error>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -32,6 +31,9 @@ using Handle = uint32_t;
 // How long teardown waits for a cancelled IVssAsync to end before releasing it anyway.
 constexpr DWORD kTeardownWaitMs = 10000;
 
+// Idle MTA threads kept for the next components object or IVssAsync::Wait (see State::TakeWorker).
+constexpr size_t kMaxSpareThreads = 4;
+
 // CoInitializeSecurity is process-wide and may be called once: the first components worker does it.
 std::once_flag g_securityOnce;
 std::atomic<bool> g_securityCalled{false};
@@ -39,7 +41,9 @@ std::atomic<HRESULT> g_securityHr{S_OK};
 
 struct Components {
   Handle handle = 0;
-  MtaWorker worker;
+  // The MTA thread the object lives on, from createBackupComponents until releaseBackupComponents has
+  // run (then it goes back to the spare threads). JS thread only: tasks never touch the pointer.
+  std::unique_ptr<MtaWorker> worker;
   // Worker thread only.
   std::shared_ptr<VssApi> api;
   ComPtr<IVssBackupComponents> backup;
@@ -61,9 +65,10 @@ struct AsyncObj {
   bool releasing = false;   // JS thread only
 };
 
-// One IVssAsync::Wait in flight. `ref` is the wait's own reference, released on the control thread.
+// One IVssAsync::Wait in flight, on a thread of its own until Wait returned. `ref` is the wait's own
+// reference, released on the control thread.
 struct WaitJob {
-  std::thread thread;
+  std::unique_ptr<MtaWorker> worker;  // JS thread only
   ComPtr<IVssAsync> ref;
   std::shared_ptr<VssApi> api;
 };
@@ -158,6 +163,8 @@ class State : public std::enable_shared_from_this<State> {
     std::lock_guard<std::mutex> lock(mu_);
     o.Set("componentThreads", Num(static_cast<uint32_t>(components_.size())));
     o.Set("waitThreads", Num(static_cast<uint32_t>(waits_.size())));
+    o.Set("spareThreads", Num(static_cast<uint32_t>(spares_.size())));
+    o.Set("endingThreads", Num(static_cast<uint32_t>(retiring_.size())));
     o.Set("controlThread", control_ != nullptr);
     // CoInitializeSecurity's result (RPC_E_TOO_LATE when the host had called it), null before the first
     // createBackupComponents.
@@ -180,7 +187,7 @@ class State : public std::enable_shared_from_this<State> {
     auto self = shared_from_this();
     dispatcher_->Hold();
     std::string callName = call;
-    const bool posted = c->worker.Post([self, c, work = std::move(work), deferred, callName]() {
+    const bool posted = c->worker->Post([self, c, work = std::move(work), deferred, callName]() {
       Finish finish = Guarded([&]() -> Finish {
         if (self->tearingDown_.load()) throw HResultException(CaptureHResult(E_ABORT, callName));
         return work(*c);
@@ -206,6 +213,7 @@ class State : public std::enable_shared_from_this<State> {
   Napi::Value CreateBackupComponents(Napi::Env env) {
     auto deferred = Napi::Promise::Deferred::New(env);
     auto c = std::make_shared<Components>();
+    c->worker = TakeWorker(env);
     c->handle = NextHandle();
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -213,7 +221,7 @@ class State : public std::enable_shared_from_this<State> {
     }
     auto self = shared_from_this();
     dispatcher_->Hold();
-    c->worker.Post([self, c, deferred]() {
+    c->worker->Post([self, c, deferred]() {
       bool ok = false;
       Finish finish = Guarded([&]() -> Finish {
         if (self->tearingDown_.load()) {
@@ -242,35 +250,77 @@ class State : public std::enable_shared_from_this<State> {
         const Handle h = c->handle;
         return [h](Napi::Env env) -> Napi::Value { return Napi::Number::New(env, Num(h)); };
       });
-      if (ok) {
-        self->dispatcher_->Post([self, c, deferred, finish](Napi::Env env) mutable {
-          self->dispatcher_->Unhold();
+      self->dispatcher_->Post([self, c, ok, deferred, finish](Napi::Env env) mutable {
+        self->dispatcher_->Unhold();
+        if (ok) {
           c->visible = true;
-          Settle(env, deferred, finish);
-        });
-      } else {
-        // The worker ends; the promise settles once its thread is joined.
-        self->RetireWorker(c, [deferred, finish](Napi::Env env) mutable {
-          Settle(env, deferred, finish);
-        });
-      }
+        } else {
+          self->Unregister(c);  // nothing was created: the thread goes back at once
+        }
+        Settle(env, deferred, finish);
+      });
     });
     return deferred.Promise();
   }
 
-  // Worker thread of c (or any): stops c's worker; after its thread left the apartment, the JS
-  // thread joins it, drops c from the registry and runs then(env).
-  void RetireWorker(const std::shared_ptr<Components>& c, std::function<void(Napi::Env)> then) {
+  // JS thread, once c's thread has run everything it was given: drops c from the registry and gives
+  // its thread back.
+  void Unregister(const std::shared_ptr<Components>& c) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      components_.erase(c->handle);
+    }
+    GiveBack(std::move(c->worker));
+  }
+
+  // ------------------------------------------------------------------------------ threads
+
+  // JS thread. An MTA thread for a new components object or an IVssAsync::Wait: a spare one when there
+  // is one, else a new one. Threads are kept rather than ended when their object goes (GiveBack): a
+  // cancel's report no longer waits for a thread to leave the apartment and end and for the JS thread
+  // to join it, and the next object does not wait for a thread to start. At most kMaxSpareThreads
+  // are kept; teardown ends and joins them with the others.
+  std::unique_ptr<MtaWorker> TakeWorker(Napi::Env env) {
+    if (!spares_.empty()) {
+      std::unique_ptr<MtaWorker> w = std::move(spares_.back());
+      spares_.pop_back();
+      return w;
+    }
+    try {
+      return std::make_unique<MtaWorker>();
+    } catch (const std::system_error& e) {
+      throw Napi::Error::New(env, std::string("could not start a thread: ") + e.what());
+    }
+  }
+
+  // JS thread. w has run (or is finishing) the last task its owner gave it and is given nothing else
+  // by that owner. Kept as a spare, or ended: it leaves the apartment on its own, then the JS thread
+  // joins it (never waiting for it).
+  void GiveBack(std::unique_ptr<MtaWorker> w) {
+    if (!w) return;
+    if (tornDown_) {  // after shutdown(): every thread was stopped and joined already
+      w->Stop();
+      w->Join();
+      return;
+    }
+    if (spares_.size() < kMaxSpareThreads) {
+      spares_.push_back(std::move(w));
+      return;
+    }
+    MtaWorker* raw = w.get();
+    retiring_.push_back(std::move(w));
     auto self = shared_from_this();
-    c->worker.Stop([self, c, then = std::move(then)]() {
-      self->dispatcher_->Post([self, c, then](Napi::Env env) {
-        c->worker.Join();
-        {
-          std::lock_guard<std::mutex> lock(self->mu_);
-          self->components_.erase(c->handle);
+    dispatcher_->Hold();
+    raw->Stop([self, raw]() {
+      self->dispatcher_->Post([self, raw](Napi::Env) {
+        for (auto it = self->retiring_.begin(); it != self->retiring_.end(); ++it) {
+          if (it->get() == raw) {
+            (*it)->Join();
+            self->retiring_.erase(it);
+            break;
+          }
         }
         self->dispatcher_->Unhold();
-        then(env);
       });
     });
   }
@@ -285,11 +335,16 @@ class State : public std::enable_shared_from_this<State> {
     }
     c->releasing = true;
     dispatcher_->Hold();
-    c->worker.Post([c]() {
+    auto self = shared_from_this();
+    c->worker->Post([self, c, deferred]() {
       c->backup.Reset();  // IVssBackupComponents::Release on the thread it lives on
       c->api.reset();
+      self->dispatcher_->Post([self, c, deferred](Napi::Env env) mutable {
+        self->Unregister(c);
+        self->dispatcher_->Unhold();
+        deferred.Resolve(env.Undefined());
+      });
     });
-    RetireWorker(c, [deferred](Napi::Env env) mutable { deferred.Resolve(env.Undefined()); });
     return deferred.Promise();
   }
 
@@ -397,7 +452,10 @@ class State : public std::enable_shared_from_this<State> {
   }
 
   // IVssAsync::Wait(timeoutMs) on a thread of its own; resolves with Wait's HRESULT, whatever it is.
-  Napi::Value AsyncWait(Napi::Env env, Handle h, DWORD timeoutMs) {
+  // withStatus (asyncWaitStatus): when Wait succeeded, IVssAsync::QueryStatus follows on the same
+  // thread and the promise resolves with { wait, hr, status }: one trip back to the JS thread instead
+  // of two (Wait, then QueryStatus on the control thread).
+  Napi::Value AsyncWait(Napi::Env env, Handle h, DWORD timeoutMs, bool withStatus) {
     auto deferred = Napi::Promise::Deferred::New(env);
     auto a = FindAsync(h);
     if (!a) {
@@ -405,8 +463,16 @@ class State : public std::enable_shared_from_this<State> {
       return deferred.Promise();
     }
     auto job = std::make_shared<WaitJob>();
+    try {
+      job->worker = TakeWorker(env);
+    } catch (const Napi::Error& e) {
+      deferred.Reject(e.Value());
+      return deferred.Promise();
+    }
     job->ref = a->async;  // AddRef: the wait keeps the object alive even if it is released meanwhile
     job->api = a->api;
+    // What QueryStatus marks (as AsyncQueryStatus does): read here, never on the waiting thread.
+    std::shared_ptr<Components> snapshotOwner = a->step == "doSnapshotSet" ? a->owner : nullptr;
     const uint64_t id = nextWait_++;
     auto self = shared_from_this();
     dispatcher_->Hold();
@@ -415,31 +481,37 @@ class State : public std::enable_shared_from_this<State> {
       waits_[id] = job;
     }
     IVssAsync* raw = job->ref.Get();
-    try {
-      job->thread = std::thread([self, job, raw, id, timeoutMs, deferred]() {
-        HRESULT hr;
-        {
-          ComApartment com(Apartment::kMta);
-          hr = com.ok() ? raw->Wait(timeoutMs) : com.hr();
+    job->worker->Post([self, raw, id, timeoutMs, withStatus, snapshotOwner, deferred]() {
+      const HRESULT hr = raw->Wait(timeoutMs);
+      HRESULT queryHr = S_OK;
+      HRESULT status = S_OK;
+      const bool queried = withStatus && SUCCEEDED(hr);
+      if (queried) {
+        queryHr = raw->QueryStatus(&status, nullptr);
+        if (SUCCEEDED(queryHr) && status == VSS_S_ASYNC_FINISHED && snapshotOwner) {
+          snapshotOwner->snapshotDone = true;
         }
-        self->dispatcher_->Post([self, id, hr, deferred](Napi::Env env) mutable {
-          self->FinishWait(id);
-          self->dispatcher_->Unhold();
-          deferred.Resolve(Napi::Number::New(env, HrNum(hr)));
-        });
-      });
-    } catch (const std::system_error& e) {
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        waits_.erase(id);
       }
-      dispatcher_->Unhold();
-      deferred.Reject(Napi::Error::New(env, std::string("could not start a thread: ") + e.what()).Value());
-    }
+      self->dispatcher_->Post([self, id, hr, withStatus, queried, queryHr, status, deferred](Napi::Env env) mutable {
+        self->FinishWait(id);
+        self->dispatcher_->Unhold();
+        if (!withStatus) {
+          deferred.Resolve(Napi::Number::New(env, HrNum(hr)));
+          return;
+        }
+        Napi::Object o = Napi::Object::New(env);
+        o.Set("wait", HrNum(hr));
+        if (queried) {
+          o.Set("hr", HrNum(queryHr));
+          o.Set("status", HrNum(status));
+        }
+        deferred.Resolve(o);
+      });
+    });
     return deferred.Promise();
   }
 
-  // JS thread: the wait thread posted its result and is at its end.
+  // JS thread: the wait's thread posted its result and has nothing left to do for it.
   void FinishWait(uint64_t id) {
     std::shared_ptr<WaitJob> job;
     {
@@ -449,7 +521,7 @@ class State : public std::enable_shared_from_this<State> {
       job = it->second;
       waits_.erase(it);
     }
-    if (job->thread.joinable()) job->thread.join();
+    GiveBack(std::move(job->worker));
     // The wait's reference goes on the control thread (a COM Release is not the JS thread's job).
     Control().Post([job]() {
       job->ref.Reset();
@@ -472,7 +544,7 @@ class State : public std::enable_shared_from_this<State> {
       for (auto& [h, c] : components_) comps.push_back(c);
     }
     // 1. Let every components thread finish the call it is in: afterwards the async registry is complete.
-    for (auto& c : comps) c->worker.RunAndWait([] {});
+    for (auto& c : comps) c->worker->RunAndWait([] {});
 
     std::vector<std::shared_ptr<AsyncObj>> asyncs;
     std::vector<std::shared_ptr<WaitJob>> waits;
@@ -506,21 +578,21 @@ class State : public std::enable_shared_from_this<State> {
       for (IVssAsync* x : cancelled) x->Wait(kTeardownWaitMs);
     });
     for (auto& w : waits) {
-      if (w->thread.joinable()) w->thread.join();
+      if (w->worker) w->worker->RunAndWait([] {});  // its Wait has returned
     }
 
     // 3. AbortBackup where a set was started and is neither finished nor aborted, release, join.
     for (auto& c : comps) {
-      c->worker.Post([c]() {
+      c->worker->Post([c]() {
         if (c->backup && c->started && !c->finished && !c->snapshotDone.load()) {
           c->backup->AbortBackup();
         }
         c->backup.Reset();
         c->api.reset();
       });
-      c->worker.Stop();
+      c->worker->Stop();
     }
-    for (auto& c : comps) c->worker.Join();
+    for (auto& c : comps) c->worker->Join();
 
     // 4. Release the IVssAsync objects still held, end the control thread.
     control.RunAndWait([&]() {
@@ -536,6 +608,19 @@ class State : public std::enable_shared_from_this<State> {
     });
     control.Stop();
     control.Join();
+
+    // 5. End the threads of the waits, the spare threads and those already ending.
+    for (auto& w : waits) {
+      if (w->worker) w->worker->Stop();
+    }
+    for (auto& w : spares_) w->Stop();
+    for (auto& w : waits) {
+      if (w->worker) w->worker->Join();
+    }
+    for (auto& w : spares_) w->Join();
+    for (auto& w : retiring_) w->Join();
+    spares_.clear();
+    retiring_.clear();
     {
       std::lock_guard<std::mutex> lock(mu_);
       components_.clear();
@@ -558,6 +643,9 @@ class State : public std::enable_shared_from_this<State> {
   std::map<Handle, std::shared_ptr<AsyncObj>> asyncs_;
   std::map<uint64_t, std::shared_ptr<WaitJob>> waits_;
   std::unique_ptr<MtaWorker> control_;  // JS thread creates; teardown ends
+  // JS thread only. Idle threads kept for reuse, and threads ending (joined once they left the apartment).
+  std::vector<std::unique_ptr<MtaWorker>> spares_;
+  std::vector<std::unique_ptr<MtaWorker>> retiring_;
 };
 
 // ------------------------------------------------------------------------------------ JS arguments
@@ -805,7 +893,13 @@ Napi::Value JsReleaseBackupComponents(const Napi::CallbackInfo& info) {
 Napi::Value JsAsyncWait(const Napi::CallbackInfo& info) {
   const Handle h = HandleArg(info, 0, "asyncWait", "async");
   const DWORD ms = Uint32Arg(info, 1, "asyncWait", "timeoutMs");
-  return StateOf(info).AsyncWait(info.Env(), h, ms);
+  return StateOf(info).AsyncWait(info.Env(), h, ms, false);
+}
+
+Napi::Value JsAsyncWaitStatus(const Napi::CallbackInfo& info) {
+  const Handle h = HandleArg(info, 0, "asyncWaitStatus");
+  const DWORD ms = Uint32Arg(info, 1, "asyncWaitStatus", "timeoutMs");
+  return StateOf(info).AsyncWait(info.Env(), h, ms, true);
 }
 
 Napi::Value JsAsyncQueryStatus(const Napi::CallbackInfo& info) {
@@ -859,6 +953,7 @@ Napi::Object CreateBinding(Napi::Env env) {
   fn("deleteSnapshotSet", JsDeleteSnapshotSet);
   fn("releaseBackupComponents", JsReleaseBackupComponents);
   fn("asyncWait", JsAsyncWait);
+  fn("asyncWaitStatus", JsAsyncWaitStatus);
   fn("asyncQueryStatus", JsAsyncQueryStatus);
   fn("asyncCancel", JsAsyncCancel);
   fn("asyncRelease", JsAsyncRelease);

@@ -1,9 +1,12 @@
 // The addon's `vss` object: the VssBackend contract of types/backend.ts, one function per Windows call.
 //
-// Threads: each IVssBackupComponents lives on its own MTA worker thread (created by
-// createBackupComponents, ended by releaseBackupComponents); IVssAsync::QueryStatus/Cancel/Release run
+// Threads: each IVssBackupComponents lives on an MTA worker thread of its own (from
+// createBackupComponents until releaseBackupComponents); IVssAsync::QueryStatus/Cancel/Release run
 // on one per-environment MTA "control" thread; each asyncWait blocks in IVssAsync::Wait on a thread of
-// its own. None of them is a libuv pool thread, and the JS thread never waits on COM. Results come back
+// its own. A thread whose object or wait is done is kept idle for the next one (at most four, stats()
+// .spareThreads) instead of being ended and joined on the way to the result; more than that end on
+// their own and are joined once they left the apartment (stats().endingThreads); teardown joins all.
+// None of them is a libuv pool thread, and the JS thread never waits on COM. Results come back
 // through one threadsafe function per environment (common/dispatcher.h) and settle promises.
 //
 // Handles are numbers in a per-environment registry (openHandles()). On environment teardown the

@@ -287,6 +287,47 @@ test('stand-in: closing a job during its run defers the release to the end of th
   assertClean(readLog());
 });
 
+test('stand-in: Engine calls run in order on one thread of the run\'s own, answered through the run\'s events; the thread is joined when the run has ended', { skip: skipDouble }, async () => {
+  const readLog = job([quick('a', { durationMs: 60_000 })]);
+  await until(() => addon.diag.liveThreads() === 0, 2000, 'threads of earlier tests joined');
+  const loaded = await addon.axe.loadJob(JOB);
+  await until(() => addon.diag.liveThreads() === 0, 2000, 'the loadJob thread joined');
+  const events = [];
+  let ended;
+  const jobEnded = new Promise((r) => (ended = r));
+  const run = addon.axe.execute(loaded.job, {
+    jobBegin() {},
+    assessmentBegin: (index) => events.push(['begin', index]),
+    progress() {},
+    assessmentEnd: (index, error) => events.push(['end', index, error.code]),
+    jobEnd: (r) => {
+      events.push(['job-end', r.error.code]);
+      ended();
+    },
+  });
+  assert.equal(addon.diag.liveThreads(), 1, 'one call thread, started with the run');
+  await until(() => events.some((e) => e[0] === 'begin'), 5000, 'assessment-begin');
+  // Two calls at once: carried out in the order they were made, on that one thread.
+  const [wrong, right] = await Promise.all([run.cancelAssessment(5), run.cancelAssessment(0)]);
+  assert.equal(wrong.code, 'AXE_E_INVALID_INDEX');
+  assert.equal(right.code, 'S_OK');
+  assert.equal(addon.diag.liveThreads(), 1, 'no thread per call');
+  await jobEnded;
+  assert.deepEqual(events, [['begin', 0], ['end', 0, 'AXE_E_ASSESSMENT_CANCELED'], ['job-end', 'AXE_E_JOB_ASSESSMENTS_FAILED']]);
+  // After the end: answered at once, the thread is gone.
+  assert.equal((await run.cancelJob()).code, 'AXE_E_NO_JOB_RUNNING');
+  await until(() => addon.diag.liveThreads() === 0, 2000, 'the call thread joined');
+  loaded.job.release();
+  await until(() => readLog().live.Job === 0 && readLog().live.Engine === 0, 2000, 'engine and job deleted');
+  const log = readLog();
+  // In the order made (the double names the unpublished AXE_E_INVALID_INDEX by its stand-in value).
+  const calls = log.calls.filter((c) => c.call === 'Engine::CancelAssessment');
+  assert.deepEqual(calls.map((c) => c.detail), ['5', '0']);
+  assert.notEqual(calls[0].result, 'S_OK');
+  assert.equal(calls[1].result, 'S_OK');
+  assertClean(log);
+});
+
 test('stand-in: a worker terminated mid-job: teardown terminates the job (the last resort) and deletes engine and job', { skip: skipDouble }, async () => {
   const { Worker } = await import('node:worker_threads');
   const readLog = job([quick('endless', { durationMs: 60_000, honoursCancel: false })]);

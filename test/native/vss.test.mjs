@@ -18,7 +18,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import fs from 'node:fs';
-import { binding, root, hex, E_NOTIMPL, S_OK } from './helpers.mjs';
+import { addonPath, binding, root, hex, E_NOTIMPL, S_OK } from './helpers.mjs';
 import { distIndex, lib, runChild, runs, settle, sleep, useScenario as scenarioFor } from './doubles.mjs';
 
 const { plain: skipPlain, double: skipDouble } = runs('WINOPS_VSS_DOUBLE', 'vssapi', 'real Windows has VSS');
@@ -47,8 +47,9 @@ function assertClean(log, { shadowCopies = 0 } = {}) {
 function assertNothingHeld(winops) {
   assert.deepEqual(winops.backend.openHandles(), []);
   const s = binding.vss.stats();
-  assert.equal(s.componentThreads, 0, 'components threads joined');
-  assert.equal(s.waitThreads, 0, 'wait threads joined');
+  assert.equal(s.componentThreads, 0, 'no thread held for backup components');
+  assert.equal(s.waitThreads, 0, 'no thread held for a wait');
+  assert.ok(s.spareThreads <= 4, `${s.spareThreads} idle threads kept (at most 4)`);
 }
 
 // ------------------------------------------------------------------------------------------ Wine's vssapi
@@ -274,6 +275,10 @@ test('double: waits run on the addon\'s own threads: 8 pending steps leave the l
   await Promise.all(ops.map((op) => settle(op)));
   assertClean(readLog());
   assertNothingHeld(winops);
+  // 16 threads were in use at once: four stay idle, the others end and are joined.
+  const end = Date.now() + 5000;
+  while (binding.vss.stats().endingThreads > 0 && Date.now() < end) await sleep(10);
+  assert.equal(binding.vss.stats().endingThreads, 0, 'the threads beyond the four kept were joined');
 });
 
 test('double: a second DoSnapshotSet while one runs gets VSS_E_SNAPSHOT_SET_IN_PROGRESS; the first completes', { skip: skipDouble }, async () => {
@@ -333,4 +338,33 @@ test('double: terminating a worker_thread during PrepareForBackup tears its VSS 
   assertClean(log);
   // This environment's own registry was never involved.
   assert.deepEqual(binding.vss.openHandles(), []);
+});
+
+test('double: a worker_thread whose cancelled sets left idle threads exits on its own; its teardown joins them', { skip: skipDouble }, async () => {
+  const readLog = useScenario({ steps: { doSnapshotSet: { durationMs: LONG } } });
+  const w = new Worker(`
+    const { parentPort } = require('node:worker_threads');
+    const lib = require(${JSON.stringify(distIndex)});
+    const binding = require(${JSON.stringify(addonPath())});
+    const winops = lib.createWinops({ backend: 'native' });
+    (async () => {
+      for (let i = 0; i < 3; i++) {
+        let op;
+        op = winops.vss.createSnapshotSet('C:\\\\', { onStep: (e) => { if (e.step === 'doSnapshotSet') void op.cancel(); } });
+        await op.catch(() => undefined);
+      }
+      parentPort.postMessage({ handles: winops.backend.openHandles().length, stats: binding.vss.stats() });
+    })();
+  `, { eval: true });
+  const reply = await new Promise((resolve, reject) => { w.once('message', resolve); w.once('error', reject); });
+  assert.equal(reply.handles, 0);
+  assert.equal(reply.stats.componentThreads, 0);
+  assert.equal(reply.stats.waitThreads, 0);
+  assert.ok(reply.stats.spareThreads >= 1 && reply.stats.spareThreads <= 4, JSON.stringify(reply.stats));
+  // Nothing holds the worker's event loop: it ends by itself, and its environment teardown joins the idle threads.
+  const t0 = Date.now();
+  const code = await new Promise((resolve) => w.once('exit', resolve));
+  assert.equal(code, 0);
+  assert.ok(Date.now() - t0 < 5000, `the worker took ${Date.now() - t0} ms to end`);
+  assertClean(readLog());
 });

@@ -319,7 +319,10 @@ class EngineImpl final : public ah::Engine {
         std::unique_lock<std::mutex> lock(m_);
         const auto nextProgress = step <= steps && !acknowledged ? at(s.durationMs * step / (steps + 1)) : Clock::time_point::max();
         const auto deadline = std::min(acknowledged ? cancelEnd : end, nextProgress);
-        cv_.wait_until(lock, deadline, [&] { return terminated_ || (assessmentCancelled_ && s.honoursCancel && !acknowledged); });
+        // A deadline already due is not waited for: with cancelLatencyMs 0 the assessment ends at once, as the
+        // scenario says (a timed wait that is already due still cost a timer tick or two under Wine).
+        const auto woken = [&] { return terminated_ || (assessmentCancelled_ && s.honoursCancel && !acknowledged); };
+        if (deadline > Clock::now()) cv_.wait_until(lock, deadline, woken);
         if (terminated_) {
           terminated = true;
           error = AXE_E_ASSESSMENT_TERMINATED;

@@ -293,8 +293,9 @@ void RunOp(std::shared_ptr<AsyncOp> op, StepScript script) {
         return;
       }
     }
-    // Cancel was accepted (state is kCancelling): the operation notices after cancelLatencyMs.
-    ::Sleep(script.cancelLatencyMs);
+    // Cancel was accepted (state is kCancelling): the operation notices after cancelLatencyMs; with 0, at once
+    // (Sleep(0) would give up the processor, which on a loaded machine took up to several milliseconds).
+    if (script.cancelLatencyMs > 0) ::Sleep(script.cancelLatencyMs);
     std::lock_guard<std::mutex> lock(g_mu);
     if (op->state == AsyncOp::kCancelling) EndOp(*op, AsyncOp::kCancelled);
   }).detach();
