@@ -351,10 +351,13 @@ function startAndFinish(mi, session, request, onResult) {
         }
         if (onResult) onResult(r, h);  // last: it may throw
       });
-      mi.poll(h);
     } catch (e) {
       reject(e);
+      return;
     }
+    // On a turn of its own: a batch poll() hands over runs onBatch inside it, and a throw there must surface as
+    // an uncaught exception, as it does when the addon posts the batch, not as this promise's rejection.
+    setImmediate(() => mi.poll(h));
   });
 }
 
