@@ -42,25 +42,14 @@ for f in "$standin" "$axecore" build/doubles/vssapi/vssapi.dll build/doubles/mi/
   [ -f "$f" ] || { winops_log "missing $f (run without WINOPS_SKIP_BUILD=1)"; exit 1; }
 done
 
-cleanup() {
-  bash test/doubles/imapi2/register.sh remove >/dev/null 2>&1 || true
-  bash test/doubles/mi/install.sh remove >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-bash test/doubles/vssapi/install.sh || { winops_log "could not install the vssapi double"; exit 1; }
-bash test/doubles/mi/install.sh add || { winops_log "could not install the mi.dll double"; exit 1; }
-bash test/doubles/imapi2/register.sh add || { winops_log "could not register the IMAPI2 double"; exit 1; }
+trap winops_all_doubles_out EXIT
+winops_all_doubles_in || exit 1
 
 log="$WINOPS_CACHE/bench-$(basename "$script" .mjs).log"
 rc=0
-timeout --kill-after=10 "${WINOPS_BENCH_TIMEOUT:-600}" env \
-  "WINEDLLOVERRIDES=$WINEDLLOVERRIDES;vssapi=n" \
-  "WINOPS_VSS_DOUBLE=build/doubles/vssapi/vssapi.dll" \
-  "WINOPS_MI_DOUBLE=build/doubles/mi/mi.dll" \
-  "WINOPS_IMAPI2_DOUBLE=build/doubles/imapi2/imapi2_double.dll" \
+timeout --kill-after=10 "${WINOPS_BENCH_TIMEOUT:-600}" env "${WINOPS_DOUBLE_ENV[@]}" \
   "WINOPS_AXE_DOUBLE=1" \
   "WINOPS_ADDON=$(winepath -w "$standin" 2>/dev/null)" \
-  "WINOPS_AXECORE=$(winepath -w "$axecore" 2>/dev/null)" \
   "WINOPS_NAIVE_ADDON=$(winepath -w build/bench-naive/naive.node 2>/dev/null)" \
   wine "$exe" "$script" "$@" >"$log" 2>&1 </dev/null || rc=$?
 cat "$log"

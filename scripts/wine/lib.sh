@@ -122,3 +122,57 @@ winops_vitest_env() {
   ESBUILD_BINARY_PATH=$(winepath -w "$dir/esbuild.exe" 2>/dev/null) || return 1
   export ESBUILD_BINARY_PATH
 }
+
+# True when <out> is missing or a file under the given sources is newer than it (a rebuild is due).
+#   winops_stale <out> <source dirs/files...>
+winops_stale() {
+  local out="$1"; shift
+  [ -f "$out" ] || return 0
+  [ -n "$(find "$@" -newer "$out" -type f -print -quit 2>/dev/null)" ]
+}
+
+# Builds what a run on native + all four doubles needs, where missing or stale: the production addon, dist/, the
+# vssapi/mi/IMAPI2 doubles, the AXE stand-in build and AxeCore.dll double. Build logs go to
+# $WINOPS_CACHE/<label>-build-*.log. Returns 1 on a failed build.
+winops_build_stale() {
+  local label="$1" d dll
+  if winops_stale prebuilds/win32-x64/winops.napi.node native CMakeLists.txt; then
+    bash scripts/build-win.sh || { winops_log "build failed"; return 1; }
+  fi
+  if winops_stale dist/lib/index.js lib types; then
+    npm run build --silent >"$WINOPS_CACHE/$label-npm-build.log" 2>&1 || { cat "$WINOPS_CACHE/$label-npm-build.log"; return 1; }
+  fi
+  for d in vssapi mi imapi2; do
+    case $d in vssapi) dll=build/doubles/vssapi/vssapi.dll ;; mi) dll=build/doubles/mi/mi.dll ;; imapi2) dll=build/doubles/imapi2/imapi2_double.dll ;; esac
+    if winops_stale "$dll" "test/doubles/$d" test/doubles/common lib/codes.generated.ts; then
+      bash "test/doubles/$d/build.sh" >"$WINOPS_CACHE/$label-build-$d.log" 2>&1 ||
+        { cat "$WINOPS_CACHE/$label-build-$d.log"; winops_log "$d double build failed"; return 1; }
+    fi
+  done
+  if winops_stale build/win32-x64-axe-standin/winops.node native test/doubles/axe test/doubles/common CMakeLists.txt ||
+     winops_stale build/doubles/axe/AxeCore.dll test/doubles/axe test/doubles/common lib/codes.generated.ts; then
+    bash test/doubles/axe/build.sh >"$WINOPS_CACHE/$label-build-axe.log" 2>&1 ||
+      { cat "$WINOPS_CACHE/$label-build-axe.log"; winops_log "AXE stand-in build failed"; return 1; }
+  fi
+}
+
+# Puts all four doubles in place at once: vssapi.dll (system32; takes effect only with vssapi=n), mi.dll (system32)
+# and the IMAPI2 COM registration under the real CLSIDs; AXE needs nothing installed (WINOPS_AXECORE names it).
+# Sets WINOPS_DOUBLE_ENV: the VAR=value words a node.exe run needs (for `env`). Pair it with winops_all_doubles_out
+# (e.g. in an EXIT trap), which takes mi.dll and the registration away again. Returns 1 when a step fails.
+winops_all_doubles_in() {
+  bash test/doubles/vssapi/install.sh || { winops_log "could not install the vssapi double"; return 1; }
+  bash test/doubles/mi/install.sh add || { winops_log "could not install the mi.dll double"; return 1; }
+  bash test/doubles/imapi2/register.sh add || { winops_log "could not register the IMAPI2 double"; return 1; }
+  WINOPS_DOUBLE_ENV=(
+    "WINEDLLOVERRIDES=$WINEDLLOVERRIDES;vssapi=n"
+    "WINOPS_VSS_DOUBLE=build/doubles/vssapi/vssapi.dll"
+    "WINOPS_MI_DOUBLE=build/doubles/mi/mi.dll"
+    "WINOPS_IMAPI2_DOUBLE=build/doubles/imapi2/imapi2_double.dll"
+    "WINOPS_AXECORE=$(winepath -w build/doubles/axe/AxeCore.dll 2>/dev/null)"
+  )
+}
+winops_all_doubles_out() {
+  bash test/doubles/mi/install.sh remove >/dev/null 2>&1 || true
+  bash test/doubles/imapi2/register.sh remove >/dev/null 2>&1 || true
+}

@@ -26,50 +26,18 @@ winops_ensure_prefix || exit 1
 winops_vitest_env || { winops_log "vitest inside node.exe cannot be set up"; exit 1; }
 exe=$(winops_node_exe "${WINOPS_NODE_VERSIONS[1]}") || exit 1
 
-stale() {
-  local out="$1"; shift
-  [ -f "$out" ] || return 0
-  [ -n "$(find "$@" -newer "$out" -type f -print -quit 2>/dev/null)" ]
-}
 if [ "${WINOPS_SKIP_BUILD:-0}" != 1 ]; then
-  if stale prebuilds/win32-x64/winops.napi.node native CMakeLists.txt; then
-    bash scripts/build-win.sh || { winops_log "build failed"; exit 1; }
-  fi
-  if stale dist/lib/index.js lib types; then
-    npm run build --silent >"$WINOPS_CACHE/model-npm-build.log" 2>&1 || { cat "$WINOPS_CACHE/model-npm-build.log"; exit 1; }
-  fi
-  for d in vssapi mi imapi2; do
-    case $d in vssapi) dll=build/doubles/vssapi/vssapi.dll ;; mi) dll=build/doubles/mi/mi.dll ;; imapi2) dll=build/doubles/imapi2/imapi2_double.dll ;; esac
-    if stale "$dll" "test/doubles/$d" test/doubles/common lib/codes.generated.ts; then
-      bash "test/doubles/$d/build.sh" >"$WINOPS_CACHE/model-build-$d.log" 2>&1 ||
-        { cat "$WINOPS_CACHE/model-build-$d.log"; winops_log "$d double build failed"; exit 1; }
-    fi
-  done
-  if stale build/win32-x64-axe-standin/winops.node native test/doubles/axe test/doubles/common CMakeLists.txt ||
-     stale build/doubles/axe/AxeCore.dll test/doubles/axe test/doubles/common lib/codes.generated.ts; then
-    bash test/doubles/axe/build.sh >"$WINOPS_CACHE/model-build-axe.log" 2>&1 ||
-      { cat "$WINOPS_CACHE/model-build-axe.log"; winops_log "AXE stand-in build failed"; exit 1; }
-  fi
+  winops_build_stale model || exit 1
 fi
 for f in prebuilds/win32-x64/winops.napi.node dist/lib/index.js build/doubles/vssapi/vssapi.dll build/doubles/mi/mi.dll \
          build/doubles/imapi2/imapi2_double.dll build/win32-x64-axe-standin/winops.node build/doubles/axe/AxeCore.dll; do
   [ -f "$f" ] || { winops_log "missing $f (run without WINOPS_SKIP_BUILD=1)"; exit 1; }
 done
 
-undo() {
-  bash test/doubles/mi/install.sh remove >/dev/null 2>&1 || true
-  bash test/doubles/imapi2/register.sh remove >/dev/null 2>&1 || true
-}
-trap undo EXIT
-bash test/doubles/vssapi/install.sh || { winops_log "could not install the vssapi double"; exit 1; }
-bash test/doubles/mi/install.sh add || { winops_log "could not install the mi.dll double"; exit 1; }
-bash test/doubles/imapi2/register.sh add || { winops_log "could not register the IMAPI2 double"; exit 1; }
-double_env=(
-  "WINEDLLOVERRIDES=$WINEDLLOVERRIDES;vssapi=n"
-  "WINOPS_VSS_DOUBLE=build/doubles/vssapi/vssapi.dll"
-  "WINOPS_MI_DOUBLE=build/doubles/mi/mi.dll"
-  "WINOPS_IMAPI2_DOUBLE=build/doubles/imapi2/imapi2_double.dll"
-  "WINOPS_AXECORE=$(winepath -w build/doubles/axe/AxeCore.dll 2>/dev/null)"
+# The doubles, all four at once (scripts/wine/lib.sh); a trap takes mi.dll and the IMAPI2 registration away.
+trap winops_all_doubles_out EXIT
+winops_all_doubles_in || exit 1
+double_env=("${WINOPS_DOUBLE_ENV[@]}"
   "WINOPS_ALL_DOUBLES=1"
   "WINOPS_BADINPUT_GROUPS=${WINOPS_BADINPUT_GROUPS:-}"
   "WINOPS_MODEL_FAMILIES=${WINOPS_MODEL_FAMILIES:-vss mi imapi2 axe}"

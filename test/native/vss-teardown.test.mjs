@@ -10,27 +10,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { binding } from './helpers.mjs';
 import { lib, runs, settle } from './doubles.mjs';
+import { CYCLES, heapMb, outsideHeapMb } from './memory.mjs';
 
 const { double: skipDouble } = runs('WINOPS_VSS_DOUBLE', 'vssapi', 'real Windows has VSS');
-const CYCLES = Number(process.env.WINOPS_NATIVE_CYCLES ?? 1000);
-
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc');
-const heapMb = () => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed / 2 ** 20;
-};
-/** Resident memory outside V8's heap (native allocations, thread stacks, the Wine heap), after a GC. */
-const outsideHeapMb = () => {
-  heapMb();
-  const m = process.memoryUsage();
-  return (m.rss - m.heapTotal) / 2 ** 20;
-};
 
 test(`double: ${CYCLES} VSS start/cancel cycles leave heap, threads and COM objects flat`, { skip: skipDouble }, async () => {
   const base = path.join(os.tmpdir(), `winops-vss-cycles-${process.pid}`);
