@@ -413,7 +413,12 @@ class Log {
     DWORD wrote = 0;
     ::WriteFile(h, out.data(), static_cast<DWORD>(out.size()), &wrote, nullptr);
     ::CloseHandle(h);
-    ::MoveFileExW(temp.c_str(), target.c_str(), MOVEFILE_REPLACE_EXISTING);
+    // A reader may hold the target open for a moment (under Wine a replace then fails): retry, so that the last
+    // change before a quiet spell (e.g. MI holding its acknowledgement) is not lost from the log.
+    for (int attempt = 0; attempt < 200; ++attempt) {
+      if (::MoveFileExW(temp.c_str(), target.c_str(), MOVEFILE_REPLACE_EXISTING)) break;
+      ::Sleep(1);
+    }
   }
 
   std::mutex m_;
