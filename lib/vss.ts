@@ -127,9 +127,10 @@ export class VssAsync {
       // Wait and QueryStatus in one trip (the backend makes both calls, in this order).
       const r = await vssCall('IVssAsync::Wait', () => waitStatus(this.#handle, ms));
       if (isFailure(r.wait)) throw hresultError('vss', r.wait, `IVssBackupComponents::${this.method}`);
-      this.#check('QueryStatus');
-      if (r.hr === undefined || r.status === undefined) return this.status();
-      return this.#statusOf(r.hr, r.status);
+      // The status came in the same trip: it stands even if the owner released the IVssAsync meanwhile (e.g.
+      // createSnapshotSet's flow, whose own wait returned first), so a caller's concurrent wait() still resolves.
+      if (r.hr !== undefined && r.status !== undefined) return this.#statusOf(r.hr, r.status);
+      return this.status();
     }
     const hr = await vssCall('IVssAsync::Wait', () => vss.asyncWait(this.#handle, ms));
     if (isFailure(hr)) throw hresultError('vss', hr, `IVssBackupComponents::${this.method}`);
