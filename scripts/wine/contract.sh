@@ -60,11 +60,20 @@ for host in ${WINOPS_CONTRACT_HOSTS:-node22 node20}; do
     *) winops_log "unknown host $host"; exit 1 ;;
   esac
   fake_json="$WINOPS_CACHE/contract-$host-fake.json" native_json="$WINOPS_CACHE/contract-$host-native.json"
-  vitest_run "$exe" "$host-fake" "$fake_json" -- test/contract/fake.test.ts || true
-  vitest_run "$exe" "$host-native" "$native_json" "${double_env[@]}" -- test/contract/native.test.ts || true
+  fake_rc=0 native_rc=0
+  vitest_run "$exe" "$host-fake" "$fake_json" -- test/contract/fake.test.ts || fake_rc=$?
+  vitest_run "$exe" "$host-native" "$native_json" "${double_env[@]}" -- test/contract/native.test.ts || native_rc=$?
   # The counts come from the JSON reports; a missing report (a crash) is a failure.
   out=$(node scripts/wine/contract-count.mjs "$host" "$fake_json" "$native_json") || status=1
   lines+=("$out")
+  # vitest exits non-zero with every test passed when it caught an unhandled error or rejection: a failure too.
+  for part in fake native; do
+    rc_var=${part}_rc
+    if [ "${!rc_var}" != 0 ]; then
+      status=1 t_fail=$((t_fail + 1))
+      lines+=("contract ($host): vitest on the $part run exited ${!rc_var} (an unhandled error; see its log above)")
+    fi
+  done
   first=${out%%$'\n'*}
   n=$(sed -n 's/.*native + doubles \([0-9]*\) passed.*/\1/p' <<<"$first"); t_pass=$((t_pass + ${n:-0}))
   n=$(sed -n 's/.*native + doubles [0-9]* passed, \([0-9]*\) skipped.*/\1/p' <<<"$first"); t_skip=$((t_skip + ${n:-0}))
