@@ -66,7 +66,18 @@ export function runChild(source, timeoutMs = 20000) {
   const outPath = path.join(dir, 'out.log');
   const fd = fs.openSync(outPath, 'w');
   const t0 = Date.now();
-  const child = spawn(process.execPath, [script], { stdio: ['ignore', fd, fd], env: process.env });
+  // Under Wine, CreateProcess now and then fails outright (spawn UNKNOWN, errno -4094; seen once today, in a coverage run)
+  // before the child exists: that is the harness failing to start the test, so it tries again, twice at most.
+  let child;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      child = spawn(process.execPath, [script], { stdio: ['ignore', fd, fd], env: process.env });
+      break;
+    } catch (e) {
+      if (attempt >= 3 || e?.syscall !== 'spawn') throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
   fs.closeSync(fd);
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill(), timeoutMs);
