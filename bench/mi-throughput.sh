@@ -8,6 +8,7 @@
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/wine/lib.sh"
 cd "$WINOPS_ROOT"
+winops_lock || exit 1
 mkdir -p "$WINOPS_CACHE"
 winops_ensure_toolchain || exit 1
 exe=$(winops_node_exe "${WINOPS_BENCH_NODE:-${WINOPS_NODE_VERSIONS[1]}}") || exit 1

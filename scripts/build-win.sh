@@ -5,6 +5,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/wine/lib.sh"
 cd "$WINOPS_ROOT"
+winops_lock || exit 1
 mkdir -p "$WINOPS_CACHE"
 winops_ensure_toolchain
 

@@ -11,7 +11,9 @@
  * Every subject writes its scenario to a fresh file and points WINOPS_SCENARIO and WINOPS_DOUBLE_LOG at it and at a
  * fresh log; the doubles read both whenever an object is created (CreateVssBackupComponents, NewSession,
  * CoCreateInstance, CreateJob), so the scenario binds to the objects a test creates after make(). The Inspector
- * reads that log: calls with their results, the violations of the documented manners, live objects per class.
+ * reads that log: calls with their results, the violations of the documented manners, live objects per class. It
+ * reads it from the doubles themselves, which are DLLs in this process (test/doubles/control/control.node): what it
+ * sees is the state now, never a file that lags behind it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,6 +32,7 @@ export const nativeFiles = {
   addon: path.join(repoRoot, 'prebuilds', 'win32-x64', 'winops.napi.node'),
   axeStandin: path.join(repoRoot, 'build', 'win32-x64-axe-standin', 'winops.node'),
   axeCore: path.join(repoRoot, 'build', 'doubles', 'axe', 'AxeCore.dll'),
+  control: path.join(repoRoot, 'build', 'doubles', 'control', 'control.node'),
 } as const;
 
 /**
@@ -59,6 +62,8 @@ interface DoubleLog {
   readonly calls: readonly { readonly call: string; readonly result?: string; readonly detail?: string; readonly n?: number }[];
   readonly violations: readonly string[];
   readonly live: Readonly<Record<string, number>>;
+  /** Scenario holds a thread of the double waits on now. */
+  readonly held?: readonly string[];
 }
 
 /**
@@ -152,16 +157,30 @@ function subjectDir(): string {
   }
   return dir;
 }
-/** The last subject's log and baseline per family, for the live counts before a double writes the new log. */
-const lastLog = new Map<string, { readonly file: string; readonly baseline: Readonly<Record<string, number>> }>();
 
-function readLog(file: string): DoubleLog | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as DoubleLog;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
+const controlOf = (): DoubleControl => (control ??= localRequire(nativeFiles.control) as DoubleControl);
+
+/** The module each family's double is loaded as in this process (test/doubles/<family>/*.def LIBRARY). */
+const doubleModule: Readonly<Record<Family, string>> = { vss: 'vssapi.dll', mi: 'mi.dll', imapi2: 'imapi2_double.dll', axe: 'AxeCore.dll' };
+
+interface DoubleControl {
+  snapshot(module: string): string | null;
+  release(module: string, gate: string): void;
+}
+let control: DoubleControl | undefined;
+
+/** One double's log as it is now, from the double (test/doubles/common/control_exports.h); undefined before it loaded. */
+function stateOf(family: Family): DoubleLog | undefined {
+  const json = controlOf().snapshot(doubleModule[family]);
+  return json === null ? undefined : (JSON.parse(json) as DoubleLog);
+}
+
+/** The log of one family's double, or of all four merged (calls in the order of each double, one double after another). */
+function readLog(family: Family | undefined): DoubleLog {
+  const logs = (family ? [family] : (Object.keys(doubleModule) as Family[])).map(stateOf).filter((l): l is DoubleLog => l !== undefined);
+  const live: Record<string, number> = {};
+  for (const l of logs) for (const [k, n] of Object.entries(l.live)) live[k] = (live[k] ?? 0) + n;
+  return { calls: logs.flatMap((l) => l.calls), violations: logs.flatMap((l) => l.violations), live, held: logs.flatMap((l) => l.held ?? []) };
 }
 
 const leftFiles: string[] = [];
@@ -198,19 +217,17 @@ export function createNativeSubject(scenario: Scenario, family?: Family): Subjec
   const tag = fam ?? 'all';
   // A directory of this process's own: a log left by an earlier process (Wine reuses pids) must never be read.
   const base = path.join(subjectDir(), `${tag}-${++seq}`);
-  const logFile = `${base}.log.json`;
   fs.writeFileSync(`${base}.scenario.json`, JSON.stringify(scenario));
   process.env.WINOPS_SCENARIO = `${base}.scenario.json`;
-  process.env.WINOPS_DOUBLE_LOG = logFile;
+  process.env.WINOPS_DOUBLE_LOG = `${base}.log.json`;
 
   const native = nativeAddon();
   const backend = composeNativeBackend(scenario.axe?.available === false ? { ...native, axe: axeWithoutAxeCore() } : native);
   const before = new Set(backend.openHandles().map(handleKey));
-  const previous = lastLog.get(tag);
-  const baseline: Readonly<Record<string, number>> = (previous && (readLog(previous.file)?.live ?? previous.baseline)) || {};
-  lastLog.set(tag, { file: logFile, baseline });
+  // Live counts carry over from log to log (they are the process's objects): what is alive now is not this subject's.
+  const baseline: Readonly<Record<string, number>> = readLog(fam).live;
 
-  const log = (): DoubleLog => readLog(logFile) ?? { calls: [], violations: [], live: baseline };
+  const log = (): DoubleLog => readLog(fam);
   /** Objects of each double class made since this subject was created and still alive. */
   const live = (): Record<string, number> => {
     const now = log().live;
@@ -230,6 +247,13 @@ export function createNativeSubject(scenario: Scenario, family?: Family): Subjec
       }
       return [...backend.openHandles().filter((h) => !before.has(handleKey(h))), ...doubles];
     },
+    release: (gate) => {
+      // A gate is named after its family ('vss:doSnapshotSet'): that family's double holds it.
+      const family = gate.split(':')[0] as Family;
+      if (!(family in doubleModule)) throw new RangeError(`release: no double for the gate ${gate}`);
+      controlOf().release(doubleModule[family], gate);
+    },
+    held: () => log().held ?? [],
   };
   return subjectOf(backend, inspect);
 }

@@ -33,6 +33,11 @@ export interface VssStepScript {
   readonly fail?: Code;
   /** How long after an accepted Cancel the operation reports VSS_S_ASYNC_CANCELLED. Default 0. */
   readonly cancelLatencyMs?: number;
+  /**
+   * After durationMs the step stays pending until the test releases the gate 'vss:<step>' (a cancel still ends it):
+   * a test, not a duration, decides when it ends. The fake's release() and the double's control channel release it.
+   */
+  readonly hold?: boolean;
 }
 
 export interface VssScenario {
@@ -98,6 +103,8 @@ export interface ImapiScenario {
   readonly failAtUpdate?: { readonly update: number; readonly code: Code };
   /** The write ends with this success code (e.g. S_IMAPI_SPEEDADJUSTED). */
   readonly successCode?: Code;
+  /** Update events (counted from 1) that are not sent until the test releases the gate 'imapi2:update:<n>'. */
+  readonly holdUpdates?: readonly number[];
 }
 
 export interface AxeAssessmentScript {
@@ -113,6 +120,11 @@ export interface AxeAssessmentScript {
   /** The assessment ends with this AssessmentExecutionError. */
   readonly error?: Code;
   readonly exitCode?: number;
+  /**
+   * After durationMs the assessment does not end until the test releases the gate 'axe:<name>' (an honoured cancel
+   * or TerminateJob still ends it).
+   */
+  readonly hold?: boolean;
 }
 
 export interface AxeScenario {

@@ -31,6 +31,8 @@ interface Run {
   failed: number;
   timers: Set<unknown>;
   endCurrent: ((error: AxeCallResult, exitCode: number) => void) | undefined;
+  /** Withdraws the wait of a held assessment (its script's `hold`), when one is under way. */
+  unhold: (() => void) | undefined;
 }
 
 /** Parses the part of an AXE job manifest the fake needs: the job's name and the ordered AssessmentRun names. */
@@ -117,7 +119,7 @@ export class FakeAxe implements AxeBackend {
     }
     rec.result = 'S_OK';
     const handle = this.#core.open('axe', 'JobRun');
-    const run: Run = { handle, job, sink, current: undefined, currentCancelled: false, jobCancelRequested: false, terminated: false, ended: false, executed: 0, failed: 0, timers: new Set(), endCurrent: undefined };
+    const run: Run = { handle, job, sink, current: undefined, currentCancelled: false, jobCancelRequested: false, terminated: false, ended: false, executed: 0, failed: 0, timers: new Set(), endCurrent: undefined, unhold: undefined };
     this.#runs.set(handle, run);
     this.#running = run;
     this.#after(run, 0, () => {
@@ -138,6 +140,8 @@ export class FakeAxe implements AxeBackend {
   #clearTimers(run: Run): void {
     for (const t of run.timers) this.#core.cancelTimer(t);
     run.timers.clear();
+    run.unhold?.();
+    run.unhold = undefined;
   }
 
   #next(run: Run, index: number): void {
@@ -169,9 +173,15 @@ export class FakeAxe implements AxeBackend {
       this.#after(run, 0, () => this.#next(run, index + 1));
     };
     run.endCurrent = end;
-    this.#after(run, duration, () => {
+    const finish = (): void => {
+      run.unhold = undefined;
       const error = a.error === undefined ? OK : result(String(typeof a.error === 'number' ? resolveCode(a.error).code : a.error));
       end(error, a.exitCode ?? (error.code === 'S_OK' ? 0 : 1));
+    };
+    // A held assessment ends when the test releases it (an honoured cancel or TerminateJob withdraws the wait).
+    this.#after(run, duration, () => {
+      if (a.hold) run.unhold = this.#core.hold('axe', `axe:${a.name}`, finish);
+      else finish();
     });
   }
 

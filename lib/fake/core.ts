@@ -94,6 +94,48 @@ export class FakeCore {
     this.#timers.delete(id);
   }
 
+  readonly #gates = new Map<string, { released: boolean; logged: boolean; waiters: Set<() => void> }>();
+
+  #gate(name: string): { released: boolean; logged: boolean; waiters: Set<() => void> } {
+    let g = this.#gates.get(name);
+    if (!g) this.#gates.set(name, (g = { released: false, logged: false, waiters: new Set() }));
+    return g;
+  }
+
+  /**
+   * A scenario hold: runs fn once the test has released `gate` (at once when it already was) and returns a function
+   * that withdraws the wait (a cancel cut it short). While it waits the gate is listed by held(), and the call log
+   * has a 'hold' entry (detail: the gate), as the Windows doubles log it.
+   */
+  hold(family: Family, gate: string, fn: () => void): () => void {
+    const g = this.#gate(gate);
+    if (g.released) {
+      fn();
+      return () => {};
+    }
+    if (!g.logged) this.record(family, 'hold', undefined, gate);
+    g.logged = true;
+    const waiter = (): void => fn();
+    g.waiters.add(waiter);
+    return () => {
+      g.waiters.delete(waiter);
+    };
+  }
+
+  /** Releases a gate: what waits on it goes on now, and a later hold on it passes at once. */
+  release(gate: string): void {
+    const g = this.#gate(gate);
+    g.released = true;
+    const waiters = [...g.waiters];
+    g.waiters.clear();
+    for (const w of waiters) w();
+  }
+
+  /** The gates something waits on now. */
+  held(): string[] {
+    return [...this.#gates].filter(([, g]) => g.waiters.size > 0).map(([name]) => name);
+  }
+
   /** Number of timers still scheduled (work the fake still has to do). */
   get pendingTimers(): number {
     return this.#timers.size;

@@ -32,6 +32,9 @@ interface Write {
   cancelAccepted: boolean;
   updatesSinceCancel: number;
   timer: unknown;
+  /** The Update held now (scenario holdUpdates) and how to withdraw that wait. */
+  heldUpdate: number;
+  unhold: (() => void) | undefined;
   ended: boolean;
   startedAt: number;
 }
@@ -87,7 +90,7 @@ export class FakeImapi implements ImapiBackend {
     const handle = this.#core.open('imapi2', request.api === 'format2data' ? 'IDiscFormat2Data' : 'IWriteEngine2');
     const w: Write = {
       handle, request, sink, recorderId: request.recorderId, totalSectors: 0, written: 0, updates: 0, cancelRequested: false,
-      cancelAccepted: false, updatesSinceCancel: 0, timer: undefined, ended: false, startedAt: this.#core.now(),
+      cancelAccepted: false, updatesSinceCancel: 0, timer: undefined, heldUpdate: 0, unhold: undefined, ended: false, startedAt: this.#core.now(),
     };
     this.#writes.set(handle, w);
     // Write/WriteSection run on a thread of their own: nothing is reported before this call returns.
@@ -176,6 +179,16 @@ export class FakeImapi implements ImapiBackend {
   /** One Update event, then the next step of the write. */
   #update(w: Write): void {
     if (w.ended) return;
+    // A held Update is sent once the test releases it.
+    const n = w.updates + 1;
+    if (this.#scenario.holdUpdates?.includes(n) && w.heldUpdate !== n) {
+      w.heldUpdate = n;
+      w.unhold = this.#core.hold('imapi2', `imapi2:update:${n}`, () => {
+        w.unhold = undefined;
+        this.#update(w);
+      });
+      return;
+    }
     const notInProgress = w.updates < (this.#scenario.notInProgressUpdates ?? 0);
     const action = notInProgress ? ACTION.INITIALIZING_HARDWARE : ACTION.WRITING_DATA;
     w.updates++;
@@ -235,6 +248,7 @@ export class FakeImapi implements ImapiBackend {
     if (w.ended) return;
     w.ended = true;
     this.#core.cancelTimer(w.timer);
+    w.unhold?.();
     if (release) this.#busy.delete(this.#recorders().find((r) => r.id.toLowerCase() === w.recorderId.toLowerCase())?.id ?? '');
     this.#writes.delete(w.handle);
     this.#core.close(w.handle);

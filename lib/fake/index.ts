@@ -43,6 +43,13 @@ export interface FakeBackend extends Backend {
   openHandles(): OpenHandle[];
   /** Timers the simulation still has scheduled. */
   readonly pendingWork: number;
+  /**
+   * Releases a scenario hold (`vss.steps.<step>.hold` → 'vss:<step>', `imapi2.holdUpdates` → 'imapi2:update:<n>',
+   * an AXE assessment's `hold` → 'axe:<name>'): what waits on it goes on now, and later holds on it pass at once.
+   */
+  release(gate: string): void;
+  /** The holds something waits on now (each has a 'hold' entry in `calls` from when it began). */
+  held(): string[];
 }
 
 export interface FakeBackendOptions {
@@ -79,6 +86,11 @@ export function createFakeBackend(scenario: Scenario = {}, options: FakeBackendO
     get pendingWork() {
       return core.pendingTimers;
     },
+    release: (gate: string) => {
+      if (typeof gate !== 'string' || gate === '') throw new TypeError('release: gate must be a non-empty string');
+      core.release(gate);
+    },
+    held: () => core.held(),
   };
 }
 

@@ -442,7 +442,9 @@ export class FakeMi implements MiBackend {
     } else if (!r.instance || op.outstanding < op.window) {
       this.#core.record('mi', 'resultAcknowledgement', op.handle);
     } else {
+      // Held: MI waits for this acknowledgement until the consumer makes room (the Windows double logs the same).
       op.awaitingAck = true;
+      this.#core.record('mi', 'ackHeld', op.handle);
     }
   }
 

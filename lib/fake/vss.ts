@@ -44,6 +44,8 @@ interface AsyncOp {
   failHr: number;
   waiters: Set<() => void>;
   timer: unknown;
+  /** Withdraws the wait on a scenario hold (the step's `hold`), when one is under way. */
+  unhold: (() => void) | undefined;
   onFinish: () => void;
   onEnd: (state: 'finished' | 'cancelled' | 'failed') => void;
 }
@@ -341,10 +343,10 @@ export class FakeVss implements VssBackend {
   #startAsync(c: Components, step: VssAsyncStep, onFinish: () => void, onEnd: AsyncOp['onEnd']): Handle {
     const handle = this.#core.open('vss', `IVssAsync(${step})`);
     const script = this.#scenario.steps?.[step] ?? {};
-    const op: AsyncOp = { handle, step, components: c, state: 'pending', failHr: 0, waiters: new Set(), timer: undefined, onFinish, onEnd };
+    const op: AsyncOp = { handle, step, components: c, state: 'pending', failHr: 0, waiters: new Set(), timer: undefined, unhold: undefined, onFinish, onEnd };
     this.#asyncs.set(handle, op);
-    op.timer = this.#core.after(script.durationMs ?? DEFAULT_DURATION[step], () => {
-      op.timer = undefined;
+    const end = (): void => {
+      op.unhold = undefined;
       if (op.state !== 'pending') return;
       if (script.fail !== undefined) {
         op.state = 'failed';
@@ -356,6 +358,13 @@ export class FakeVss implements VssBackend {
         op.onEnd('finished');
       }
       this.#wake(op);
+    };
+    op.timer = this.#core.after(script.durationMs ?? DEFAULT_DURATION[step], () => {
+      op.timer = undefined;
+      if (op.state !== 'pending') return;
+      // A held step ends when the test releases it (a cancel withdraws the wait).
+      if (script.hold) op.unhold = this.#core.hold('vss', `vss:${step}`, end);
+      else end();
     });
     return handle;
   }
@@ -426,6 +435,8 @@ export class FakeVss implements VssBackend {
         hr = S_OK;
         op.state = 'cancelling';
         this.#core.cancelTimer(op.timer);
+        op.unhold?.();
+        op.unhold = undefined;
         const latency = this.#scenario.steps?.[op.step]?.cancelLatencyMs ?? 0;
         op.timer = this.#core.after(latency, () => {
           op.timer = undefined;

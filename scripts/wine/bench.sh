@@ -17,6 +17,7 @@
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$WINOPS_ROOT"
+winops_lock || exit 1
 mkdir -p "$WINOPS_CACHE"
 script="${1:?usage: bench.sh <bench/script.mjs> [args...]}"
 shift

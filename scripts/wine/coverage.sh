@@ -28,6 +28,7 @@
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$WINOPS_ROOT"
+winops_lock || exit 1
 mkdir -p "$WINOPS_CACHE"
 t_all=$(winops_now)
 winops_ensure_toolchain || exit 1

@@ -22,6 +22,22 @@ export WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=}"
 
 winops_log() { printf '[winops] %s\n' "$*" >&2; }
 
+# One run at a time per cache (prefix, build/, the doubles' registration and system32 files are shared by every
+# script here): each entry script takes an exclusive lock on $WINOPS_CACHE/run.lock for as long as it runs, and a
+# second run waits for it (saying so) instead of disturbing it. Scripts started by a locked one inherit the lock
+# (WINOPS_LOCK_HELD names the cache it is for). A run with a cache of its own (WINOPS_CACHE=...) does not wait.
+winops_lock() {
+  [ "${WINOPS_LOCK_HELD:-}" = "$WINOPS_CACHE" ] && return 0
+  mkdir -p "$WINOPS_CACHE"
+  exec 9>>"$WINOPS_CACHE/run.lock"
+  if ! flock -n 9; then
+    winops_log "another run holds $WINOPS_CACHE/run.lock ($(cat "$WINOPS_CACHE/run.owner" 2>/dev/null || echo '?')): waiting for it"
+    flock 9 || { winops_log "could not lock $WINOPS_CACHE/run.lock"; return 1; }
+  fi
+  printf 'pid %s, %s, since %s\n' "$$" "$(basename "$0")" "$(date -u +%H:%M:%S)" >"$WINOPS_CACHE/run.owner"
+  export WINOPS_LOCK_HELD="$WINOPS_CACHE"
+}
+
 # Seconds since the epoch with fractions, for the timing lines.
 winops_now() { date +%s.%N; }
 winops_elapsed() { awk -v a="$1" -v b="$(winops_now)" 'BEGIN { printf "%.1f", b - a }'; }
@@ -149,6 +165,10 @@ winops_build_stale() {
         { cat "$WINOPS_CACHE/$label-build-$d.log"; winops_log "$d double build failed"; return 1; }
     fi
   done
+  if winops_stale build/doubles/control/control.node test/doubles/control native/host; then
+    bash test/doubles/control/build.sh >"$WINOPS_CACHE/$label-build-control.log" 2>&1 ||
+      { cat "$WINOPS_CACHE/$label-build-control.log"; winops_log "doubles' control module build failed"; return 1; }
+  fi
   if winops_stale build/win32-x64-axe-standin/winops.node native test/doubles/axe test/doubles/common CMakeLists.txt ||
      winops_stale build/doubles/axe/AxeCore.dll test/doubles/axe test/doubles/common lib/codes.generated.ts; then
     bash test/doubles/axe/build.sh >"$WINOPS_CACHE/$label-build-axe.log" 2>&1 ||

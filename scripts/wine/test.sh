@@ -20,6 +20,7 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$WINOPS_ROOT"
 mkdir -p "$WINOPS_CACHE"
+winops_lock || exit 1
 t_all=$(winops_now)
 
 winops_ensure_toolchain || exit 1
@@ -42,6 +43,8 @@ if [ "${WINOPS_SKIP_BUILD:-0}" != 1 ]; then
   bash test/doubles/imapi2/build.sh || { winops_log "IMAPI2 double build failed"; exit 1; }
   bash test/doubles/vssapi/build.sh || { winops_log "vssapi double build failed"; exit 1; }
   bash test/doubles/mi/build.sh || { winops_log "mi.dll double build failed"; exit 1; }
+  # The tests' in-process channel to the doubles (test/doubles/control/control.cc).
+  bash test/doubles/control/build.sh || { winops_log "doubles' control module build failed"; exit 1; }
   # AXE: the AxeCore.dll double and a second addon build against the STAND-IN AxeHosting.h (test only).
   bash test/doubles/axe/build.sh >"$WINOPS_CACHE/axe-build.log" 2>&1 || { cat "$WINOPS_CACHE/axe-build.log"; winops_log "AXE stand-in build failed"; exit 1; }
 fi

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AbortError, AxeError, BackendUnavailableError, type AxeEvent } from '../../lib/index';
 import type { AxeAssessmentScript } from '../../types/scenario';
-import { settle, until, type BackendFactory } from './harness';
+import { held, settle, until, type BackendFactory } from './harness';
 
 const dir = mkdtempSync(join(tmpdir(), 'winops-axe-'));
 const MANIFEST = join(dir, 'job.xml');
@@ -43,11 +43,12 @@ export function axeContract(name: string, make: BackendFactory): void {
     });
 
     it('cancel of an assessment that honours it: CancelAssessment with the begin-event index ends the job', async () => {
-      const { winops, inspect } = await make(job([quick('a'), quick('b', { durationMs: 60_000 }), quick('c')]));
+      // b and c are held: each ends only through its cancel, so c is still running when its CancelAssessment comes.
+      const { winops, inspect } = await make(job([quick('a'), quick('b', { hold: true }), quick('c', { hold: true })]));
       await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
       const events: AxeEvent[] = [];
       const run = j.run({ onEvent: (e) => events.push(e) });
-      await until(() => run.runningIndex === 1, 3000, 'assessment 1');
+      await until(() => run.runningIndex === 1, undefined, 'assessment 1');
       const outcome = await run.cancel();
       expect(outcome).toMatchObject({ family: 'axe', status: 'cancelled', endedBy: 'cancel-assessment', jobCode: 'AXE_E_JOB_ASSESSMENTS_FAILED' });
       expect(outcome.steps[0]).toMatchObject({ step: 'cancel-assessment', index: 1, code: 'S_OK' });
@@ -62,7 +63,7 @@ export function axeContract(name: string, make: BackendFactory): void {
     });
 
     it('an assessment that ignores cancel: after the grace period CancelJob, then TerminateJob ends it', async () => {
-      const { winops, inspect } = await make(job([quick('stubborn', { durationMs: 60_000, honoursCancel: false })]));
+      const { winops, inspect } = await make(job([quick('stubborn', { hold: true, honoursCancel: false })]));
       await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
       const ac = new AbortController();
       const run = j.run({ signal: ac.signal, grace: 40 });
@@ -80,14 +81,20 @@ export function axeContract(name: string, make: BackendFactory): void {
     });
 
     it('an assessment that ignores CancelAssessment but ends before TerminateJob: the ladder stops at CancelJob', async () => {
-      // CancelJob lets the running assessment finish and starts no other; it ends 450 ms after it began, between
-      // CancelJob (grace 300 ms after the cancel) and TerminateJob (600 ms).
-      const { winops, inspect } = await make(job([quick('stubborn', { durationMs: 450, honoursCancel: false }), quick('never')]));
+      // CancelJob lets the running assessment finish and starts no other. The assessment is held and released only
+      // once CancelJob was made (escalate() takes that step; the grace period is too long to matter), so it ends
+      // between CancelJob and TerminateJob by the test's choice, not by timing.
+      const { winops, inspect } = await make(job([quick('stubborn', { hold: true, honoursCancel: false }), quick('never')]));
       await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
       const events: AxeEvent[] = [];
-      const run = j.run({ grace: 300, onEvent: (e) => events.push(e) });
+      const run = j.run({ grace: 600_000, onEvent: (e) => events.push(e) });
       await until(() => run.runningIndex === 0);
-      const outcome = await run.cancel();
+      const cancelled = run.cancel();
+      await until(() => inspect.calls().some((c) => c.call === 'Engine::CancelAssessment'), undefined, 'CancelAssessment');
+      expect(await run.escalate()).toBe('cancel-job');
+      await held(inspect, 'axe:stubborn');
+      inspect.release('axe:stubborn');
+      const outcome = await cancelled;
       expect(outcome).toMatchObject({ family: 'axe', status: 'cancelled', endedBy: 'cancel-job', jobCode: 'AXE_E_JOB_CANCELED' });
       expect(outcome.steps.map((s) => [s.step, s.code])).toEqual([['cancel-assessment', 'S_OK'], ['cancel-job', 'S_OK']]);
       const r = await settle(run);
@@ -97,7 +104,7 @@ export function axeContract(name: string, make: BackendFactory): void {
     });
 
     it('cancel() from inside the assessment-begin event issues CancelAssessment once, for that index', async () => {
-      const { winops, inspect } = await make(job([quick('a'), quick('b', { durationMs: 60_000 })]));
+      const { winops, inspect } = await make(job([quick('a'), quick('b', { hold: true })]));
       await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
       const run = j.run({ onEvent: (e) => { if (e.type === 'assessment-begin' && e.index === 1) void run.cancel(); } });
       const r = await settle(run);
@@ -106,7 +113,7 @@ export function axeContract(name: string, make: BackendFactory): void {
     });
 
     it('escalate() takes the next step at once instead of waiting for the grace period', async () => {
-      const { winops } = await make(job([quick('stubborn', { durationMs: 60_000, honoursCancel: false })]));
+      const { winops } = await make(job([quick('stubborn', { hold: true, honoursCancel: false })]));
       await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
       const run = j.run({ grace: 600_000 });
       await until(() => run.runningIndex === 0);
@@ -119,18 +126,24 @@ export function axeContract(name: string, make: BackendFactory): void {
     });
 
     it('the caller configures the ladder: without terminate, a stubborn assessment finishes and the run resolves', async () => {
-      const { winops } = await make(job([quick('stubborn', { durationMs: 150, honoursCancel: false })]));
+      // Held until its CancelAssessment (ignored) was made, then it finishes: the ladder has no further step.
+      const { winops, inspect } = await make(job([quick('stubborn', { hold: true, honoursCancel: false })]));
       await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
       const run = j.run({ escalation: ['cancel-assessment'], grace: 10 });
       await until(() => run.runningIndex === 0);
-      const outcome = await run.cancel();
+      const cancelled = run.cancel();
+      await until(() => inspect.calls().some((c) => c.call === 'Engine::CancelAssessment'), undefined, 'CancelAssessment');
+      await held(inspect, 'axe:stubborn');
+      inspect.release('axe:stubborn');
+      const outcome = await cancelled;
       expect(outcome).toMatchObject({ status: 'already-finished', jobCode: 'S_OK' });
       const r = await run;
       expect(r.executedAssessments).toBe(1);
     });
 
     it('CancelAssessment with the wrong index is AXE_E_INVALID_INDEX; with no job it is AXE_E_NO_JOB_RUNNING', async () => {
-      const { winops } = await make(job([quick('a', { durationMs: 200 }), quick('b')]));
+      // a is held, so it is the running assessment when CancelAssessment(1) comes.
+      const { winops, inspect } = await make(job([quick('a', { hold: true }), quick('b')]));
       await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
       const run = j.run();
       await until(() => run.runningIndex === 0);
@@ -140,6 +153,8 @@ export function axeContract(name: string, make: BackendFactory): void {
         expect(wrong.error).toBeInstanceOf(AxeError);
         expect(wrong.error.code).toBe('AXE_E_INVALID_INDEX');
       }
+      await held(inspect, 'axe:a');
+      inspect.release('axe:a');
       await run;
       const late = await settle(run.cancelAssessment(0));
       expect(!late.ok && late.error.code).toBe('AXE_E_NO_JOB_RUNNING');
@@ -147,7 +162,7 @@ export function axeContract(name: string, make: BackendFactory): void {
     });
 
     it('cancel before start, cancel twice, cancel after finish', async () => {
-      const { winops, inspect } = await make(job([quick('a', { durationMs: 60_000 })]));
+      const { winops, inspect } = await make(job([quick('a', { hold: true })]));
       await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
       const early = await settle(j.run({ signal: AbortSignal.abort() }));
       expect(!early.ok && early.error.outcome.status).toBe('not-started');
@@ -175,10 +190,15 @@ export function axeContract(name: string, make: BackendFactory): void {
       expect(inspect.calls().some((c) => c.call.startsWith('Engine::Cancel') || c.call === 'Engine::TerminateJob')).toBe(false);
     });
 
-    it('a timeout climbs the ladder with a TimeoutError cause', async () => {
-      const { winops } = await make(job([quick('a', { durationMs: 60_000 })]));
+    it('a TimeoutError abort (what options.timeout does) climbs the ladder with a TimeoutError cause', async () => {
+      // The abort comes once a (held, honouring cancels) is running; test/unit/timeout.test.ts runs options.timeout on fake time.
+      const { winops } = await make(job([quick('a', { hold: true })]));
       await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
-      const r = await settle(j.run({ timeout: 30, grace: 20 }));
+      const ac = new AbortController();
+      const run = j.run({ signal: ac.signal, grace: 600_000 });
+      await until(() => run.runningIndex === 0);
+      ac.abort(new DOMException('The operation timed out.', 'TimeoutError'));
+      const r = await settle(run);
       expect(!r.ok && r.error.cause.name).toBe('TimeoutError');
       expect(!r.ok && r.error.outcome.endedBy).toBe('cancel-assessment');
     });
@@ -204,7 +224,7 @@ export function axeContract(name: string, make: BackendFactory): void {
     });
 
     it('one run at a time per job; AXE unavailable is a BackendUnavailableError that says how to enable it', async () => {
-      const { winops } = await make(job([quick('a', { durationMs: 60_000 })]));
+      const { winops } = await make(job([quick('a', { hold: true })]));
       await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
       const run = j.run();
       expect(() => j.run()).toThrow(AxeError);

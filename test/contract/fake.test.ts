@@ -1,5 +1,5 @@
 import { createFakeBackend } from '../../lib/fake/index';
-import { subjectOf, type BackendFactory } from './harness';
+import { inspectFake, subjectOf, type BackendFactory } from './harness';
 import { vssContract } from './vss.contract';
 import { miContract } from './mi.contract';
 import { imapiContract } from './imapi2.contract';
@@ -7,13 +7,7 @@ import { axeContract } from './axe.contract';
 
 const fake: BackendFactory = (scenario) => {
   const backend = createFakeBackend(scenario);
-  return subjectOf(backend, {
-    calls: () => backend.calls,
-    violations: () => backend.violations,
-    vssLeftovers: () => backend.vss.leftovers(),
-    shadowCopies: () => backend.vss.shadowCopies().length,
-    openHandles: () => backend.openHandles(),
-  });
+  return subjectOf(backend, inspectFake(backend));
 };
 
 vssContract('fake', fake);

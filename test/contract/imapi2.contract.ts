@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { AbortError, ImapiError, type WriteProgress } from '../../lib/index';
-import { settle, type BackendFactory } from './harness';
+import { held, settle, type BackendFactory } from './harness';
 
 const image = (sectors: number): Uint8Array => new Uint8Array(sectors * 2048);
 const FAST = { updateIntervalMs: 3, sectorsPerUpdate: 64 };
@@ -31,12 +31,14 @@ export function imapiContract(name: string, make: BackendFactory): void {
     });
 
     it('cancel: CancelWrite only inside Update, retried while S_IMAPI_WRITE_NOT_IN_PROGRESS, then a cancel (not a failure)', async () => {
-      const { winops, inspect } = await make({ imapi2: { ...FAST, notInProgressUpdates: 3 } });
-      let first: (() => void) | undefined;
-      const started = new Promise<void>((r) => (first = r));
-      const op = winops.imapi2.burn(image(100_000), { onProgress: () => first?.() });
-      await started;
-      const outcome = await op.cancel();
+      // Update 2 is held until the cancel has been requested, so the first CancelWrite is made inside Update 2 (then
+      // 3, then 4, where the write has begun) whatever the machine's speed.
+      const { winops, inspect } = await make({ imapi2: { ...FAST, notInProgressUpdates: 3, holdUpdates: [2] } });
+      const op = winops.imapi2.burn(image(100_000));
+      await held(inspect, 'imapi2:update:2');
+      const cancelled = op.cancel();
+      inspect.release('imapi2:update:2');
+      const outcome = await cancelled;
       expect(outcome).toEqual({ family: 'imapi2', status: 'cancelled', attempts: 3, notInProgress: 2, hresult: 0xc0aa0002 });
       const r = await settle(op);
       expect(r.ok).toBe(false);
@@ -51,11 +53,16 @@ export function imapiContract(name: string, make: BackendFactory): void {
       expect(inspect.violations()).toEqual([]);
     });
 
-    it('a timeout cancels the write with a TimeoutError cause; the write keeps going until CancelWrite takes', async () => {
-      const { winops } = await make({ imapi2: { ...FAST, cancelLatencyUpdates: 2 } });
-      // The timeout has to fall after the recorder is chosen (else the outcome is, rightly, not-started): natively that
-      // takes COM activations, measured 15-40 ms under Wine, so 300 ms; the write itself lasts seconds on both backends.
-      const r = await settle(winops.imapi2.burn(image(100_000), { timeout: 300 }));
+    it('a TimeoutError abort (what options.timeout does) cancels the write; the write keeps going until CancelWrite takes', async () => {
+      // The abort lands while Update 2 is held, i.e. once the recorder was chosen and the write runs (test/unit/timeout.test.ts
+      // runs options.timeout itself on fake time).
+      const { winops, inspect } = await make({ imapi2: { ...FAST, cancelLatencyUpdates: 2, holdUpdates: [2] } });
+      const ac = new AbortController();
+      const op = winops.imapi2.burn(image(100_000), { signal: ac.signal });
+      await held(inspect, 'imapi2:update:2');
+      ac.abort(new DOMException('The operation timed out.', 'TimeoutError'));
+      inspect.release('imapi2:update:2');
+      const r = await settle(op);
       expect(r.ok).toBe(false);
       if (r.ok) return;
       expect(r.error.cause.name).toBe('TimeoutError');

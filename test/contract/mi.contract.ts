@@ -54,7 +54,9 @@ export function miContract(name: string, make: BackendFactory): void {
       const it = stream[Symbol.asyncIterator]();
       const first = await it.next();
       expect(first.value?.Id).toBe(0);
-      await sleep(60);
+      // The consumer stops reading: MI comes to be held (an acknowledgement withheld, 'ackHeld'), not after a sleep.
+      const lastAck = (): string | undefined => inspect.calls().filter((c) => c.call === 'resultAcknowledgement' || c.call === 'ackHeld').at(-1)?.call;
+      await until(() => lastAck() === 'ackHeld', undefined, 'MI held back by a full window');
       const acks = inspect.calls().filter((c) => c.call === 'resultAcknowledgement').length;
       // delivered = acks + 1; consumed 1, buffer at most 2.
       expect(acks + 1).toBeLessThanOrEqual(3);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AbortError, VssError, type SnapshotSet, type VssAsync } from '../../lib/index';
-import { callNames, settle, sleep, type BackendFactory } from './harness';
+import { callNames, held, settle, until, type BackendFactory } from './harness';
 
 const FLOW = [
   'CreateVssBackupComponents',
@@ -55,10 +55,11 @@ export function vssContract(name: string, make: BackendFactory): void {
     });
 
     it('cancel() during DoSnapshotSet: IVssAsync::Cancel S_OK -> cancelled, AbortBackup, nothing left behind', async () => {
-      const { winops, inspect } = await make({ vss: { steps: { doSnapshotSet: { durationMs: 10_000 } } } });
+      // DoSnapshotSet is held: it stays pending until the cancel, however slow the machine.
+      const { winops, inspect } = await make({ vss: { steps: { doSnapshotSet: { hold: true } } } });
       let snap: VssAsync | undefined;
       const op = winops.vss.createSnapshotSet(['C:\\'], { onStep: (e) => { if (e.step === 'doSnapshotSet') snap = e.async; } });
-      while (!snap) await sleep(2);
+      await until(() => snap !== undefined, undefined, 'the doSnapshotSet step');
       expect(op.step).toBe('doSnapshotSet');
       const outcome = await op.cancel();
       expect(outcome).toEqual({ family: 'vss', status: 'cancelled', step: 'doSnapshotSet', hresult: 0, code: 'S_OK', backupAborted: true });
@@ -76,9 +77,11 @@ export function vssContract(name: string, make: BackendFactory): void {
     });
 
     it('an aborted signal during PrepareForBackup rejects with AbortError whose cause is the reason, after AbortBackup', async () => {
-      const { winops, inspect } = await make({ vss: { steps: { prepareForBackup: { durationMs: 10_000 } } } });
+      const { winops, inspect } = await make({ vss: { steps: { prepareForBackup: { hold: true } } } });
       const ac = new AbortController();
-      const op = winops.vss.createSnapshotSet('C:\\', { signal: ac.signal, onStep: (e) => { if (e.step === 'prepareForBackup') setTimeout(() => ac.abort(new Error('user pressed stop')), 5); } });
+      const op = winops.vss.createSnapshotSet('C:\\', { signal: ac.signal });
+      await held(inspect, 'vss:prepareForBackup');
+      ac.abort(new Error('user pressed stop'));
       const r = await settle(op);
       expect(r.ok).toBe(false);
       if (r.ok) return;
@@ -92,9 +95,15 @@ export function vssContract(name: string, make: BackendFactory): void {
       expect(inspect.openHandles()).toEqual([]);
     });
 
-    it('a timeout cancels with a TimeoutError reason and cleans up', async () => {
-      const { winops, inspect } = await make({ vss: { steps: { doSnapshotSet: { durationMs: 10_000 } } } });
-      const r = await settle(winops.vss.createSnapshotSet('C:\\', { timeout: 150 }));
+    it('a TimeoutError abort (what options.timeout does) during a held DoSnapshotSet cancels and cleans up', async () => {
+      // When the timer fires is the clock's business (test/unit/timeout.test.ts runs options.timeout on fake time);
+      // here the cancel it makes lands in a state the test chose: DoSnapshotSet pending.
+      const { winops, inspect } = await make({ vss: { steps: { doSnapshotSet: { hold: true } } } });
+      const ac = new AbortController();
+      const op = winops.vss.createSnapshotSet('C:\\', { signal: ac.signal });
+      await held(inspect, 'vss:doSnapshotSet');
+      ac.abort(new DOMException('The operation timed out.', 'TimeoutError'));
+      const r = await settle(op);
       expect(r.ok).toBe(false);
       if (r.ok) return;
       expect(r.error).toBeInstanceOf(AbortError);
@@ -115,7 +124,7 @@ export function vssContract(name: string, make: BackendFactory): void {
     });
 
     it('cancel twice returns the same outcome and calls IVssAsync::Cancel once', async () => {
-      const { winops, inspect } = await make({ vss: { steps: { doSnapshotSet: { durationMs: 10_000 } } } });
+      const { winops, inspect } = await make({ vss: { steps: { doSnapshotSet: { hold: true } } } });
       const op = winops.vss.createSnapshotSet('C:\\', { onStep: (e) => { if (e.step === 'doSnapshotSet') void op.cancel(); } });
       const a = await settle(op);
       expect(a.ok).toBe(false);
@@ -200,7 +209,7 @@ export function vssContract(name: string, make: BackendFactory): void {
     });
 
     it('IVssAsync: wait with a time limit, status, cancel (S_OK then VSS_S_ASYNC_CANCELLED), release', async () => {
-      const { winops, inspect } = await make({ vss: { steps: { gatherWriterMetadata: { durationMs: 10_000 } } } });
+      const { winops, inspect } = await make({ vss: { steps: { gatherWriterMetadata: { hold: true } } } });
       const c = await winops.vss.createBackupComponents();
       await c.initializeForBackup();
       const a = await c.gatherWriterMetadata();

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createFakeBackend } from '../../lib/fake/index';
-import { subjectOf, type Subject } from '../contract/harness';
+import { inspectFake, subjectOf, type Subject } from '../contract/harness';
 import { checkFamily, families, trackUnhandled, type ModelDriver } from './model';
 
 const RUNS = Number(process.env.WINOPS_MODEL_RUNS ?? 1000);
@@ -17,13 +17,7 @@ const fake: ModelDriver = {
   updateLag: 0,
   async subject(scenario) {
     const backend = createFakeBackend(scenario);
-    const s = subjectOf(backend, {
-      calls: () => backend.calls,
-      violations: () => backend.violations,
-      vssLeftovers: () => backend.vss.leftovers(),
-      shadowCopies: () => backend.vss.shadowCopies().length,
-      openHandles: () => backend.openHandles(),
-    });
+    const s = subjectOf(backend, inspectFake(backend));
     pending.set(s, () => backend.pendingWork);
     return s;
   },

@@ -21,6 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { root, addonPath } from './helpers.mjs';
+import { STATE_DEADLINE_MS, useScenario as scenarioFor } from './doubles.mjs';
 
 const require = createRequire(import.meta.url);
 const onWindows = process.platform === 'win32';
@@ -53,14 +54,8 @@ fs.writeFileSync(BAD, '<NotAManifest/>');
 const JOB = 'C:\\jobs\\test.xml';
 const quick = (name, extra = {}) => ({ name, durationMs: 40, progressSteps: 2, ...extra });
 
-let logSeq = 0;
-function useScenario(axe) {
-  process.env.WINOPS_SCENARIO = JSON.stringify({ axe });
-  const log = path.join(os.tmpdir(), `winops-axe-double-${process.pid}-${++logSeq}.json`);
-  fs.rmSync(log, { force: true }); // left by an earlier process with the same pid (Wine reuses pids)
-  process.env.WINOPS_DOUBLE_LOG = log;
-  return () => JSON.parse(fs.readFileSync(log, 'utf8'));
-}
+// The double's log from the double itself, in this process (test/native/doubles.mjs, issue 10).
+const useScenario = (axe) => scenarioFor('axe', axe);
 const job = (assessments) => useScenario({ manifests: { [JOB]: { name: 'Test job', assessments } } });
 
 const openJobs = new Set();
@@ -82,8 +77,9 @@ afterEach(async () => {
   openJobs.clear();
 });
 
-async function until(cond, ms = 5000, what = 'condition') {
-  const end = Date.now() + ms;
+/** Waits for a state (JS's or the double's, read in this process). The deadline only turns a hang into a failure. */
+async function until(cond, _deadline, what = 'condition') {
+  const end = Date.now() + STATE_DEADLINE_MS;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
@@ -158,15 +154,16 @@ test('stand-in: loads a manifest from disk and runs it, events in order; engine 
 });
 
 test('stand-in: cancel of an assessment that honours it ends the job by CancelAssessment, with the begin-event index', { skip: skipDouble }, async () => {
-  const readLog = job([quick('a'), quick('b', { durationMs: 60_000 }), quick('c')]);
+  // b and c are held: each ends only through its cancel (so c still runs when its CancelAssessment comes).
+  const readLog = job([quick('a'), quick('b', { hold: true }), quick('c', { hold: true })]);
   const { winops, backend } = winopsOnStandin();
   const j = await winops.axe.loadJob(JOB);
   const events = [];
   const run = j.run({ onEvent: (e) => events.push(e) });
-  await until(() => run.runningIndex === 1, 5000, 'assessment 1');
-  const t0 = Date.now();
+  await until(() => run.runningIndex === 1, undefined, 'assessment 1');
   const outcome = await run.cancel();
-  assert.ok(Date.now() - t0 < 3000, 'took the cooperative path, not the 30 s grace');
+  // the cooperative path: no CancelJob step (the default 30 s grace never ran out)
+  assert.deepEqual(outcome.steps.map((s) => s.step), ['cancel-assessment', 'cancel-assessment']);
   assert.equal(outcome.status, 'cancelled');
   assert.equal(outcome.endedBy, 'cancel-assessment');
   assert.equal(outcome.jobCode, 'AXE_E_JOB_ASSESSMENTS_FAILED');
@@ -186,7 +183,7 @@ test('stand-in: cancel of an assessment that honours it ends the job by CancelAs
 });
 
 test('stand-in: an assessment that ignores cancel: CancelJob after the grace, then TerminateJob (synchronous, end events still raised)', { skip: skipDouble }, async () => {
-  const readLog = job([quick('stubborn', { durationMs: 60_000, honoursCancel: false }), quick('never')]);
+  const readLog = job([quick('stubborn', { hold: true, honoursCancel: false }), quick('never')]);
   const { winops } = winopsOnStandin();
   const j = await winops.axe.loadJob(JOB);
   const ac = new AbortController();
@@ -211,7 +208,8 @@ test('stand-in: an assessment that ignores cancel: CancelJob after the grace, th
 });
 
 test('stand-in: CancelAssessment with the wrong index is AXE_E_INVALID_INDEX; with no job, AXE_E_NO_JOB_RUNNING (header symbols)', { skip: skipDouble }, async () => {
-  const readLog = job([quick('a', { durationMs: 400 }), quick('b')]);
+  // a is held: it is the running assessment when CancelAssessment(1) comes, then the test lets it finish.
+  const readLog = job([quick('a', { hold: true }), quick('b')]);
   const { winops } = winopsOnStandin();
   const j = await winops.axe.loadJob(JOB);
   const run = j.run();
@@ -220,6 +218,8 @@ test('stand-in: CancelAssessment with the wrong index is AXE_E_INVALID_INDEX; wi
   assert.ok(!wrong.ok && wrong.error instanceof lib.AxeError, String(wrong.error));
   assert.equal(wrong.error.code, 'AXE_E_INVALID_INDEX');
   assert.equal(typeof wrong.error.hresult, 'number', 'the value comes from the header (a stand-in value here)');
+  await readLog.held('axe:a');
+  readLog.release('axe:a');
   await run;
   const late = await settle(run.cancelAssessment(0));
   assert.ok(!late.ok && late.error.code === 'AXE_E_NO_JOB_RUNNING', String(late.error));
@@ -255,7 +255,7 @@ test('stand-in: manifest errors are AxeErrors: missing file, not a manifest, a d
 });
 
 test('stand-in: one job at a time: a second job while one runs is AXE_E_JOB_RUNNING', { skip: skipDouble }, async () => {
-  const readLog = job([quick('a', { durationMs: 60_000 })]);
+  const readLog = job([quick('a', { hold: true })]);
   const { winops } = winopsOnStandin();
   const j1 = await winops.axe.loadJob(JOB);
   const j2 = await winops.axe.loadJob(JOB);
@@ -273,13 +273,16 @@ test('stand-in: one job at a time: a second job while one runs is AXE_E_JOB_RUNN
 });
 
 test('stand-in: closing a job during its run defers the release to the end of the run', { skip: skipDouble }, async () => {
-  const readLog = job([quick('a', { durationMs: 200 })]);
+  // a is held until the job has been closed and checked, so the run is still going then.
+  const readLog = job([quick('a', { hold: true })]);
   const { winops, backend } = winopsOnStandin();
   const j = await winops.axe.loadJob(JOB);
   const run = j.run();
   await until(() => run.runningIndex === 0);
   await j.close();
   assert.equal(readLog().live.Job, 1, 'still alive while the job runs');
+  await readLog.held('axe:a');
+  readLog.release('axe:a');
   const r = await run;
   assert.equal(r.executedAssessments, 1);
   assert.deepEqual(backend.openHandles(), []);
@@ -288,7 +291,7 @@ test('stand-in: closing a job during its run defers the release to the end of th
 });
 
 test('stand-in: Engine calls run in order on one thread of the run\'s own, answered through the run\'s events; the thread is joined when the run has ended', { skip: skipDouble }, async () => {
-  const readLog = job([quick('a', { durationMs: 60_000 })]);
+  const readLog = job([quick('a', { hold: true })]);
   await until(() => addon.diag.liveThreads() === 0, 2000, 'threads of earlier tests joined');
   const loaded = await addon.axe.loadJob(JOB);
   await until(() => addon.diag.liveThreads() === 0, 2000, 'the loadJob thread joined');
@@ -330,7 +333,7 @@ test('stand-in: Engine calls run in order on one thread of the run\'s own, answe
 
 test('stand-in: a worker terminated mid-job: teardown terminates the job (the last resort) and deletes engine and job', { skip: skipDouble }, async () => {
   const { Worker } = await import('node:worker_threads');
-  const readLog = job([quick('endless', { durationMs: 60_000, honoursCancel: false })]);
+  const readLog = job([quick('endless', { hold: true, honoursCancel: false })]);
   const worker = new Worker(`
     const { parentPort, workerData } = require('node:worker_threads');
     const lib = require(workerData.dist);
@@ -346,7 +349,7 @@ test('stand-in: a worker terminated mid-job: teardown terminates the job (the la
   });
   const t0 = Date.now();
   await worker.terminate();
-  assert.ok(Date.now() - t0 < 5000);
+  assert.ok(Date.now() - t0 < STATE_DEADLINE_MS, `terminate took ${Date.now() - t0} ms`);
   await until(() => readLog().live.Engine === 0 && readLog().live.Job === 0, 3000, 'engine and job deleted');
   const log = readLog();
   assert.deepEqual(log.calls.filter((c) => c.call === 'Engine::TerminateJob').map((c) => c.result), ['S_OK']);

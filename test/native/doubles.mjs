@@ -29,11 +29,63 @@ export function runs(envVar, what, onRealWindows) {
   };
 }
 
+/**
+ * The tests' in-process channel to the doubles (test/doubles/control/control.node, built by test:wine): the doubles
+ * are DLLs in this very node.exe, so a test reads a double's state as it is now and waits for the change it needs
+ * (issue 10). Null where it is not built (then no test that needs a double runs: their skip names the variable).
+ */
+const controlPath = path.join(root, 'build', 'doubles', 'control', 'control.node');
+export const control = onWindows && fs.existsSync(controlPath) ? require(controlPath) : null;
+
+/** The module each family's double is loaded as (test/doubles/<family>/*.def LIBRARY). */
+export const doubleModule = { vss: 'vssapi.dll', mi: 'mi.dll', imapi2: 'imapi2_double.dll', axe: 'AxeCore.dll' };
+
+/** How long a wait for a state may take before it is a hang: a deadline, never what decides a test. */
+export const STATE_DEADLINE_MS = 30_000;
+
+const emptyLog = () => ({ calls: [], violations: [], live: {}, created: {}, version: 0 });
+
+/**
+ * A double's log as it is now, from the double itself (no file, nothing stale): { calls, violations, live, created,
+ * version }. Before this process has loaded the double: an empty log of version 0.
+ */
+export function doubleState(family) {
+  if (!control) throw new Error(`no ${controlPath}: build it with test/doubles/control/build.sh (npm run test:wine does)`);
+  const json = control.snapshot(doubleModule[family]);
+  return json === null ? emptyLog() : JSON.parse(json);
+}
+
+/**
+ * Resolves with the double's log once check(log) is true, re-checking at every change the double makes (it wakes
+ * us; no polling). Rejects after `deadlineMs` naming `what` and the last log's tail: a hang becomes a failure.
+ */
+export async function untilState(family, check, what, deadlineMs = STATE_DEADLINE_MS) {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    const log = doubleState(family);
+    if (check(log)) return log;
+    const left = end - Date.now();
+    if (left <= 0) {
+      const tail = log.calls.slice(-8).map((c) => `${c.call}${c.result ? ' ' + c.result : ''}${c.n !== undefined ? ' #' + c.n : ''}`);
+      throw new Error(`timed out after ${deadlineMs} ms waiting for ${what} (the ${family} double's last calls: ${tail.join(', ') || 'none'})`);
+    }
+    await control.waitChange(doubleModule[family], log.version, Math.min(left, 2_000));
+  }
+}
+
 let seq = 0;
 /**
  * A fresh scenario and log for a double: the scenario goes through a file (WINOPS_SCENARIO may name one; an
- * environment variable holds at most 32767 characters on Windows). Returns a reader of the log, with .path.
- * The doubles read both variables when an object is created (CreateVssBackupComponents, NewSession, ...).
+ * environment variable holds at most 32767 characters on Windows). The doubles read both variables when an object
+ * is created (CreateVssBackupComponents, NewSession, ...).
+ *
+ * Returns readLog(): the double's log in this process, as it is now (doubleState). With it:
+ *   readLog.until(check, what)  waits for the state check() accepts (untilState)
+ *   readLog.held(gate)          waits until the double holds that scenario gate (e.g. 'vss:doSnapshotSet')
+ *   readLog.release(gate)       releases it
+ *   readLog.file()              the log file the double writes, for a double in another process (runChild), read
+ *                               after that process exited
+ *   readLog.path                that file's path
  */
 export function useScenario(family, section) {
   const base = path.join(os.tmpdir(), `winops-${family}-double-${process.pid}-${++seq}`);
@@ -41,7 +93,14 @@ export function useScenario(family, section) {
   process.env.WINOPS_SCENARIO = `${base}.scenario.json`;
   fs.rmSync(`${base}.log.json`, { force: true }); // left by an earlier process with the same pid (Wine reuses pids)
   process.env.WINOPS_DOUBLE_LOG = `${base}.log.json`;
-  return Object.assign(() => JSON.parse(fs.readFileSync(`${base}.log.json`, 'utf8')), { path: `${base}.log.json` });
+  const readLog = () => doubleState(family);
+  return Object.assign(readLog, {
+    path: `${base}.log.json`,
+    until: (check, what, deadlineMs) => untilState(family, check, what, deadlineMs),
+    held: (gate) => untilState(family, (l) => (l.held ?? []).includes(gate), `the ${family} double to hold ${gate}`),
+    release: (gate) => control.release(doubleModule[family], gate),
+    file: () => JSON.parse(fs.readFileSync(`${base}.log.json`, 'utf8')),
+  });
 }
 
 export async function settle(p) {

@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { root, underWine, hex, REGDB_E_CLASSNOTREG } from './helpers.mjs';
+import { STATE_DEADLINE_MS, settle, useScenario as scenarioFor } from './doubles.mjs';
 
 const require = createRequire(import.meta.url);
 const onWindows = process.platform === 'win32';
@@ -39,14 +40,8 @@ const E_IMAPI_REQUEST_CANCELLED = 0xc0aa0002;
 const image = (sectors) => new Uint8Array(sectors * 2048);
 const FAST = { updateIntervalMs: 10, sectorsPerUpdate: 64 };
 
-let logSeq = 0;
-/** A fresh scenario and log for the double; returns a reader of the log. */
-function useScenario(imapi2) {
-  process.env.WINOPS_SCENARIO = JSON.stringify({ imapi2 });
-  const log = path.join(os.tmpdir(), `winops-imapi2-double-${process.pid}-${++logSeq}.json`);
-  process.env.WINOPS_DOUBLE_LOG = log;
-  return () => JSON.parse(fs.readFileSync(log, 'utf8'));
-}
+/** A fresh scenario and log for the double; returns a reader of the log, from the double in this process (doubles.mjs). */
+const useScenario = (imapi2) => scenarioFor('imapi2', imapi2);
 
 function assertClean(log) {
   assert.deepEqual(log.violations, [], 'the double saw no violation');
@@ -54,14 +49,6 @@ function assertClean(log) {
   const advises = log.calls.filter((c) => c.call === 'IConnectionPoint::Advise').length;
   const unadvises = log.calls.filter((c) => c.call === 'IConnectionPoint::Unadvise').length;
   assert.equal(unadvises, advises, 'every Advise has its Unadvise');
-}
-
-async function settle(p) {
-  try {
-    return { ok: true, value: await p };
-  } catch (error) {
-    return { ok: false, error };
-  }
 }
 
 // ------------------------------------------------------------------------------------------ no IMAPI2
@@ -141,18 +128,16 @@ test('double: burns bytes with Update progress and resolves S_OK; everything rel
 });
 
 test('double: cancel with 2 not-in-progress Updates -> 3 attempts, CancelWrite only inside Update, then AbortError', { skip: skipDouble }, async () => {
-  // Slow enough Updates that the cancel, requested from the first progress callback, is pending
-  // before the second Update.
-  const readLog = useScenario({ updateIntervalMs: 150, sectorsPerUpdate: 64, notInProgressUpdates: 3 });
+  // Update 2 is held until the cancel has been requested: the first attempt is inside Update 2 whatever the
+  // machine's speed.
+  const readLog = useScenario({ updateIntervalMs: 3, sectorsPerUpdate: 64, notInProgressUpdates: 3, holdUpdates: [2] });
   const winops = lib.createWinops({ backend: 'native' });
-  let first;
-  const started = new Promise((resolve) => (first = resolve));
-  const op = winops.imapi2.burn(image(100_000), { onProgress: () => first() });
-  await started;
-  const t0 = Date.now();
-  const outcome = await op.cancel();
+  const op = winops.imapi2.burn(image(100_000));
+  await readLog.held('imapi2:update:2');
+  const cancelled = op.cancel();
+  readLog.release('imapi2:update:2');
+  const outcome = await cancelled;
   assert.deepEqual(outcome, { family: 'imapi2', status: 'cancelled', attempts: 3, notInProgress: 2, hresult: E_IMAPI_REQUEST_CANCELLED });
-  assert.ok(Date.now() - t0 < 5000);
   const r = await settle(op);
   assert.equal(r.ok, false);
   assert.ok(r.error instanceof lib.AbortError, String(r.error));
@@ -169,10 +154,15 @@ test('double: cancel with 2 not-in-progress Updates -> 3 attempts, CancelWrite o
 });
 
 test('double: a cancel the drive takes Updates to honour (cancelLatencyUpdates) still ends as cancelled', { skip: skipDouble }, async () => {
-  const readLog = useScenario({ ...FAST, cancelLatencyUpdates: 2 });
+  // The TimeoutError abort (what options.timeout makes) lands while Update 2 is held, so the write has begun.
+  const readLog = useScenario({ ...FAST, cancelLatencyUpdates: 2, holdUpdates: [2] });
   const winops = lib.createWinops({ backend: 'native' });
-  // Long enough for the write to have begun even on a loaded machine (it takes ~15 s to finish).
-  const r = await settle(winops.imapi2.burn(image(100_000), { timeout: 1500 }));
+  const ac = new AbortController();
+  const op = winops.imapi2.burn(image(100_000), { signal: ac.signal });
+  await readLog.held('imapi2:update:2');
+  ac.abort(new DOMException('The operation timed out.', 'TimeoutError'));
+  readLog.release('imapi2:update:2');
+  const r = await settle(op);
   assert.equal(r.ok, false);
   assert.equal(r.error.cause?.name, 'TimeoutError');
   assert.equal(r.error.outcome.status, 'cancelled');
@@ -278,14 +268,14 @@ test('double: write failures are ImapiErrors with the documented codes; success 
 });
 
 test('double: two writes to one recorder at once: the second gets E_IMAPI_DF2DATA_WRITE_IN_PROGRESS', { skip: skipDouble }, async () => {
-  const readLog = useScenario(FAST);
+  // The first write is held at Update 2 until the second has been refused.
+  const readLog = useScenario({ ...FAST, holdUpdates: [2] });
   const winops = lib.createWinops({ backend: 'native' });
-  let first;
-  const started = new Promise((resolve) => (first = resolve));
-  const a = winops.imapi2.burn(image(2000), { onProgress: () => first() });
-  await started;
+  const a = winops.imapi2.burn(image(2000));
+  await readLog.held('imapi2:update:2');
   const b = await settle(winops.imapi2.burn(image(4)));
   assert.ok(!b.ok && b.error.code === 'E_IMAPI_DF2DATA_WRITE_IN_PROGRESS', String(b.error));
+  readLog.release('imapi2:update:2');
   assert.equal((await a).code, 'S_OK');
   assertClean(readLog());
 });
@@ -309,7 +299,7 @@ test('double: a worker terminated mid-burn: teardown cancels inside the next Upd
   const t0 = Date.now();
   await worker.terminate();
   const took = Date.now() - t0;
-  assert.ok(took < 5000, `terminate took ${took} ms`);
+  assert.ok(took < STATE_DEADLINE_MS, `terminate took ${took} ms`);
   const log = readLog();
   const cancels = log.calls.filter((c) => c.call.endsWith('::CancelWrite'));
   assert.deepEqual(cancels.map((c) => [c.result, c.detail]), [['S_OK', 'inside Update']]);

@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import fs from 'node:fs';
 import { addonPath, binding, root, hex, E_NOTIMPL, S_OK } from './helpers.mjs';
-import { distIndex, lib, runChild, runs, settle, sleep, useScenario as scenarioFor } from './doubles.mjs';
+import { STATE_DEADLINE_MS, distIndex, lib, runChild, runs, settle, sleep, useScenario as scenarioFor } from './doubles.mjs';
 
 const { plain: skipPlain, double: skipDouble } = runs('WINOPS_VSS_DOUBLE', 'vssapi', 'real Windows has VSS');
 
@@ -135,21 +135,13 @@ test('double: a set of two volumes in the documented order, properties, close() 
 });
 
 test('double: cancel during DoSnapshotSet -> Cancel S_OK, outcome cancelled, AbortBackup, nothing left', { skip: skipDouble }, async () => {
-  const readLog = useScenario({ steps: { doSnapshotSet: { durationMs: LONG, cancelLatencyMs: 100 } } });
+  // DoSnapshotSet is held (pending until the cancel); the operation takes 100 ms to notice an accepted cancel.
+  const readLog = useScenario({ steps: { doSnapshotSet: { hold: true, cancelLatencyMs: 100 } } });
   const winops = lib.createWinops({ backend: 'native' });
-  let entered;
-  const inSnapshot = new Promise((r) => (entered = r));
-  const op = winops.vss.createSnapshotSet(['C:\\'], { onStep: (e) => { if (e.step === 'doSnapshotSet') entered(); } });
-  await inSnapshot;
-  // The JS thread stays free while a native thread waits in IVssAsync::Wait(INFINITE).
-  const lagStart = Date.now();
-  await sleep(50);
-  assert.ok(Date.now() - lagStart < 1000);
-  const t0 = Date.now();
+  const op = winops.vss.createSnapshotSet(['C:\\']);
+  await readLog.held('vss:doSnapshotSet');
   const outcome = await op.cancel();
-  const ms = Date.now() - t0;
   assert.deepEqual(outcome, { family: 'vss', status: 'cancelled', step: 'doSnapshotSet', hresult: S_OK, code: 'S_OK', backupAborted: true });
-  assert.ok(ms >= 90 && ms < 3000, `cancel took ${ms} ms (cancelLatencyMs 100, step ${LONG})`);
   const r = await settle(op);
   assert.equal(r.ok, false);
   assert.ok(r.error instanceof lib.AbortError, String(r.error));
@@ -181,19 +173,21 @@ test('double: DoSnapshotSet fails with VSS_E_PROVIDER_VETO -> typed, retryable V
   assertNothingHeld(winops);
 });
 
-test('double: a timeout cancels with a TimeoutError reason, AbortBackup, nothing left', { skip: skipDouble }, async () => {
-  const readLog = useScenario({ steps: { prepareForBackup: { durationMs: LONG } } });
+test('double: a TimeoutError abort (what options.timeout makes) cancels, AbortBackup, nothing left', { skip: skipDouble }, async () => {
+  // It lands while PrepareForBackup is held (test/unit/timeout.test.ts runs the timer itself on fake time).
+  const readLog = useScenario({ steps: { prepareForBackup: { hold: true } } });
   const winops = lib.createWinops({ backend: 'native' });
-  const t0 = Date.now();
-  const r = await settle(winops.vss.createSnapshotSet('C:\\', { timeout: 300 }));
-  const ms = Date.now() - t0;
+  const ac = new AbortController();
+  const op = winops.vss.createSnapshotSet('C:\\', { signal: ac.signal });
+  await readLog.held('vss:prepareForBackup');
+  ac.abort(new DOMException('The operation timed out.', 'TimeoutError'));
+  const r = await settle(op);
   assert.equal(r.ok, false);
   assert.ok(r.error instanceof lib.AbortError, String(r.error));
   assert.equal(r.error.cause?.name, 'TimeoutError');
   assert.equal(r.error.outcome.step, 'prepareForBackup');
   assert.equal(r.error.outcome.status, 'cancelled');
   assert.equal(r.error.outcome.backupAborted, true);
-  assert.ok(ms >= 280 && ms < 3000, `${ms} ms`);
   const log = readLog();
   assert.ok(!names(log).includes('IVssBackupComponents::DoSnapshotSet'));
   assert.ok(names(log).includes('IVssBackupComponents::AbortBackup'));
@@ -219,16 +213,16 @@ test('double: a call out of the documented order gets VSS_E_BAD_STATE and the do
 });
 
 test('double: IVssAsync one call at a time: Wait(ms) returns while pending, QueryStatus, Cancel twice, Release', { skip: skipDouble }, async () => {
-  const readLog = useScenario({ steps: { gatherWriterMetadata: { durationMs: LONG } } });
+  const readLog = useScenario({ steps: { gatherWriterMetadata: { hold: true } } });
   const winops = lib.createWinops({ backend: 'native' });
   const vss = winops.backend.vss;
   const c = await vss.createBackupComponents();
   await vss.initializeForBackup(c);
   const a = await vss.gatherWriterMetadata(c);
   assert.deepEqual(winops.backend.openHandles().map((h) => h.kind).sort(), ['IVssAsync(gatherWriterMetadata)', 'IVssBackupComponents']);
-  const t0 = Date.now();
+  // Wait with a time limit returns S_OK while the step is pending (held), and the double was asked for that limit.
   assert.equal(await vss.asyncWait(a, 100), S_OK);
-  assert.ok(Date.now() - t0 >= 90);
+  assert.equal(readLog().calls.filter((c) => c.call === 'IVssAsync::Wait').at(-1)?.detail, 'gatherWriterMetadata 100');
   assert.deepEqual(await vss.asyncQueryStatus(a), { hr: S_OK, status: VSS_S_ASYNC_PENDING });
   // Cancel while an INFINITE wait runs on another thread: the wait returns.
   const waiting = vss.asyncWait(a, 0xffffffff);
@@ -255,7 +249,8 @@ test('double: IVssAsync one call at a time: Wait(ms) returns while pending, Quer
 });
 
 test('double: waits run on the addon\'s own threads: 8 pending steps leave the libuv pool free', { skip: skipDouble }, async () => {
-  const readLog = useScenario({ steps: { gatherWriterMetadata: { durationMs: LONG } } });
+  // The 8 steps are held: they wait until cancelled, so fs can only complete if the pool is free of them.
+  const readLog = useScenario({ steps: { gatherWriterMetadata: { hold: true } } });
   const winops = lib.createWinops({ backend: 'native' });
   const ops = [];
   const entered = [];
@@ -266,10 +261,8 @@ test('double: waits run on the addon\'s own threads: 8 pending steps leave the l
   }
   await Promise.all(entered);
   assert.equal(binding.vss.stats().waitThreads, 8);
-  const t0 = Date.now();
   await Promise.all(Array.from({ length: 16 }, () => fs.promises.stat(root)));
-  const fsMs = Date.now() - t0;
-  assert.ok(fsMs < 1000, `fs took ${fsMs} ms with 8 native waits pending`);
+  assert.equal(binding.vss.stats().waitThreads, 8, 'fs completed while the 8 waits were still pending');
   const outcomes = await Promise.all(ops.map((op) => op.cancel()));
   for (const o of outcomes) assert.equal(o.status, 'cancelled');
   await Promise.all(ops.map((op) => settle(op)));
@@ -282,17 +275,16 @@ test('double: waits run on the addon\'s own threads: 8 pending steps leave the l
 });
 
 test('double: a second DoSnapshotSet while one runs gets VSS_E_SNAPSHOT_SET_IN_PROGRESS; the first completes', { skip: skipDouble }, async () => {
-  // The second flow needs ~150 ms to reach DoSnapshotSet on a quiet machine; 2 s leaves room for a loaded one.
-  const readLog = useScenario({ steps: { doSnapshotSet: { durationMs: 2000 } } });
+  // The first DoSnapshotSet is held until the second flow has been refused.
+  const readLog = useScenario({ steps: { doSnapshotSet: { hold: true } } });
   const winops = lib.createWinops({ backend: 'native' });
-  let entered;
-  const inSnapshot = new Promise((r) => (entered = r));
-  const first = winops.vss.createSnapshotSet('C:\\', { onStep: (e) => { if (e.step === 'doSnapshotSet') entered(); } });
-  await inSnapshot;
+  const first = winops.vss.createSnapshotSet('C:\\');
+  await readLog.held('vss:doSnapshotSet');
   const second = await settle(winops.vss.createSnapshotSet('D:\\'));
   assert.equal(second.ok, false);
   assert.equal(second.error.code, 'VSS_E_SNAPSHOT_SET_IN_PROGRESS');
   assert.equal(second.error.retryable, true);
+  readLog.release('vss:doSnapshotSet');
   const set = await first;
   await set.close();
   assertClean(readLog());
@@ -311,7 +303,7 @@ test('double: process.exit during DoSnapshotSet: teardown cancels, calls AbortBa
   assert.equal(r.code, 5, r.output);
   assert.match(r.output, /exiting/);
   assert.ok(r.ms < 15000, `${r.ms} ms`);
-  const log = readLog();
+  const log = readLog.file(); // the child's double wrote it; the child has exited
   const n = names(log);
   for (const call of ['IVssAsync::Cancel', 'IVssBackupComponents::AbortBackup', 'IVssBackupComponents::Release']) {
     assert.ok(n.includes(call), `${call} in ${n.join(', ')}`);

@@ -8,10 +8,20 @@ import type { MiResultBatch } from '../../types/backend';
 import type { MiScenario } from '../../types/scenario';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Waits for a state of the fake (a deadline only turns a hang into a failure; it never decides a test). */
+async function until(check: () => boolean, what: string): Promise<void> {
+  const end = Date.now() + 30_000;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(1);
+  }
+}
 const properties = { Name: 'p{i}.exe', Id: { $index: 1000 }, Size: { $uint64: '{i}000' }, When: { $date: '2026-11-01T08:00:00.000Z' }, Fixed: 'x' };
 const scenario = (count: number, more: Partial<MiScenario> = {}): MiScenario => ({ resultIntervalMs: 0, generated: { Gen: { count, properties } }, ...more });
 const request = { kind: 'enumerate', namespace: 'root/cimv2', className: 'Gen', keysOnly: false } as const;
 const acks = (fake: ReturnType<typeof createFakeBackend>): number => fake.calls.filter((c) => c.call === 'resultAcknowledgement').length;
+/** How often MI was held back (an acknowledgement withheld because the window was full). */
+const holds = (fake: ReturnType<typeof createFakeBackend>): number => fake.calls.filter((c) => c.call === 'ackHeld').length;
 
 describe('MI batches (fake backend)', () => {
   it('generated classes: made from the template per instance, enumerated and queried (WHERE, projection, failAfter)', async () => {
@@ -36,7 +46,7 @@ describe('MI batches (fake backend)', () => {
     const session = await mi.openSession({ computer: null, protocol: null, credentials: null });
     const batches: MiResultBatch[] = [];
     const h = mi.start(session, request, 4, (b) => batches.push(b));
-    await sleep(20);
+    await until(() => holds(fake) === 1, 'MI held at a full window');
     // Nobody polled: nothing handed over, and MI stopped at the window (4 delivered, 3 acknowledged, 1 held).
     expect(batches).toEqual([]);
     expect(acks(fake)).toBe(3);
@@ -47,20 +57,20 @@ describe('MI batches (fake backend)', () => {
     expect(mi.poll(h)).toBe(false);  // nothing more: the consumer now waits
     mi.consumed(h, 2);  // room for 2: the held acknowledgement is given
     expect(acks(fake)).toBe(4);
-    await sleep(20);
+    await until(() => holds(fake) === 2 && batches.length === 2, 'the next results handed over on their own, and MI held again');
     // The consumer was waiting: the next results came on their own (up to the window again: 2 more, one held).
     expect(batches).toHaveLength(2);
     expect(batches[1]).toMatchObject({ newSchemas: [], shapes: [0, 0], held: true });
     const delivered = (): number => batches.reduce((n, b) => n + b.shapes.length, 0);
     let consumed = 2;
-    for (let guard = 0; !batches.at(-1)?.final && guard < 200; guard++) {
+    await until(() => {
       if (delivered() > consumed) {
         mi.consumed(h, delivered() - consumed);
         consumed = delivered();
       }
       mi.poll(h);
-      await sleep(2);
-    }
+      return Boolean(batches.at(-1)?.final);
+    }, 'the final result');
     expect(batches.reduce((n, b) => n + b.shapes.length, 0)).toBe(10);
     expect(batches.at(-1)!.final).toEqual({ result: 0, errorMessage: undefined, errorDetails: undefined });
     expect(mi.close(h)).toBe(0);
@@ -78,7 +88,7 @@ describe('MI batches (fake backend)', () => {
     const fake = createFakeBackend({ mi: scenario(3) });
     const session = await fake.mi.openSession({ computer: null, protocol: null, credentials: null });
     const h = fake.mi.start(session, request, 8, () => undefined);
-    await sleep(10);
+    await until(() => acks(fake) === 3, 'the 3 instances delivered and acknowledged');
     fake.mi.consumed(h, 4);
     expect(fake.violations).toEqual([`consumed(4) with 3 instance(s) outstanding (${h})`]);
   });
@@ -88,15 +98,15 @@ describe('MI batches (fake backend)', () => {
     await using session = await createWinops({ backend: fake }).mi.openSession();
     const it = session.enumerate('Gen', { highWaterMark: 8 })[Symbol.asyncIterator]();
     expect((await it.next()).value?.Id).toBe(1000);
-    await sleep(30);
+    await until(() => holds(fake) === 1, 'MI held at a full window');
     // The window came in one batch: 8 delivered, 7 acknowledged at once, the 8th's acknowledgement held.
     expect(acks(fake)).toBe(7);
     await it.next();
     await it.next();
-    await sleep(30);
-    expect(acks(fake)).toBe(7);  // 3 of 8 read: still held
+    expect(acks(fake)).toBe(7);  // 3 of 8 read: not reported yet, so still held
     await it.next();  // 4 of 8: reported, the acknowledgement is given and MI fills the window again
-    await sleep(30);
+    expect(acks(fake)).toBe(8);
+    await until(() => holds(fake) === 2, 'MI held again at a full window');
     expect(acks(fake)).toBe(8 + 3);
     let n = 4;
     for (;;) {
@@ -112,7 +122,7 @@ describe('MI batches (fake backend)', () => {
     const fake = createFakeBackend({ mi: scenario(10_000, { extraResultsAfterCancel: 3, cancelLatencyMs: 5 }) });
     await using session = await createWinops({ backend: fake }).mi.openSession();
     const stream = session.enumerate('Gen', { highWaterMark: 32 });
-    await sleep(20);  // MI fills the window: the first read takes a batch of 32
+    await until(() => holds(fake) === 1, 'MI held at a full window');  // the first read takes a batch of 32
     const seen: unknown[] = [];
     let error: unknown;
     try {

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "common/double_support.h"
+#include "common/control_exports.h"
 
 namespace ah = ::Microsoft::Assessments::Hosting;
 using doubles::Json;
@@ -43,6 +44,7 @@ struct Script {
   HRESULT error = S_OK;
   bool hasExitCode = false;
   int exitCode = 0;
+  bool hold = false;  // after durationMs, does not end until the test releases "axe:<name>"
 };
 
 void ApplyScript(const Json& j, Script& s) {
@@ -51,6 +53,7 @@ void ApplyScript(const Json& j, Script& s) {
   s.honoursCancel = j.Bool("honoursCancel", s.honoursCancel);
   s.cancelLatencyMs = j.Num("cancelLatencyMs", s.cancelLatencyMs);
   s.error = doubles::CodeOf(j.Get("error"), s.error);
+  s.hold = j.Bool("hold", s.hold);
   if (const Json* e = j.Get("exitCode"); e && e->IsNumber()) {
     s.hasExitCode = true;
     s.exitCode = static_cast<int>(e->n);
@@ -143,7 +146,7 @@ bool g_jobRunning = false;  // one job at a time, process-wide
 
 class EngineImpl final : public ah::Engine {
  public:
-  EngineImpl() : tracked_("Engine") {}
+  EngineImpl() : tracked_("Engine"), wake_(::CreateEventW(nullptr, FALSE, FALSE, nullptr)) {}
   ~EngineImpl() override {
     bool wasRunning;
     {
@@ -152,10 +155,12 @@ class EngineImpl final : public ah::Engine {
       if (running_) {
         terminated_ = true;
         cv_.notify_all();
+        ::SetEvent(wake_);  // a held assessment (Log::Hold) looks at its state again
       }
     }
     if (wasRunning) Log::Get().Violation("Engine deleted while its job runs");
     if (runner_.joinable()) runner_.join();
+    ::CloseHandle(wake_);
     Log::Get().Call("Engine::~Engine", "");
   }
 
@@ -168,6 +173,7 @@ class EngineImpl final : public ah::Engine {
       else {
         assessmentCancelled_ = true;
         cv_.notify_all();
+        ::SetEvent(wake_);  // a held assessment (Log::Hold) looks at its state again
         hr = S_OK;
       }
     }
@@ -194,6 +200,7 @@ class EngineImpl final : public ah::Engine {
       else {
         terminated_ = true;
         cv_.notify_all();
+        ::SetEvent(wake_);  // a held assessment (Log::Hold) looks at its state again
         join = std::this_thread::get_id() != runner_.get_id();
       }
     }
@@ -312,6 +319,7 @@ class EngineImpl final : public ah::Engine {
       const auto end = at(s.durationMs);
       int step = 1;
       bool acknowledged = false;
+      bool released = false;  // a held assessment's gate (scenario "hold")
       auto cancelEnd = end;
       HRESULT error = S_OK;
       int exitCode = 0;
@@ -352,6 +360,12 @@ class EngineImpl final : public ah::Engine {
           break;
         }
         if (!acknowledged && now >= end) {
+          if (s.hold && !released) {
+            // Ends when the test releases it; a cancel it honours or TerminateJob wakes the wait (see above).
+            lock.unlock();
+            released = Log::Get().Hold("axe:" + s.name, wake_);
+            continue;
+          }
           error = s.error;
           exitCode = s.hasExitCode ? s.exitCode : (error == S_OK ? 0 : 1);
           break;
@@ -408,6 +422,7 @@ class EngineImpl final : public ah::Engine {
   doubles::Tracked tracked_;
   std::mutex m_;
   std::condition_variable cv_;
+  HANDLE wake_;  // auto-reset: set with every cv_ notification, for a runner held on a gate
   std::thread runner_;
   bool running_ = false, terminated_ = false, jobCancelled_ = false, assessmentCancelled_ = false;
   int current_ = -1;

@@ -17,7 +17,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
-#include <mutex>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -326,11 +326,18 @@ inline std::string CodeName(HRESULT hr) {
 
 // ------------------------------------------------------------------------------------------ log
 
-// The log file is rewritten whole after every change, so it is valid JSON whenever a test reads it.
-// A new WINOPS_DOUBLE_LOG path starts a new log (calls and violations); live counts are the truth
-// of the process and carry over. Without WINOPS_DOUBLE_LOG nothing is written and calls are not kept
-// (long runs such as test/native/*-teardown.test.mjs stay fast and small), but violations are: the
-// first log named afterwards reports them.
+// The log: calls in order, violations of the documented manners, the live and created object counts per class.
+// A new WINOPS_DOUBLE_LOG path starts a new log (calls and violations); live counts are the truth of the process
+// and carry over. Without WINOPS_DOUBLE_LOG calls are not kept (long runs such as test/native/*-teardown.test.mjs
+// stay fast and small), but violations are: the first log named afterwards reports them.
+//
+// Two ways to read it:
+//  - in the same process (the test and the double are both in node.exe): the control exports below
+//    (control_exports.h; test/doubles/control/control.node calls them). Snapshot() is the state itself, with a
+//    version that every change increments, and WaitChange() blocks until the version passes one the reader saw.
+//    Nothing is stale and nothing polls: a test waits for the state it needs (issue 10).
+//  - from another process (a child whose double wrote it, read after the child exited): the file, rewritten whole
+//    after every change so that it is valid JSON whenever it is read.
 class Log {
  public:
   static Log& Get() {
@@ -340,7 +347,7 @@ class Log {
 
   void Call(const std::string& call, const std::string& result, const std::string& detail = std::string(),
             long long number = -1) {
-    std::lock_guard<std::mutex> lock(m_);
+    Guard g(this);
     Sync();
     if (path_.empty()) return;
     std::string e = "{\"call\":" + Quote(call);
@@ -349,32 +356,98 @@ class Log {
     if (number >= 0) e += ",\"n\":" + std::to_string(number);
     e += ",\"thread\":" + std::to_string(::GetCurrentThreadId()) + "}";
     calls_.push_back(std::move(e));
-    Flush();
+    Changed();
   }
 
   void Violation(const std::string& what) {
-    std::lock_guard<std::mutex> lock(m_);
+    Guard g(this);
     Sync();
     violations_.push_back(Quote(what));
-    Flush();
+    Changed();
   }
 
   void Live(const char* cls, int delta) {
-    std::lock_guard<std::mutex> lock(m_);
+    Guard g(this);
     Sync();
     live_[cls] += delta;
     if (delta > 0) created_[cls] += delta;
-    Flush();
+    Changed();
   }
 
   int LiveCount() {
-    std::lock_guard<std::mutex> lock(m_);
+    Guard g(this);
     int n = 0;
     for (const auto& kv : live_) n += kv.second;
     return n;
   }
 
+  // Gates (scenario "hold"s): a point where the double waits until the test releases it, so that a test decides
+  // when a step ends, an Update comes or an assessment finishes, instead of a duration deciding it.
+  //   Hold(gate, wake): logs {"call":"hold","detail":gate} and lists the gate under "held" while it waits, until
+  //     Release(gate) (then true) or until `wake` (an event of the caller's, may be null) is signalled (false: the
+  //     caller looks at its own state, e.g. a cancel, and may hold again). A gate released earlier passes at once.
+  //   Release(gate): from the test (control exports); lasts for the rest of this log.
+  bool Hold(const std::string& gate, HANDLE wake) {
+    HANDLE released = nullptr;
+    {
+      Guard g(this);
+      Sync();
+      if (released_.count(gate)) return true;
+      released = GateEvent(gate);
+      // Logged once per gate and log (a thread woken for another reason may hold again).
+      if (held_[gate]++ == 0 && holdsLogged_.insert(gate).second && !path_.empty()) {
+        calls_.push_back("{\"call\":\"hold\",\"detail\":" + Quote(gate) + ",\"thread\":" +
+                         std::to_string(::GetCurrentThreadId()) + "}");
+      }
+      Changed();
+    }
+    HANDLE handles[2] = {released, wake};
+    const DWORD r = ::WaitForMultipleObjects(wake ? 2 : 1, handles, FALSE, INFINITE);
+    Guard g(this);
+    if (--held_[gate] == 0) held_.erase(gate);
+    Changed();
+    return r == WAIT_OBJECT_0;
+  }
+  void Release(const std::string& gate) {
+    Guard g(this);
+    Sync();
+    released_.insert(gate);
+    ::SetEvent(GateEvent(gate));
+    if (!path_.empty()) calls_.push_back("{\"call\":\"release\",\"detail\":" + Quote(gate) + "}");
+    Changed();
+  }
+
+  // The whole log as JSON, with "version" (see WaitChange) and "path" (the WINOPS_DOUBLE_LOG it belongs to).
+  std::string Snapshot() {
+    Guard g(this);
+    Sync();
+    return Json(true);
+  }
+
+  // Blocks until the version is past `seen` or `timeoutMs` has passed; returns the version then. A change of
+  // WINOPS_DOUBLE_LOG is seen at the next call of the double (or the next Snapshot), as for the file.
+  unsigned long long WaitChange(unsigned long long seen, DWORD timeoutMs) {
+    Guard g(this);
+    const ULONGLONG deadline = ::GetTickCount64() + timeoutMs;
+    while (version_ <= seen) {
+      const ULONGLONG now = ::GetTickCount64();
+      if (now >= deadline) break;
+      ::SleepConditionVariableSRW(&changed_, &lock_, static_cast<DWORD>(deadline - now), 0);
+    }
+    return version_;
+  }
+
  private:
+  // Windows' slim lock and condition variable (a Windows DLL's own; winpthreads' would cost a system call per
+  // wake-up under Wine). Never held while calling out of the double.
+  struct Guard {
+    explicit Guard(Log* l) : log(l) { ::AcquireSRWLockExclusive(&log->lock_); }
+    ~Guard() { ::ReleaseSRWLockExclusive(&log->lock_); }
+    Guard(const Guard&) = delete;
+    Guard& operator=(const Guard&) = delete;
+    Log* log;
+  };
+
   void Sync() {
     const std::string path = Env(L"WINOPS_DOUBLE_LOG");
     if (path != path_) {
@@ -384,10 +457,20 @@ class Log {
       }
       path_ = path;
       calls_.clear();
+      // A new log is a new test: its gates start closed (a thread still held by an earlier one stays held).
+      released_.clear();
+      holdsLogged_.clear();
+      for (auto& kv : gates_) ::ResetEvent(kv.second);
+      ++version_;
+      ::WakeAllConditionVariable(&changed_);
     }
   }
-  void Flush() {
-    if (path_.empty()) return;
+  void Changed() {
+    ++version_;
+    ::WakeAllConditionVariable(&changed_);
+    Flush();
+  }
+  std::string Json(bool withVersion) const {
     std::string out = "{\"calls\":[";
     for (size_t i = 0; i < calls_.size(); ++i) out += (i ? ",\n" : "\n") + calls_[i];
     out += "],\n\"violations\":[";
@@ -404,7 +487,19 @@ class Log {
       out += (first ? "" : ",") + Quote(kv.first) + ":" + std::to_string(kv.second);
       first = false;
     }
-    out += "}}\n";
+    out += "},\n\"held\":[";
+    first = true;
+    for (const auto& kv : held_) {
+      out += (first ? "" : ",") + Quote(kv.first);
+      first = false;
+    }
+    out += "]";
+    if (withVersion) out += ",\n\"version\":" + std::to_string(version_) + ",\"path\":" + Quote(path_);
+    return out + "}\n";
+  }
+  void Flush() {
+    if (path_.empty()) return;
+    const std::string out = Json(false);
     // Write beside, then replace: a reader never sees half a file.
     const std::wstring target = Widen(path_);
     const std::wstring temp = target + L".tmp";
@@ -414,19 +509,34 @@ class Log {
     ::WriteFile(h, out.data(), static_cast<DWORD>(out.size()), &wrote, nullptr);
     ::CloseHandle(h);
     // A reader may hold the target open for a moment (under Wine a replace then fails): retry, so that the last
-    // change before a quiet spell (e.g. MI holding its acknowledgement) is not lost from the log.
+    // change before a quiet spell is not lost from the file.
     for (int attempt = 0; attempt < 200; ++attempt) {
       if (::MoveFileExW(temp.c_str(), target.c_str(), MOVEFILE_REPLACE_EXISTING)) break;
       ::Sleep(1);
     }
   }
 
-  std::mutex m_;
+  // The manual-reset event of a gate, made on first use and kept for the process (a held thread waits on it).
+  HANDLE GateEvent(const std::string& gate) {
+    auto it = gates_.find(gate);
+    if (it != gates_.end()) return it->second;
+    HANDLE e = ::CreateEventW(nullptr, TRUE, released_.count(gate) ? TRUE : FALSE, nullptr);
+    gates_.emplace(gate, e);
+    return e;
+  }
+
+  SRWLOCK lock_ = SRWLOCK_INIT;
+  CONDITION_VARIABLE changed_ = CONDITION_VARIABLE_INIT;
+  unsigned long long version_ = 1;
   std::string path_;
   std::vector<std::string> calls_;
   std::vector<std::string> violations_;
   std::map<std::string, int> live_;
   std::map<std::string, int> created_;
+  std::map<std::string, HANDLE> gates_;
+  std::set<std::string> released_;
+  std::set<std::string> holdsLogged_;
+  std::map<std::string, int> held_;  // gate -> threads waiting on it now
 };
 
 // Counts one live object of a class for its whole lifetime.

@@ -18,6 +18,7 @@
 #include <atomic>
 #include <cmath>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -29,6 +30,7 @@
 #include <olectl.h>  // CONNECT_E_*
 
 #include "common/double_support.h"
+#include "common/control_exports.h"
 
 using namespace winops::imapi2::abi;
 using doubles::Json;
@@ -69,6 +71,7 @@ struct Scenario {
   long failAtUpdate = -1;
   HRESULT failCode = E_FAIL;
   HRESULT successCode = S_OK;
+  std::vector<long> holdUpdates;  // Updates not sent until the test releases "imapi2:update:<n>"
 };
 
 Scenario LoadScenario() {
@@ -83,6 +86,11 @@ Scenario LoadScenario() {
     sc.failCode = doubles::CodeOf(f->Get("code"), E_FAIL);
   }
   sc.successCode = doubles::CodeOf(s.Get("successCode"), S_OK);
+  if (const Json* h = s.Get("holdUpdates"); h && h->type == Json::Type::kArray) {
+    for (const Json& n : h->a) {
+      if (n.IsNumber()) sc.holdUpdates.push_back(static_cast<long>(n.n));
+    }
+  }
   const Json* list = s.Get("recorders");
   if (!list || list->type != Json::Type::kArray) {
     RecorderScript r;  // lib/fake/imapi2.ts DEFAULT_RECORDERS
@@ -657,6 +665,11 @@ class Writer {
     for (;;) {
       const bool nip = updates_ < sc.notInProgressUpdates;
       notInProgressNow_ = nip;
+      // A held Update (scenario holdUpdates) is sent once the test releases it: the test, not the interval, decides
+      // what has happened by then (e.g. that a cancel was requested).
+      if (std::find(sc.holdUpdates.begin(), sc.holdUpdates.end(), updates_ + 1) != sc.holdUpdates.end()) {
+        Log::Get().Hold("imapi2:update:" + std::to_string(updates_ + 1), nullptr);
+      }
       ++updates_;
       Fire(self, Make(startLba, total, written, started,
                       nip ? IMAPI_FORMAT2_DATA_WRITE_ACTION_INITIALIZING_HARDWARE

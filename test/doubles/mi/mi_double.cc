@@ -19,13 +19,15 @@
 // = <> != < > <= >= LIKE; subscriptions only read the FROM class. Generated classes ("generated": count +
 // row template, for 100,000s of instances): one instance per operation, patched before each delivery.
 // Log: WINOPS_DOUBLE_LOG (test/doubles/common/double_support.h). Every result and acknowledgement is logged,
+// "ackHeld" (n: the result) when a result callback returned without acknowledging it (the client holds MI back),
 // and at MI_Operation_Close "longestAckWait" (n: the longest time, in ms, a result waited for its
-// acknowledgement: back-pressure as MI sees it); without WINOPS_DOUBLE_LOG (benchmarks) the per-result entries
+// acknowledgement: for bench/, never a test's verdict); without WINOPS_DOUBLE_LOG (benchmarks) the per-result entries
 // are skipped. Credentials are logged as authentication type, user and domain; the password is never written
 // anywhere.
 //
 // Test code only: nothing here is part of the addon.
 #include "common/double_support.h"
+#include "common/control_exports.h"
 
 #include <algorithm>
 #include <atomic>
@@ -1269,6 +1271,9 @@ void Run(std::shared_ptr<DOperation> op) {
     if (!more) return;
     // MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS: nothing more until the result is acknowledged.
     if (op->awaitingAck && !op->closed) {
+      // The callback returned without acknowledging: the client holds MI back (its window is full). Logged as a
+      // state a test can wait for ("ackHeld", n: the result held), instead of sleeping and counting.
+      if (op->logResults) Log::Get().Call("ackHeld", "", op->call, op->delivered);
       const auto waitStart = std::chrono::steady_clock::now();
       op->cv.wait(lock, [&] { return !op->awaitingAck || op->closed; });
       const double waited =

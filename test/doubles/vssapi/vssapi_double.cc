@@ -17,6 +17,7 @@
 //
 // Test code only: nothing here is part of the addon.
 #include "common/double_support.h"
+#include "common/control_exports.h"
 
 #include <objbase.h>
 #include <oleauto.h>
@@ -29,6 +30,7 @@
 #include <atomic>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -89,6 +91,7 @@ struct StepScript {
   DWORD durationMs = 0;
   HRESULT fail = S_OK;
   DWORD cancelLatencyMs = 0;
+  bool hold = false;  // after durationMs, stays pending until the test releases "vss:<step>" (or a cancel)
 };
 
 struct WriterScript {
@@ -159,6 +162,7 @@ std::shared_ptr<const Scenario> LoadScenario() {
     if (!js) continue;
     st.durationMs = static_cast<DWORD>(js->Num("durationMs", kDefaultDuration[i]));
     st.cancelLatencyMs = static_cast<DWORD>(js->Num("cancelLatencyMs", 0));
+    st.hold = js->Bool("hold", false);
     if (const Json* f = js->Get("fail")) st.fail = CodeOrViolation(f, std::string("steps.") + kStepNames[i]);
   }
   if (const Json* fc = vss.Get("failCall"); fc && fc->type == Json::Type::kObject) {
@@ -280,7 +284,9 @@ void EndOp(AsyncOp& op, AsyncOp::State end) {
 
 void RunOp(std::shared_ptr<AsyncOp> op, StepScript script) {
   std::thread([op, script]() {
-    const bool cancelled = ::WaitForSingleObject(op->cancel, script.durationMs) == WAIT_OBJECT_0;
+    bool cancelled = ::WaitForSingleObject(op->cancel, script.durationMs) == WAIT_OBJECT_0;
+    // A held step (scenario "hold") ends when the test releases it; a cancel still cuts it short.
+    if (!cancelled && script.hold) cancelled = !Log::Get().Hold(std::string("vss:") + kStepNames[op->step], op->cancel);
     {
       std::lock_guard<std::mutex> lock(g_mu);
       if (!cancelled && op->state == AsyncOp::kPending) {
