@@ -72,6 +72,11 @@ export interface MiScenario {
   readonly extraResultsAfterCancel?: number;
   /** Time from MI_Operation_Cancel to the final result. Default 0. */
   readonly cancelLatencyMs?: number;
+  /**
+   * The final result of an operation (not the one a cancel brings) is not delivered until the test releases the gate
+   * 'mi:final'; a cancel ends the wait and its own final result comes instead.
+   */
+  readonly holdFinal?: boolean;
   /** Methods: 'Class.Method' -> what it returns. */
   readonly methods?: Readonly<Record<string, { readonly returnValue?: unknown; readonly out?: Readonly<Record<string, unknown>>; readonly durationMs?: number; readonly fail?: Code }>>;
   /** Indications delivered by subscribe: one every intervalMs, count of them (default endless). */

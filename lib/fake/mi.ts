@@ -160,6 +160,9 @@ interface Op {
   indicationTemplate: MiInstanceData | undefined;
   indicationCount: number;
   gen: Generator | undefined;
+  /** Scenario holdFinal: the final result waits for the gate 'mi:final' (withdrawn by a cancel or close). */
+  unhold: (() => void) | undefined;
+  finalReleased: boolean;
 }
 
 /**
@@ -230,7 +233,7 @@ export class FakeMi implements MiBackend {
     const op: Op = {
       handle, session, onBatch, window, outstanding: 0, batch: undefined, schemaIds: new Map(), queue: [], awaitingAck: false, waiting: false, finalDelivered: false, cancelled: false, extraAfterCancel: 0,
       timer: undefined, closed: false, endless: false, produced: 0, indicationTemplate: undefined, indicationCount: 0,
-      gen: undefined,
+      gen: undefined, unhold: undefined, finalReleased: false,
     };
     this.#ops.set(handle, op);
     if (!s || s.closing) {
@@ -375,7 +378,7 @@ export class FakeMi implements MiBackend {
   }
 
   #schedule(op: Op): void {
-    if (op.timer !== undefined || op.awaitingAck || op.finalDelivered || op.closed) return;
+    if (op.timer !== undefined || op.awaitingAck || op.finalDelivered || op.closed || op.unhold) return;
     const delay = op.cancelled && op.extraAfterCancel === 0 ? this.#scenario.cancelLatencyMs ?? 0 : this.#interval(op);
     op.timer = this.#core.after(delay, () => {
       op.timer = undefined;
@@ -393,6 +396,17 @@ export class FakeMi implements MiBackend {
     while (budget-- > 0 && !op.closed && !op.finalDelivered && !op.awaitingAck) {
       const r = this.#next(op);
       if (!r) break;
+      if (!r.moreResults && !op.cancelled && this.#scenario.holdFinal && !op.finalReleased) {
+        // Held until the test releases it (a cancel withdraws the wait, and its own final result comes instead).
+        op.queue.unshift(r);
+        const unhold = this.#core.hold('mi', 'mi:final', () => {
+          op.unhold = undefined;
+          op.finalReleased = true;
+          this.#schedule(op);
+        });
+        if (!op.finalReleased) op.unhold = unhold;
+        break;
+      }
       if (r.instance) op.produced++;
       this.#callback(op, r);
     }
@@ -523,6 +537,8 @@ export class FakeMi implements MiBackend {
     if (op.finalDelivered || op.cancelled) return OK;
     op.cancelled = true;
     op.extraAfterCancel = this.#scenario.extraResultsAfterCancel ?? 0;
+    op.unhold?.();
+    op.unhold = undefined;
     // Cancellation is asynchronous: the final result comes later, through the same callback.
     if (!op.awaitingAck) {
       this.#core.cancelTimer(op.timer);
@@ -547,6 +563,8 @@ export class FakeMi implements MiBackend {
     op.closed = true;
     op.batch = undefined;
     this.#core.cancelTimer(op.timer);
+    op.unhold?.();
+    op.unhold = undefined;
     this.#sessions.get(op.session)?.ops.delete(handle);
     this.#ops.delete(handle);
     this.#core.close(handle);

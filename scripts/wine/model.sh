@@ -12,7 +12,7 @@
 #      WINEDLLOVERRIDES=vssapi=n), mi.dll (system32), IMAPI2 (COM registration under the real CLSIDs), AXE (the
 #      stand-in build + WINOPS_AXECORE); a trap takes mi.dll and the registration away again
 #   3. prints the counts and times; the last line is for scripts/wine/test.sh's summary.
-# Env: WINOPS_MODEL_PARTS ("badinput model" by default), WINOPS_MODEL_RUNS, WINOPS_MODEL_FAMILIES ("vss mi imapi2 axe"), WINOPS_MODEL_EPS, WINOPS_MODEL_UPDATE_LAG
+# Env: WINOPS_MODEL_PARTS ("badinput model" by default), WINOPS_MODEL_RUNS, WINOPS_MODEL_FAMILIES ("vss mi imapi2 axe")
 # (test/model/native.model.test.ts), WINOPS_TEST_TIMEOUT (s per run, default 3600).
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -39,6 +39,13 @@ const fake: ModelDriver = {
     if (!done) throw new Error(`did not settle within ${ms} ms of fake time`);
     return p;
   },
+  async until(cond, what) {
+    // Fake time passes 1 ms at a time until the state comes (at most a minute of it).
+    for (let ms = 0; !cond(); ms++) {
+      if (ms > 60_000) throw new Error(`${what}: not within 60 s of fake time`);
+      await vi.advanceTimersByTimeAsync(1);
+    }
+  },
   async quiesce(s) {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(pending.get(s)?.()).toBe(0);

@@ -8,12 +8,12 @@
  * Backends differ only in their ModelDriver: fake.model.test.ts (fake timers: exact time) and native.model.test.ts
  * (real time: native addon + the Windows test doubles, inside node.exe under Wine).
  *
- * Time. On the fake every duration is exact and the model names exactly one outcome. In real time a trigger (a
- * cancel at t ms, a timeout, a cancel requested from a progress callback) races the boundary it falls next to: the
- * driver's `eps` says how close to a boundary a trigger counts as "either side", and there the model allows the
- * outcome of both sides (the outcome is still checked against it); further away it allows exactly one. Boundaries
- * are observed where the API reports them (onStep, onProgress, onEvent timestamps) and taken from the scripted
- * durations where it does not (as lower bounds: the doubles never finish early).
+ * Two kinds of sequence. Timed (the fake only, on fake timers): a trigger at t ms, a timeout's timer, a cancel from
+ * a progress callback; every duration is exact, so the model names exactly one outcome. Held (both backends, and the
+ * only kind in real time): the scenario holds the steps, Updates, assessments or MI's final result, and the sequence
+ * triggers while the backend reports the hold (Inspector.held) and lets go of the others, so the state the trigger
+ * lands in is chosen, not raced, and again exactly one outcome is allowed (issue 10). The drivers' `eps` and
+ * `updateLag` (0 everywhere now) remain for the timed models' "either side of a boundary" logic.
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
@@ -37,6 +37,8 @@ export interface ModelDriver {
   settle<T>(p: Promise<T>, ms: number): Promise<T>;
   /** After a sequence: lets everything finish, then the subject must hold nothing. */
   quiesce(s: Subject): Promise<void>;
+  /** Lets time pass until cond() holds (a state of the subject); fails the sequence when it never comes. */
+  until(cond: () => boolean, what: string): Promise<void>;
   now(): number;
 }
 
@@ -88,7 +90,12 @@ export interface VssCase {
   durations: [number, number, number];
   fail: VssStep | null;
   how: 'cancel' | 'signal' | 'timeout' | 'none';
-  at: number;
+  /**
+   * Where the trigger lands. A number: ms after the call (fake time only: exact). A step: while that asynchronous
+   * step is held (scenario `hold`; each step is released by the sequence once it has been seen held), so in real time
+   * the state, not a race, decides (issue 10); 'timeout' is then a TimeoutError abort, what options.timeout makes.
+   */
+  at: number | VssStep;
   cancelAgain: boolean;
   dispose: 'close' | 'asyncDispose';
 }
@@ -155,9 +162,37 @@ export function vssModel(c: VssCase, steps: readonly { step: string; t: number }
   return out.filter((x, i) => out.findIndex((y) => JSON.stringify(y) === JSON.stringify(x)) === i);
 }
 
+/**
+ * The model when the trigger lands in a held step: every asynchronous step is held and released in turn, so the
+ * flow is provably inside `at` when the trigger comes. One outcome: the failure of an earlier step wins; else the
+ * cancel reaches `at`'s pending IVssAsync and takes (AbortBackup once StartSnapshotSet has run, i.e. from
+ * prepareForBackup on).
+ */
+export function vssHeldModel(c: VssCase & { at: VssStep }): VssExpected {
+  const failIndex = c.fail === null ? Infinity : VSS_ASYNC.indexOf(c.fail);
+  const failed: VssExpected = { kind: 'failed', step: c.fail!, aborted: c.fail !== 'gatherWriterMetadata' };
+  if (c.how === 'none') return c.fail === null ? { kind: 'ok' } : failed;
+  if (VSS_ASYNC.indexOf(c.at) > failIndex) return failed;
+  return { kind: 'cancelled', step: c.at, aborted: c.at !== 'gatherWriterMetadata', took: true };
+}
+
 export function vssCases(profile: Profile): fc.Arbitrary<VssCase> {
+  if (profile === 'native') {
+    return fc.record({
+      durations: fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 })).map((d) => d.map((x) => x * 10) as [number, number, number]),
+      fail: fc.constantFrom<VssStep | null>(null, null, 'gatherWriterMetadata', 'prepareForBackup', 'doSnapshotSet'),
+      how: fc.constantFrom<VssCase['how']>('cancel', 'signal', 'timeout', 'none'),
+      at: fc.constantFrom<VssStep>(...VSS_ASYNC),
+      cancelAgain: fc.boolean(),
+      dispose: fc.constantFrom<VssCase['dispose']>('close', 'asyncDispose'),
+    });
+  }
+  return fc.oneof(vssTimedCases(), vssCases('native'));
+}
+
+function vssTimedCases(): fc.Arbitrary<VssCase> {
   // Durations are multiples of 10 and trigger times end in 5, so on the fake no trigger ties with a boundary.
-  const [dMin, dMax, atMax] = profile === 'fake' ? [1, 20, 70] : [3, 12, 40];
+  const [dMin, dMax, atMax] = [1, 20, 70];
   return fc.record({
     durations: fc.tuple(fc.integer({ min: dMin, max: dMax }), fc.integer({ min: dMin, max: dMax }), fc.integer({ min: dMin, max: dMax })).map((d) => d.map((x) => x * 10) as [number, number, number]),
     fail: fc.constantFrom<VssStep | null>(null, null, 'gatherWriterMetadata', 'prepareForBackup', 'doSnapshotSet'),
@@ -188,34 +223,55 @@ export function runVss(c: VssCase, d: ModelDriver): Promise<void> {
 }
 
 async function playVss(c: VssCase, d: ModelDriver, note: (what: string, value: unknown) => void): Promise<void> {
-  const steps = Object.fromEntries(VSS_ASYNC.map((s, i) => [s, { durationMs: c.durations[i]!, ...(c.fail === s ? { fail: VSS_FAIL_CODE[s] } : {}) }]));
+  const atStep = typeof c.at === 'string' ? c.at : null;
+  const steps = Object.fromEntries(VSS_ASYNC.map((s, i) => [s, { durationMs: c.durations[i]!, ...(atStep ? { hold: true } : {}), ...(c.fail === s ? { fail: VSS_FAIL_CODE[s] } : {}) }]));
   const s = await d.subject({ vss: { steps } }, 'vss');
   const ac = new AbortController();
   const entered: { step: string; t: number }[] = [];
   const t0 = d.now();
   const op = s.winops.vss.createSnapshotSet('C:\\', {
     onStep: (e) => entered.push({ step: e.step, t: d.now() - t0 }),
-    ...(c.how === 'signal' ? { signal: ac.signal } : c.how === 'timeout' ? { timeout: c.at } : {}),
+    ...(c.how === 'signal' || (atStep && c.how === 'timeout') ? { signal: ac.signal } : c.how === 'timeout' ? { timeout: c.at as number } : {}),
   });
+  const r0 = settled(op);
   let cancelled: Promise<VssCancelOutcome> | undefined;
   let fired: number | null = null;
-  // A timeout's timer fires when the event loop gets to it: a probe timer of the same length, set right after it,
-  // says when that was.
-  if (c.how === 'timeout') setTimeout(() => (fired = d.now() - t0), c.at);
-  if (c.how === 'cancel' || c.how === 'signal') {
-    setTimeout(() => {
-      fired = d.now() - t0;
-      if (c.how === 'cancel') {
-        cancelled = op.cancel();
-        cancelled.catch(() => undefined); // checked below, whatever the outcome
-      } else ac.abort('stop');
-    }, c.at);
+  const trigger = (): void => {
+    fired = d.now() - t0;
+    if (c.how === 'cancel') {
+      cancelled = op.cancel();
+      cancelled.catch(() => undefined); // checked below, whatever the outcome
+    } else if (c.how === 'signal') ac.abort('stop');
+    else ac.abort(new DOMException('The operation timed out.', 'TimeoutError'));
+  };
+  let allowed: VssExpected[];
+  if (atStep) {
+    // Each held step is seen held, then released, or, at `at`, the trigger comes while it is held. A step that fails
+    // fails once released; the flow then stops (and the later steps are never reached).
+    let over = false;
+    void r0.then(() => (over = true));
+    for (const step of VSS_ASYNC) {
+      const gate = `vss:${step}`;
+      await d.until(() => over || s.inspect.held().includes(gate), `${gate} held`);
+      if (over) break;
+      if (step === atStep && c.how !== 'none') {
+        trigger();
+        break;
+      }
+      s.inspect.release(gate);
+    }
+    allowed = [vssHeldModel(c as VssCase & { at: VssStep })];
+  } else {
+    // A timeout's timer fires when the event loop gets to it: a probe timer of the same length, set right after it,
+    // says when that was.
+    if (c.how === 'timeout') setTimeout(() => (fired = d.now() - t0), c.at as number);
+    if (c.how === 'cancel' || c.how === 'signal') setTimeout(trigger, c.at as number);
   }
-  const r = await d.settle(settled(op), 1000 + c.at);
-  const t = c.how === 'none' ? null : fired ?? c.at;
-  const allowed = vssModel(c, entered, t, d.eps);
+  const r = await d.settle(r0, 1000 + (atStep ? 0 : (c.at as number)));
+  if (!atStep) allowed = vssModel(c, entered, c.how === 'none' ? null : fired ?? (c.at as number), d.eps);
+  const t = atStep ?? (c.how === 'none' ? null : fired ?? c.at);
   note('steps entered (ms)', entered);
-  note('trigger (ms)', t);
+  note('trigger', t);
   note('outcome', r.ok ? 'resolved' : { name: (r.e as Error).name, message: (r.e as Error).message, outcome: (r.e as { outcome?: unknown }).outcome });
   note('calls', s.inspect.calls().map((x) => `${x.call}=${x.result ?? ''}`));
   // What happened, in the model's terms.
@@ -229,8 +285,8 @@ async function playVss(c: VssCase, d: ModelDriver, note: (what: string, value: u
     expect(e.name).toBe('AbortError');
     got = { kind: 'cancelled', step: e.outcome.step ?? 'not-started', aborted: e.outcome.backupAborted, took: e.outcome.code === 'S_OK' };
   }
-  expect(allowed.some((a) => sameVssExpected(a, got)), `outcome ${JSON.stringify(got)}; the model allows ${JSON.stringify(allowed)} (trigger at ${t} ms, steps ${JSON.stringify(entered)})`).toBe(true);
-  count('vss', allowed.length > 1);
+  expect(allowed!.some((a) => sameVssExpected(a, got)), `outcome ${JSON.stringify(got)}; the model allows ${JSON.stringify(allowed!)} (trigger at ${t}, steps ${JSON.stringify(entered)})`).toBe(true);
+  count('vss', allowed!.length > 1);
 
   if (r.ok) {
     expect(r.v.snapshots).toHaveLength(1);
@@ -273,6 +329,12 @@ export interface MiCase {
   action: 'read-all' | 'cancel' | 'break' | 'timeout';
   timeout: number;
   hwm: number;
+  /**
+   * The final result is held (scenario holdFinal) until the consumer has read everything it will read, so whether it
+   * has come when the consumer stops is the sequence's choice, not a race (issue 10); 'timeout' is then a TimeoutError
+   * abort after `reads` results, what options.timeout makes. Without it (fake time only) the timeout is a timer.
+   */
+  held: boolean;
 }
 
 export function miCases(profile: Profile): fc.Arbitrary<MiCase> {
@@ -285,10 +347,77 @@ export function miCases(profile: Profile): fc.Arbitrary<MiCase> {
     action: fc.constantFrom<MiCase['action']>('read-all', 'cancel', 'break', 'timeout'),
     timeout: fc.integer({ min: 0, max: n + 5 }).map((x) => x * 10 + 5),
     hwm: fc.integer({ min: 1, max: 8 }),
+    held: profile === 'fake' ? fc.boolean() : fc.constant(true),
   });
 }
 
-export async function runMi(c: MiCase, d: ModelDriver): Promise<void> {
+export function runMi(c: MiCase, d: ModelDriver): Promise<void> {
+  return c.held ? explained((note) => playMiHeld(c, d, note)) : playMiTimed(c, d);
+}
+
+async function playMiHeld(c: MiCase, d: ModelDriver, note: (what: string, value: unknown) => void): Promise<void> {
+  const rows = Array.from({ length: c.n }, (_, i) => ({ Id: i }));
+  const failing = c.failAfter !== null && c.failAfter < c.n;
+  const s = await d.subject({ mi: { classes: { Rows: rows }, resultIntervalMs: 1, holdFinal: true, extraResultsAfterCancel: c.extra, ...(failing ? { failAfter: { results: c.failAfter!, result: 'MI_RESULT_ACCESS_DENIED' } } : {}) } }, 'mi');
+  const session = await d.settle(s.winops.mi.openSession(), 100);
+  const ac = new AbortController();
+  const stream = session.enumerate('Rows', { highWaterMark: c.hwm, signal: ac.signal });
+  const available = failing ? c.failAfter! : c.n;
+  // The consumer stops after `reads` results when it has that many (then the final result is never let go: the cancel
+  // ends its wait); otherwise it reads to the end, and the final result is let go once it is held.
+  const stopsEarly = c.action !== 'read-all' && c.reads <= available;
+  const got: number[] = [];
+  const consume = (async () => {
+    const it = stream[Symbol.asyncIterator]();
+    for (;;) {
+      if (stopsEarly && got.length === c.reads) {
+        if (c.action === 'break') {
+          await it.return!();
+          return { kind: 'stopped' as const };
+        }
+        if (c.action === 'cancel') void stream.cancel('stop');
+        else ac.abort(new DOMException('The operation timed out.', 'TimeoutError'));
+      }
+      const r = await it.next();
+      if (r.done) return { kind: 'done' as const };
+      got.push(r.value.Id as number);
+    }
+  })().catch((e: unknown) => ({ kind: 'error' as const, e }));
+  let over = false;
+  void consume.then(() => (over = true));
+  if (!stopsEarly) {
+    await d.until(() => over || s.inspect.held().includes('mi:final'), 'mi:final held');
+    if (!over) s.inspect.release('mi:final');
+  }
+  const r = await d.settle(consume, 1000);
+  note('outcome', r);
+  count('mi', false);
+  expect(got).toEqual(rows.slice(0, got.length).map((x) => x.Id));
+  if (!stopsEarly) {
+    if (failing) {
+      expect(r.kind).toBe('error');
+      expect((r as { e: unknown }).e).toBeInstanceOf(MiError);
+      expect((r as { e: MiError }).e.code).toBe('MI_RESULT_ACCESS_DENIED');
+    } else expect(r).toEqual({ kind: 'done' });
+    expect(got).toHaveLength(available);
+    if (c.action === 'cancel' && !failing) expect((await stream.cancel()).status).toBe('already-finished');
+  } else if (c.action === 'break') {
+    expect(r).toEqual({ kind: 'stopped' });
+    expect(got).toHaveLength(c.reads);
+  } else {
+    // The final result had not come (it was held): the cancel takes, whatever the consumer's speed.
+    expect(r.kind).toBe('error');
+    const e = (r as { e: { name: string; outcome: MiCancelOutcome } }).e;
+    expect(e.name).toBe('AbortError');
+    expect(e.outcome).toMatchObject({ status: 'cancelled', reason: c.action === 'timeout' ? 'timeout' : 'none' });
+    expect(await stream.cancel()).toBe(e.outcome);
+    expect(got).toHaveLength(c.reads);
+  }
+  await d.settle(session.close(), 1000);
+  await invariants(d, s);
+}
+
+async function playMiTimed(c: MiCase, d: ModelDriver): Promise<void> {
   const rows = Array.from({ length: c.n }, (_, i) => ({ Id: i }));
   const failing = c.failAfter !== null && c.failAfter < c.n;
   const s = await d.subject({ mi: { classes: { Rows: rows }, resultIntervalMs: 10, extraResultsAfterCancel: c.extra, ...(failing ? { failAfter: { results: c.failAfter!, result: 'MI_RESULT_ACCESS_DENIED' } } : {}) } }, 'mi');
@@ -380,6 +509,12 @@ export interface ImCase {
   failAt: number | null;
   cancelAtUpdate: number | null;
   how: 'cancel' | 'signal';
+  /**
+   * 'progress': the cancel is asked for in Update cancelAtUpdate's progress callback (fake time only: exact there).
+   * 'held': Update cancelAtUpdate + 1 is held (scenario holdUpdates) and the cancel is asked for while it is, so it
+   * is carried out in that Update on every backend, whatever the machine's speed (issue 10).
+   */
+  when: 'progress' | 'held';
 }
 
 export function imapiCases(profile: Profile): fc.Arbitrary<ImCase> {
@@ -391,6 +526,7 @@ export function imapiCases(profile: Profile): fc.Arbitrary<ImCase> {
     failAt: fc.option(fc.integer({ min: 1, max: chunks + 8 }), { nil: null }),
     cancelAtUpdate: fc.option(fc.integer({ min: 1, max: chunks + 8 }), { nil: null }),
     how: fc.constantFrom<ImCase['how']>('cancel', 'signal'),
+    when: profile === 'fake' ? fc.constantFrom<ImCase['when']>('progress', 'held') : fc.constant<ImCase['when']>('held'),
   });
 }
 
@@ -420,22 +556,38 @@ export function imapiModel(c: ImCase, lag: number): ImExpected[] {
 }
 
 export async function runImapi(c: ImCase, d: ModelDriver): Promise<void> {
-  const s = await d.subject({ imapi2: { updateIntervalMs: 10, sectorsPerUpdate: 64, notInProgressUpdates: c.notInProgress, cancelLatencyUpdates: c.latency, ...(c.failAt !== null ? { failAtUpdate: { update: c.failAt, code: 'E_IMAPI_LOSS_OF_STREAMING' } } : {}) } }, 'imapi2');
+  const held = c.when === 'held' && c.cancelAtUpdate !== null ? c.cancelAtUpdate + 1 : null;
+  const s = await d.subject({ imapi2: { updateIntervalMs: 10, sectorsPerUpdate: 64, notInProgressUpdates: c.notInProgress, cancelLatencyUpdates: c.latency, ...(c.failAt !== null ? { failAtUpdate: { update: c.failAt, code: 'E_IMAPI_LOSS_OF_STREAMING' } } : {}), ...(held !== null ? { holdUpdates: [held] } : {}) } }, 'imapi2');
   const ac = new AbortController();
   let updates = 0;
+  const trigger = (): void => {
+    if (c.how === 'cancel') void op.cancel().catch(() => undefined);
+    else ac.abort('stop');
+  };
   const op = s.winops.imapi2.burn(new Uint8Array(c.sectors * 2048), {
     signal: ac.signal,
     onProgress: (p) => {
       if (p.action === 'completed') return;
       updates++;
-      if (updates === c.cancelAtUpdate) {
-        if (c.how === 'cancel') void op.cancel().catch(() => undefined);
-        else ac.abort('stop');
-      }
+      if (c.when === 'progress' && updates === c.cancelAtUpdate) trigger();
     },
   });
-  const r = await d.settle(settled(op), 5000);
-  const allowed = imapiModel(c, d.updateLag);
+  const r0 = settled(op);
+  if (held !== null) {
+    // The write reaches the held Update (then the cancel is asked for and the Update let go), or ends before it.
+    let over = false;
+    void r0.then(() => (over = true));
+    const gate = `imapi2:update:${held}`;
+    await d.until(() => over || s.inspect.held().includes(gate), `${gate} held`);
+    if (!over) {
+      trigger();
+      s.inspect.release(gate);
+    }
+  }
+  const r = await d.settle(r0, 5000);
+  // Held: carried out exactly in the held Update. From a progress callback: in that Update (the fake) or up to
+  // updateLag Updates later.
+  const allowed = held !== null ? imapiModel({ ...c, cancelAtUpdate: held }, 0) : imapiModel(c, d.updateLag);
   count('imapi2', allowed.length > 1);
   let got: ImExpected;
   if (r.ok) got = { kind: 'completed' };
@@ -465,20 +617,152 @@ export interface AxCase {
   grace: number;
   ladder: Ladder;
   close: 'close' | 'asyncDispose';
+  /**
+   * 'time': the cancel comes cancelAt ms after the start and the ladder climbs after `grace` (fake time only).
+   * 'held': every assessment is held (scenario `hold`); the cancel comes while assessment cancelAt (an index) is held,
+   * and the sequence climbs the ladder itself (escalate()) or lets the held assessment finish, at states it has seen
+   * (issue 10). Exactly one outcome: axeHeldModel.
+   */
+  when: 'time' | 'held';
+}
+
+/**
+ * The held model: what the ladder does when the cancel comes in assessment i and, at every assessment that ignores
+ * a rung, the sequence escalates while the ladder has a next rung and else lets that assessment finish. Returns the
+ * rungs taken (with the assessment cancel-assessment named), what ended the job and its code, and whether the run
+ * resolved (the job succeeded anyway). Follows lib/axe.ts: while a cancel is under way, every assessment that begins
+ * is cancelled too when the ladder has cancel-assessment; CancelJob starts no other assessment.
+ */
+export function axeHeldModel(c: AxCase): { steps: [string, number | undefined][]; endedBy: string | undefined; jobCode: string; resolved: boolean; decisions: { index: number; after: string; then: 'escalate' | 'release' }[] } {
+  const n = c.assessments.length;
+  const steps: [string, number | undefined][] = [];
+  const decisions: { index: number; after: string; then: 'escalate' | 'release' }[] = [];
+  if (c.cancelAt === null) return { steps, endedBy: undefined, jobCode: 'S_OK', resolved: true, decisions };
+  let j = c.cancelAt, r = 0, cancelledAny = false, jobCancelled = false;
+  const end = (endedBy: string | undefined): ReturnType<typeof axeHeldModel> => {
+    const jobCode = jobCancelled ? 'AXE_E_JOB_CANCELED' : cancelledAny ? 'AXE_E_JOB_ASSESSMENTS_FAILED' : 'S_OK';
+    return { steps, endedBy: jobCode === 'S_OK' ? undefined : endedBy, jobCode, resolved: jobCode === 'S_OK', decisions };
+  };
+  for (;;) {
+    const rung = c.ladder[r]!;
+    if (rung === 'terminate-job') {
+      steps.push([rung, undefined]);
+      jobCancelled = true;
+      return end(rung);
+    }
+    if (rung === 'cancel-job') {
+      steps.push([rung, undefined]);
+      jobCancelled = true;
+      // The running assessment goes on (CancelJob only stops the next ones).
+      if (r + 1 < c.ladder.length) {
+        decisions.push({ index: j, after: rung, then: 'escalate' });
+        r++;
+        continue;
+      }
+      decisions.push({ index: j, after: rung, then: 'release' });
+      return end(rung);
+    }
+    steps.push([rung, j]);
+    if (c.assessments[j]!.honours) cancelledAny = true;
+    else if (r + 1 < c.ladder.length) {
+      decisions.push({ index: j, after: rung, then: 'escalate' });
+      r++;
+      continue;
+    } else decisions.push({ index: j, after: rung, then: 'release' });
+    j++;
+    if (j === n) return end(rung);
+    // The next assessment begins and is cancelled too (r is still the cancel-assessment rung here).
+  }
 }
 
 export function axeCases(profile: Profile): fc.Arbitrary<AxCase> {
-  const [dMax, atMax, maxA] = profile === 'fake' ? [10, 40, 4] : [5, 16, 3];
+  const held: fc.Arbitrary<AxCase> = fc.integer({ min: 1, max: 3 }).chain((n) => fc.record({
+    assessments: fc.array(fc.record({ d: fc.integer({ min: 0, max: 2 }).map((x) => x * 10), honours: fc.boolean(), latency: fc.constant(0) }), { minLength: n, maxLength: n }),
+    cancelAt: fc.option(fc.integer({ min: 0, max: n - 1 }), { nil: null }),
+    grace: fc.constant(600_000),
+    ladder: fc.constantFrom<Ladder>(['cancel-assessment', 'cancel-job', 'terminate-job'], ['cancel-assessment'], ['cancel-job', 'terminate-job'], ['cancel-assessment', 'cancel-job'], ['terminate-job']),
+    close: fc.constantFrom<AxCase['close']>('close', 'asyncDispose'),
+    when: fc.constant<AxCase['when']>('held'),
+  }));
+  if (profile === 'native') return held;
+  return fc.oneof(axeTimedCases(), held);
+}
+
+function axeTimedCases(): fc.Arbitrary<AxCase> {
+  const [dMax, atMax, maxA] = [10, 40, 4];
   return fc.record({
     assessments: fc.array(fc.record({ d: fc.integer({ min: 1, max: dMax }).map((x) => x * 20), honours: fc.boolean(), latency: fc.constantFrom(0, 10) }), { minLength: 1, maxLength: maxA }),
     cancelAt: fc.option(fc.integer({ min: 0, max: atMax }).map((x) => x * 20 + 5), { nil: null }),
     grace: fc.constantFrom(15, 35, 75),
     ladder: fc.constantFrom<Ladder>(['cancel-assessment', 'cancel-job', 'terminate-job'], ['cancel-assessment'], ['cancel-job', 'terminate-job'], ['cancel-assessment', 'cancel-job'], ['terminate-job']),
     close: fc.constantFrom<AxCase['close']>('close', 'asyncDispose'),
+    when: fc.constant<AxCase['when']>('time'),
   });
 }
 
-export async function runAxe(c: AxCase, d: ModelDriver): Promise<void> {
+export function runAxe(c: AxCase, d: ModelDriver): Promise<void> {
+  return c.when === 'held' ? explained((note) => playAxeHeld(c, d, note)) : playAxeTimed(c, d);
+}
+
+async function playAxeHeld(c: AxCase, d: ModelDriver, note: (what: string, value: unknown) => void): Promise<void> {
+  const manifest = 'C:\\jobs\\model.xml';
+  const s = await d.subject({ axe: { manifests: { [manifest]: { name: 'J', assessments: c.assessments.map((a, i) => ({ name: `a${i}`, durationMs: a.d, honoursCancel: a.honours, cancelLatencyMs: 0, progressSteps: 1, hold: true })) } } } }, 'axe');
+  const job = await d.settle(s.winops.axe.loadJob(manifest), 100);
+  const run = job.run({ grace: c.grace, escalation: c.ladder });
+  const r0 = settled(run);
+  let over = false;
+  void r0.then(() => (over = true));
+  const model = axeHeldModel(c);
+  note('model', model);
+  const heldGate = (i: number): boolean => s.inspect.held().includes(`axe:a${i}`);
+  const issued = (call: string, i?: number): boolean => s.inspect.calls().some((x) => x.call === call && (i === undefined || x.detail === i));
+  // Before the cancel: each assessment is seen held and let go.
+  const last = c.cancelAt ?? c.assessments.length;
+  for (let i = 0; i < last; i++) {
+    await d.until(() => heldGate(i), `axe:a${i} held`);
+    s.inspect.release(`axe:a${i}`);
+  }
+  let cancel: Promise<AxeCancelOutcome> | undefined;
+  if (c.cancelAt !== null) {
+    // Held in the Engine and known to JS as the running one (its begin event has arrived): the cancel names it. (Held
+    // in the Engine alone is not enough: the previous assessment's end and this one's begin may still be on their way
+    // to JS, and a cancel then names the previous index, which the Engine refuses: the race AXE's docs describe.)
+    await d.until(() => heldGate(c.cancelAt!) && run.runningIndex === c.cancelAt, `axe:a${c.cancelAt} held and running`);
+    cancel = run.cancel();
+    cancel.catch(() => undefined);
+    // At each assessment that ignores a rung: once it is held and the rung was made, escalate or let it finish.
+    for (const dec of model.decisions) {
+      const call = dec.after === 'cancel-assessment' ? 'Engine::CancelAssessment' : 'Engine::CancelJob';
+      await d.until(() => heldGate(dec.index) && run.runningIndex === dec.index && issued(call, dec.after === 'cancel-assessment' ? dec.index : undefined), `axe:a${dec.index} held after ${dec.after}`);
+      if (dec.then === 'escalate') await d.settle(run.escalate(), 1000);
+      else s.inspect.release(`axe:a${dec.index}`);
+    }
+  }
+  const r = await d.settle(r0, 60_000);
+  note('outcome', r.ok ? 'resolved' : { name: (r.e as Error).name, outcome: (r.e as { outcome?: unknown }).outcome });
+  note('calls', s.inspect.calls().map((x) => `${x.call}(${x.detail ?? ''})=${x.result ?? ''}`));
+  count('axe', false);
+  expect(over).toBe(true);
+  if (model.resolved) {
+    expect(r.ok).toBe(true);
+    if (cancel) expect(await cancel).toMatchObject({ status: 'already-finished', jobCode: 'S_OK' });
+  } else {
+    expect(r.ok).toBe(false);
+    const e = (r as { e: { name: string; outcome: AxeCancelOutcome } }).e;
+    expect(e.name).toBe('AbortError');
+    expect(e.outcome).toMatchObject({ status: 'cancelled', endedBy: model.endedBy, jobCode: model.jobCode });
+    expect(await cancel!).toBe(e.outcome);
+  }
+  const o = await cancel;
+  if (o) {
+    expect(o.steps.map((x) => [x.step, x.index])).toEqual(model.steps);
+    for (const x of o.steps) expect(x.code).toBe('S_OK');
+  }
+  await d.settle(c.close === 'close' ? job.close() : job[Symbol.asyncDispose](), 1000);
+  await invariants(d, s);
+}
+
+async function playAxeTimed(c: AxCase, d: ModelDriver): Promise<void> {
   const manifest = 'C:\\jobs\\model.xml';
   const s = await d.subject({ axe: { manifests: { [manifest]: { name: 'J', assessments: c.assessments.map((a, i) => ({ name: `a${i}`, durationMs: a.d, honoursCancel: a.honours, cancelLatencyMs: a.latency, progressSteps: 1 })) } } } }, 'axe');
   const job = await d.settle(s.winops.axe.loadJob(manifest), 100);

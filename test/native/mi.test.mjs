@@ -185,9 +185,9 @@ test('double: back-pressure: with highWaterMark 1 MI delivers nothing more until
   const it = stream[Symbol.asyncIterator]();
   assert.equal((await it.next()).value.Id, 0);
   // The consumer holds one: MI comes to be held back (an acknowledgement withheld), and stays so until it reads.
-  const log = await readLog.until((l) => l.calls.filter((c) => c.call === 'ackHeld' || c.call === 'resultAcknowledgement').at(-1)?.call === 'ackHeld',
+  const heldLog = await readLog.until((l) => l.calls.filter((c) => c.call === 'ackHeld' || c.call === 'resultAcknowledgement').at(-1)?.call === 'ackHeld',
     'MI held back by the consumer');
-  const delivered = calls(log, 'instanceResult').length;
+  const delivered = calls(heldLog, 'instanceResult').length;
   assert.ok(delivered <= 2, `${delivered} results delivered while the consumer held one (buffer 1)`);
   let n = 1;
   for (;;) {

@@ -632,6 +632,7 @@ struct Scenario {
   DWORD resultIntervalMs = 1;
   int extraResultsAfterCancel = 0;
   DWORD cancelLatencyMs = 0;
+  bool holdFinal = false;  // a final result (not a cancel's) waits until the test releases "mi:final"
   bool hasFailAfter = false;
   size_t failAfterResults = 0;
   MI_Result failAfterResult = MI_RESULT_FAILED;
@@ -682,6 +683,7 @@ std::shared_ptr<const Scenario> LoadScenario() {
   s->resultIntervalMs = static_cast<DWORD>(s->mi.Num("resultIntervalMs", 1));
   s->extraResultsAfterCancel = static_cast<int>(s->mi.Num("extraResultsAfterCancel", 0));
   s->cancelLatencyMs = static_cast<DWORD>(s->mi.Num("cancelLatencyMs", 0));
+  s->holdFinal = s->mi.Bool("holdFinal", false);
   if (const Json* f = s->mi.Get("failAfter"); f && f->type == Json::Type::kObject) {
     s->hasFailAfter = true;
     s->failAfterResults = static_cast<size_t>(f->Num("results", 0));
@@ -1097,6 +1099,12 @@ struct DOperation : std::enable_shared_from_this<DOperation> {
   bool currentGenerated = false;
   std::string currentMessage;
   double longestAckWaitMs = 0;  // the longest time a result waited for its acknowledgement
+  HANDLE wake = ::CreateEventW(nullptr, FALSE, FALSE, nullptr);  // set by Cancel and Close, for a held final result
+
+  DOperation() = default;
+  DOperation(const DOperation&) = delete;
+  DOperation& operator=(const DOperation&) = delete;
+  ~DOperation() { ::CloseHandle(wake); }
 
   // The delivered result is done with: a generated row goes back to its generator.
   void ReleaseCurrent() {
@@ -1238,6 +1246,19 @@ void Run(std::shared_ptr<DOperation> op) {
     if (op->closed) return;
     Result r;
     if (!NextResult(*op, r)) return;
+    // Scenario holdFinal: the final result of an operation that was not cancelled waits until the test releases
+    // "mi:final", so the test decides whether it has come. A cancel (or Close) wakes the wait; the cancel's own
+    // results then come instead of this one.
+    if (!r.more && !op->cancelled && op->scenario->holdFinal) {
+      bool released = false;
+      while (!released && !op->cancelled && !op->closed) {
+        lock.unlock();
+        released = Log::Get().Hold("mi:final", op->wake);
+        lock.lock();
+      }
+      if (op->closed) return;
+      if (!released) continue;
+    }
     if (r.instance) op->produced++;
     op->delivered++;
     op->current = std::move(r.instance);
@@ -1595,6 +1616,7 @@ MI_Result WINOPS_MI_CALL OpClose(MI_Operation* operation) {
   }
   op->closed = true;
   op->cv.notify_all();
+  ::SetEvent(op->wake);
   if (op->session) {
     op->session->ops.erase(op);
     op->session->opsClosed.notify_all();
@@ -1620,6 +1642,7 @@ MI_Result WINOPS_MI_CALL OpCancel(MI_Operation* operation, MI_CancellationReason
   op->cancelled = true;
   op->extraAfterCancel = op->scenario->extraResultsAfterCancel;
   op->cv.notify_all();
+  ::SetEvent(op->wake);
   return MI_RESULT_OK;
 }
 
