@@ -15,7 +15,7 @@
 #      (npm run test:wine:contract; WINOPS_CONTRACT=0 skips it)
 # Works with piped output, CI=true and no stdin: node.exe's output always goes to a file that is
 # printed afterwards (node.exe under Wine dies with EBADF when stdout/stderr is a Unix pipe).
-# Env: WINOPS_HOSTS="node20 node22 renamed" to choose hosts, WINOPS_TEST_TIMEOUT (s, default 600).
+# Env: WINOPS_HOSTS="node20 node22 renamed" to choose hosts, WINOPS_TEST_TIMEOUT (s, default 600), WINOPS_BUILD_ONLY=1.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$WINOPS_ROOT"
@@ -49,6 +49,8 @@ if [ "${WINOPS_SKIP_BUILD:-0}" != 1 ]; then
   bash test/doubles/axe/build.sh >"$WINOPS_CACHE/axe-build.log" 2>&1 || { cat "$WINOPS_CACHE/axe-build.log"; winops_log "AXE stand-in build failed"; exit 1; }
 fi
 [ -f prebuilds/win32-x64/winops.napi.node ] || { winops_log "no prebuilds/win32-x64/winops.napi.node"; exit 1; }
+# WINOPS_BUILD_ONLY=1: the toolchain, node.exe, the prefix and the builds, no suite (scripts/wine/stress.sh).
+[ "${WINOPS_BUILD_ONLY:-0}" != 1 ] || { winops_log "built; WINOPS_BUILD_ONLY=1: no suite run"; exit 0; }
 
 mapfile -t test_files < <(ls test/native/*.test.mjs)
 total_pass=0 total_fail=0 status=0 summary=()

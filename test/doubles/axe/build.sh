@@ -10,11 +10,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 out="$root/build/doubles/axe"
 src="$root/test/doubles/axe"
 mkdir -p "$out"
-node -e '
-const t = require("fs").readFileSync(process.argv[1], "utf8");
-const rows = [...t.matchAll(/\{ name: "([A-Z0-9_]+)", value: (0x[0-9A-Fa-f]+)/g)].map((m) => `{"${m[1]}", ${m[2]}UL},`);
-require("fs").writeFileSync(process.argv[2], rows.join("\n") + "\n");
-' "$root/lib/codes.generated.ts" "$out/codes.inc"
+node "$root/test/doubles/common/codes-inc.mjs" "$out/codes.inc"
 CXX=x86_64-w64-mingw32-g++-posix
 "$CXX" -std=c++17 -O1 -Wall -Wextra -Werror -Wnon-virtual-dtor -DUNICODE -D_UNICODE -DWIN32_LEAN_AND_MEAN -DNOMINMAX \
   -D_WIN32_WINNT=0x0A00 -isystem "$src/include" -I"$root/test/doubles" -I"$out" -shared -static -static-libgcc -static-libstdc++ \

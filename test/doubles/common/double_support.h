@@ -1,4 +1,4 @@
-// Shared by the Windows test doubles (test/doubles/imapi2, test/doubles/axe): a small JSON reader for
+// Shared by the Windows test doubles (test/doubles/vssapi, mi, imapi2, axe): a small JSON reader for
 // the scenario (env WINOPS_SCENARIO: inline JSON or a file path, the same JSON lib/fake reads), symbolic
 // codes (generated from lib/codes.generated.ts by build.sh into codes.inc), and the JSON log the
 // tests read (env WINOPS_DOUBLE_LOG): calls in order, violations of the documented manners, and the

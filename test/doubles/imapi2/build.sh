@@ -7,11 +7,7 @@ out="$root/build/doubles/imapi2"
 src="$root/test/doubles/imapi2"
 mkdir -p "$out"
 # Symbolic codes for the scenario's Code fields, from the same table lib/ uses.
-node -e '
-const t = require("fs").readFileSync(process.argv[1], "utf8");
-const rows = [...t.matchAll(/\{ name: "([A-Z0-9_]+)", value: (0x[0-9A-Fa-f]+)/g)].map((m) => `{"${m[1]}", ${m[2]}UL},`);
-require("fs").writeFileSync(process.argv[2], rows.join("\n") + "\n");
-' "$root/lib/codes.generated.ts" "$out/codes.inc"
+node "$root/test/doubles/common/codes-inc.mjs" "$out/codes.inc"
 # The vtable tables of imapi2-abi.md as {iface, method, byte offset} rows for abi_check.cc.
 ref="${WINOPS_REFERENCE:-$root/../shared/reference}"
 if [ ! -f "$ref/imapi2-abi.md" ]; then

@@ -31,6 +31,7 @@
 
 #include "common/double_support.h"
 #include "common/control_exports.h"
+#include "common/com_object.h"
 
 using namespace winops::imapi2::abi;
 using doubles::Json;
@@ -168,31 +169,14 @@ class DispatchStub : public Base {
   }
 };
 
-#define DOUBLE_REFCOUNT()                                     \
-  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs_; } \
-  ULONG STDMETHODCALLTYPE Release() override {                \
-    const ULONG n = --refs_;                                  \
-    if (n == 0) delete this;                                  \
-    return n;                                                 \
-  }
-
 // ---------------------------------------------------------------------------------------- MsftDiscMaster2
 
-class Master final : public DispatchStub<IDiscMaster2> {
+class Master final : public doubles::ComObject<Master, DispatchStub<IDiscMaster2>> {
  public:
   Master() : tracked_("MsftDiscMaster2"), scenario_(LoadScenario()) {}
-  virtual ~Master() = default;
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID iid, void** out) override {
-    if (!out) return E_POINTER;
-    if (IsEqualIID(iid, IID_IUnknown) || IsEqualIID(iid, IID_IDispatch) || IsEqualIID(iid, kIID_IDiscMaster2)) {
-      *out = static_cast<IDiscMaster2*>(this);
-      AddRef();
-      return S_OK;
-    }
-    *out = nullptr;
-    return E_NOINTERFACE;
+  void* Interface(REFIID iid) {
+    return IsEqualIID(iid, IID_IDispatch) || IsEqualIID(iid, kIID_IDiscMaster2) ? static_cast<IDiscMaster2*>(this) : nullptr;
   }
-  DOUBLE_REFCOUNT()
 
   HRESULT STDMETHODCALLTYPE get__NewEnum(IEnumVARIANT** e) override {
     if (e) *e = nullptr;
@@ -217,39 +201,28 @@ class Master final : public DispatchStub<IDiscMaster2> {
   }
 
  private:
-  std::atomic<ULONG> refs_{1};
   doubles::Tracked tracked_;
   Scenario scenario_;
 };
 
 // ---------------------------------------------------------------------------------------- MsftDiscRecorder2
 
-class Recorder final : public DispatchStub<IDiscRecorder2>, public IDiscRecorder2Ex {
+class Recorder final : public doubles::ComObject<Recorder, DispatchStub<IDiscRecorder2>, IDiscRecorder2Ex> {
  public:
   Recorder() : tracked_("MsftDiscRecorder2"), scenario_(LoadScenario()) {}
-  virtual ~Recorder() {
+  ~Recorder() override {
     if (exclusive_) {
       Log::Get().Violation("MsftDiscRecorder2 released while still holding exclusive access (" + script_.id + ")");
       std::lock_guard<std::mutex> lock(g_busyMutex);
       g_exclusive.erase(doubles::Lower(script_.id));
     }
   }
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID iid, void** out) override {
-    if (!out) return E_POINTER;
-    if (IsEqualIID(iid, IID_IUnknown) || IsEqualIID(iid, IID_IDispatch) || IsEqualIID(iid, kIID_IDiscRecorder2)) {
-      *out = static_cast<IDiscRecorder2*>(this);
-    } else if (IsEqualIID(iid, kIID_IDiscRecorder2Ex)) {
-      *out = static_cast<IDiscRecorder2Ex*>(this);
-    } else if (IsEqualIID(iid, kIID_DoubleRecorder)) {
-      *out = static_cast<IDiscRecorder2*>(this);
-    } else {
-      *out = nullptr;
-      return E_NOINTERFACE;
+  void* Interface(REFIID iid) {
+    if (IsEqualIID(iid, IID_IDispatch) || IsEqualIID(iid, kIID_IDiscRecorder2) || IsEqualIID(iid, kIID_DoubleRecorder)) {
+      return static_cast<IDiscRecorder2*>(this);
     }
-    AddRef();
-    return S_OK;
+    return IsEqualIID(iid, kIID_IDiscRecorder2Ex) ? static_cast<IDiscRecorder2Ex*>(this) : nullptr;
   }
-  DOUBLE_REFCOUNT()
 
   static Recorder* From(IUnknown* p) {
     if (!p) return nullptr;
@@ -399,7 +372,6 @@ class Recorder final : public DispatchStub<IDiscRecorder2>, public IDiscRecorder
     return S_OK;
   }
 
-  std::atomic<ULONG> refs_{1};
   doubles::Tracked tracked_;
   Scenario scenario_;
   RecorderScript script_;
@@ -416,23 +388,14 @@ struct Figures {
   IMAPI_FORMAT2_DATA_WRITE_ACTION action = IMAPI_FORMAT2_DATA_WRITE_ACTION_VALIDATING_MEDIA;
 };
 
-class EventArgs final : public DispatchStub<IDiscFormat2DataEventArgs> {
+class EventArgs final : public doubles::ComObject<EventArgs, DispatchStub<IDiscFormat2DataEventArgs>> {
  public:
   EventArgs(bool format, const Figures& f) : tracked_("EventArgs"), format_(format), f_(f) {}
-  virtual ~EventArgs() = default;
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID iid, void** out) override {
-    if (!out) return E_POINTER;
-    if (IsEqualIID(iid, IID_IUnknown) || IsEqualIID(iid, IID_IDispatch) ||
-        IsEqualIID(iid, kIID_IWriteEngine2EventArgs) ||
-        (format_ && IsEqualIID(iid, kIID_IDiscFormat2DataEventArgs))) {
-      *out = static_cast<IDiscFormat2DataEventArgs*>(this);
-      AddRef();
-      return S_OK;
-    }
-    *out = nullptr;
-    return E_NOINTERFACE;
+  void* Interface(REFIID iid) {
+    const bool ok = IsEqualIID(iid, IID_IDispatch) || IsEqualIID(iid, kIID_IWriteEngine2EventArgs) ||
+                    (format_ && IsEqualIID(iid, kIID_IDiscFormat2DataEventArgs));
+    return ok ? static_cast<IDiscFormat2DataEventArgs*>(this) : nullptr;
   }
-  DOUBLE_REFCOUNT()
 
   HRESULT STDMETHODCALLTYPE get_StartLba(LONG* v) override { return Put(v, f_.startLba); }
   HRESULT STDMETHODCALLTYPE get_SectorCount(LONG* v) override { return Put(v, f_.sectorCount); }
@@ -456,7 +419,6 @@ class EventArgs final : public DispatchStub<IDiscFormat2DataEventArgs> {
     *out = v;
     return S_OK;
   }
-  std::atomic<ULONG> refs_{1};
   doubles::Tracked tracked_;
   bool format_;
   Figures f_;
@@ -779,28 +741,18 @@ class Writer {
 
 // ---------------------------------------------------------------------------------------- MsftDiscFormat2Data
 
-class Format final : public DispatchStub<IDiscFormat2Data>, public IConnectionPointContainer {
+class Format final : public doubles::ComObject<Format, DispatchStub<IDiscFormat2Data>, IConnectionPointContainer> {
  public:
   Format()
       : tracked_("MsftDiscFormat2Data"),
         w_(true, static_cast<IDiscFormat2Data*>(this), static_cast<IConnectionPointContainer*>(this))
   {}
-  virtual ~Format() = default;
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID iid, void** out) override {
-    if (!out) return E_POINTER;
-    if (IsEqualIID(iid, IID_IUnknown) || IsEqualIID(iid, IID_IDispatch) || IsEqualIID(iid, kIID_IDiscFormat2) ||
-        IsEqualIID(iid, kIID_IDiscFormat2Data)) {
-      *out = static_cast<IDiscFormat2Data*>(this);
-    } else if (IsEqualIID(iid, IID_IConnectionPointContainer)) {
-      *out = static_cast<IConnectionPointContainer*>(this);
-    } else {
-      *out = nullptr;
-      return E_NOINTERFACE;
+  void* Interface(REFIID iid) {
+    if (IsEqualIID(iid, IID_IDispatch) || IsEqualIID(iid, kIID_IDiscFormat2) || IsEqualIID(iid, kIID_IDiscFormat2Data)) {
+      return static_cast<IDiscFormat2Data*>(this);
     }
-    AddRef();
-    return S_OK;
+    return IsEqualIID(iid, IID_IConnectionPointContainer) ? static_cast<IConnectionPointContainer*>(this) : nullptr;
   }
-  DOUBLE_REFCOUNT()
 
   // IConnectionPointContainer
   HRESULT STDMETHODCALLTYPE EnumConnectionPoints(IEnumConnectionPoints** e) override {
@@ -933,7 +885,6 @@ class Format final : public DispatchStub<IDiscFormat2Data>, public IConnectionPo
     return S_OK;
   }
 
-  std::atomic<ULONG> refs_{1};
   doubles::Tracked tracked_;
   Writer w_;
   std::string clientName_;
@@ -942,27 +893,16 @@ class Format final : public DispatchStub<IDiscFormat2Data>, public IConnectionPo
 
 // ---------------------------------------------------------------------------------------- MsftWriteEngine2
 
-class Engine final : public DispatchStub<IWriteEngine2>, public IConnectionPointContainer {
+class Engine final : public doubles::ComObject<Engine, DispatchStub<IWriteEngine2>, IConnectionPointContainer> {
  public:
   Engine()
       : tracked_("MsftWriteEngine2"),
         w_(false, static_cast<IWriteEngine2*>(this), static_cast<IConnectionPointContainer*>(this))
   {}
-  virtual ~Engine() = default;
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID iid, void** out) override {
-    if (!out) return E_POINTER;
-    if (IsEqualIID(iid, IID_IUnknown) || IsEqualIID(iid, IID_IDispatch) || IsEqualIID(iid, kIID_IWriteEngine2)) {
-      *out = static_cast<IWriteEngine2*>(this);
-    } else if (IsEqualIID(iid, IID_IConnectionPointContainer)) {
-      *out = static_cast<IConnectionPointContainer*>(this);
-    } else {
-      *out = nullptr;
-      return E_NOINTERFACE;
-    }
-    AddRef();
-    return S_OK;
+  void* Interface(REFIID iid) {
+    if (IsEqualIID(iid, IID_IDispatch) || IsEqualIID(iid, kIID_IWriteEngine2)) return static_cast<IWriteEngine2*>(this);
+    return IsEqualIID(iid, IID_IConnectionPointContainer) ? static_cast<IConnectionPointContainer*>(this) : nullptr;
   }
-  DOUBLE_REFCOUNT()
 
   HRESULT STDMETHODCALLTYPE EnumConnectionPoints(IEnumConnectionPoints** e) override {
     if (e) *e = nullptr;
@@ -1022,7 +962,6 @@ class Engine final : public DispatchStub<IWriteEngine2>, public IConnectionPoint
   }
 
  private:
-  std::atomic<ULONG> refs_{1};
   doubles::Tracked tracked_;
   Writer w_;
   LONG bytesPerSector_ = 0;

@@ -7,11 +7,7 @@ out="$root/build/doubles/vssapi"
 src="$root/test/doubles/vssapi"
 mkdir -p "$out"
 # Symbolic codes for the scenario's Code fields, from the same table lib/ uses.
-node -e '
-const t = require("fs").readFileSync(process.argv[1], "utf8");
-const rows = [...t.matchAll(/\{ name: "([A-Z0-9_]+)", value: (0x[0-9A-Fa-f]+)/g)].map((m) => `{"${m[1]}", ${m[2]}UL},`);
-require("fs").writeFileSync(process.argv[2], rows.join("\n") + "\n");
-' "$root/lib/codes.generated.ts" "$out/codes.inc"
+node "$root/test/doubles/common/codes-inc.mjs" "$out/codes.inc"
 CXX=x86_64-w64-mingw32-g++-posix
 # (No -Wnon-virtual-dtor: COM interfaces have none; each object deletes itself as its own class.)
 flags=(-std=c++17 -O1 -Wall -Wextra -Werror -DUNICODE -D_UNICODE -DWIN32_LEAN_AND_MEAN -DNOMINMAX

@@ -18,6 +18,7 @@
 // Test code only: nothing here is part of the addon.
 #include "common/double_support.h"
 #include "common/control_exports.h"
+#include "common/com_object.h"
 
 #include <objbase.h>
 #include <oleauto.h>
@@ -307,29 +308,12 @@ void RunOp(std::shared_ptr<AsyncOp> op, StepScript script) {
   }).detach();
 }
 
-class VssAsyncImpl final : public IVssAsync {
+class VssAsyncImpl final : public doubles::ComObject<VssAsyncImpl, IVssAsync> {
  public:
   explicit VssAsyncImpl(std::shared_ptr<AsyncOp> op) : op_(std::move(op)) {}
 
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
-    if (!ppv) return E_POINTER;
-    if (riid == IID_IUnknown || riid == __uuidof(IVssAsync)) {
-      *ppv = static_cast<IVssAsync*>(this);
-      AddRef();
-      return S_OK;
-    }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
-  }
-  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs_; }
-  ULONG STDMETHODCALLTYPE Release() override {
-    const ULONG n = --refs_;
-    if (n == 0) {
-      Log::Get().Call("IVssAsync::Release", "S_OK", kStepNames[op_->step], 0);
-      delete this;
-    }
-    return n;
-  }
+  void* Interface(REFIID riid) { return riid == __uuidof(IVssAsync) ? static_cast<IVssAsync*>(this) : nullptr; }
+  void OnFinalRelease() { Log::Get().Call("IVssAsync::Release", "S_OK", kStepNames[op_->step], 0); }
 
   HRESULT STDMETHODCALLTYPE Cancel() override {
     std::lock_guard<std::mutex> lock(g_mu);
@@ -395,32 +379,18 @@ class VssAsyncImpl final : public IVssAsync {
   static std::string Name(HRESULT hr) { return hr == S_OK ? "S_OK" : doubles::CodeName(hr); }
 
  private:
-  std::atomic<ULONG> refs_{1};
   std::shared_ptr<AsyncOp> op_;
   Tracked tracked_{"IVssAsync"};
 };
 
 // ------------------------------------------------------------------------------------------ writer metadata
 
-class ExamineWriterMetadataImpl final : public IVssExamineWriterMetadata {
+class ExamineWriterMetadataImpl final : public doubles::ComObject<ExamineWriterMetadataImpl, IVssExamineWriterMetadata> {
  public:
   explicit ExamineWriterMetadataImpl(WriterScript w) : w_(std::move(w)) {}
 
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
-    if (!ppv) return E_POINTER;
-    if (riid == IID_IUnknown || riid == __uuidof(IVssExamineWriterMetadata)) {
-      *ppv = static_cast<IVssExamineWriterMetadata*>(this);
-      AddRef();
-      return S_OK;
-    }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
-  }
-  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs_; }
-  ULONG STDMETHODCALLTYPE Release() override {
-    const ULONG n = --refs_;
-    if (n == 0) delete this;
-    return n;
+  void* Interface(REFIID riid) {
+    return riid == __uuidof(IVssExamineWriterMetadata) ? static_cast<IVssExamineWriterMetadata*>(this) : nullptr;
   }
 
   HRESULT STDMETHODCALLTYPE GetIdentity(VSS_ID* pidInstance, VSS_ID* pidWriter, BSTR* pbstrWriterName,
@@ -453,38 +423,22 @@ class ExamineWriterMetadataImpl final : public IVssExamineWriterMetadata {
 #undef WINOPS_NOTIMPL
 
  private:
-  std::atomic<ULONG> refs_{1};
   WriterScript w_;
   Tracked tracked_{"IVssExamineWriterMetadata"};
 };
 
 // ------------------------------------------------------------------------------------------ IVssBackupComponents
 
-class BackupComponentsImpl final : public IVssBackupComponents {
+class BackupComponentsImpl final : public doubles::ComObject<BackupComponentsImpl, IVssBackupComponents> {
  public:
   explicit BackupComponentsImpl(std::shared_ptr<const Scenario> scenario) : c_(std::make_shared<CompState>()) {
     c_->scenario = std::move(scenario);
   }
 
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) override {
-    if (!ppv) return E_POINTER;
-    if (riid == IID_IUnknown || riid == __uuidof(IVssBackupComponents)) {
-      *ppv = static_cast<IVssBackupComponents*>(this);
-      AddRef();
-      return S_OK;
-    }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
+  void* Interface(REFIID riid) {
+    return riid == __uuidof(IVssBackupComponents) ? static_cast<IVssBackupComponents*>(this) : nullptr;
   }
-  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs_; }
-  ULONG STDMETHODCALLTYPE Release() override {
-    const ULONG n = --refs_;
-    if (n == 0) {
-      Final();
-      delete this;
-    }
-    return n;
-  }
+  void OnFinalRelease() { Final(); }
 
   // ---- the requester flow
 
@@ -772,7 +726,6 @@ class BackupComponentsImpl final : public IVssBackupComponents {
     Log::Get().Call(call, "S_OK", std::string(), 0);
   }
 
-  std::atomic<ULONG> refs_{1};
   std::shared_ptr<CompState> c_;
   Tracked tracked_{"IVssBackupComponents"};
 };
