@@ -19,7 +19,7 @@ if [ "${WINOPS_SKIP_BUILD:-0}" != 1 ]; then
   bash test/doubles/mi/build.sh || { winops_log "mi.dll double build failed"; exit 1; }
 fi
 bash test/doubles/mi/install.sh remove || exit 1
-trap 'bash test/doubles/mi/install.sh remove >/dev/null 2>&1 || true' EXIT
+winops_on_exit 'bash test/doubles/mi/install.sh remove >/dev/null 2>&1 || true'
 bash test/doubles/mi/install.sh add || { winops_log "could not install the mi.dll double"; exit 1; }
 log="$WINOPS_CACHE/bench-mi-throughput.log"
 rc=0

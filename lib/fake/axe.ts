@@ -180,6 +180,9 @@ export class FakeAxe implements AxeBackend {
     };
     // A held assessment ends when the test releases it (an honoured cancel or TerminateJob withdraws the wait).
     this.#after(run, duration, () => {
+      // A cancel the assessment honoured is under way: it ends the assessment (after its latency), not the duration
+      // (the double does the same).
+      if (run.currentCancelled) return;
       if (a.hold) run.unhold = this.#core.hold('axe', `axe:${a.name}`, finish);
       else finish();
     });

@@ -122,8 +122,10 @@ export class FakeCore {
     };
   }
 
-  /** Releases a gate: what waits on it goes on now, and a later hold on it passes at once. */
+  /** Releases a gate: what waits on it goes on now, and a later hold on it passes at once. Logged as 'release'. */
   release(gate: string): void {
+    const family = gate.split(':')[0];
+    if (family === 'vss' || family === 'mi' || family === 'imapi2' || family === 'axe') this.record(family, 'release', undefined, gate);
     const g = this.#gate(gate);
     g.released = true;
     const waiters = [...g.waiters];

@@ -43,7 +43,7 @@ for f in "$standin" "$axecore" build/doubles/vssapi/vssapi.dll build/doubles/mi/
   [ -f "$f" ] || { winops_log "missing $f (run without WINOPS_SKIP_BUILD=1)"; exit 1; }
 done
 
-trap winops_all_doubles_out EXIT
+winops_on_exit winops_all_doubles_out
 winops_all_doubles_in || exit 1
 
 log="$WINOPS_CACHE/bench-$(basename "$script" .mjs).log"

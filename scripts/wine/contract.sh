@@ -33,7 +33,7 @@ for f in prebuilds/win32-x64/winops.napi.node build/doubles/vssapi/vssapi.dll bu
 done
 
 # The doubles, all four at once (scripts/wine/lib.sh); a trap takes mi.dll and the IMAPI2 registration away.
-trap winops_all_doubles_out EXIT
+winops_on_exit winops_all_doubles_out
 winops_all_doubles_in || exit 1
 double_env=("${WINOPS_DOUBLE_ENV[@]}")
 
@@ -45,8 +45,9 @@ vitest_run() {
   shift
   local log="$WINOPS_CACHE/contract-$label.log" rc=0 t0; t0=$(winops_now)
   rm -f "$report"
+  # --testTimeout: above the harness's 30 s state deadline, so a state that never comes fails with its own message.
   timeout --kill-after=10 "${WINOPS_TEST_TIMEOUT:-600}" env "${envs[@]}" wine "$exe" node_modules/vitest/vitest.mjs run \
-    --reporter=default --reporter=json --outputFile.json="$(winepath -w "$report" 2>/dev/null)" "$@" \
+    --testTimeout=60000 --reporter=default --reporter=json --outputFile.json="$(winepath -w "$report" 2>/dev/null)" "$@" \
     >"$log" 2>&1 </dev/null || rc=$?
   cat "$log"
   winops_log "$label: exit $rc, $(winops_elapsed "$t0") s"

@@ -22,20 +22,35 @@ export WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=}"
 
 winops_log() { printf '[winops] %s\n' "$*" >&2; }
 
+# Commands to run when the script exits, last registered first (one EXIT trap for all of them; a script adds its
+# own cleanup with winops_on_exit instead of a trap of its own, which would replace the others).
+WINOPS_EXIT_CMDS=()
+winops_run_exit() {
+  local i
+  for ((i = ${#WINOPS_EXIT_CMDS[@]} - 1; i >= 0; i--)); do eval "${WINOPS_EXIT_CMDS[i]}"; done
+}
+winops_on_exit() {
+  WINOPS_EXIT_CMDS+=("$1")
+  trap winops_run_exit EXIT
+}
+
 # One run at a time per cache (prefix, build/, the doubles' registration and system32 files are shared by every
 # script here): each entry script takes an exclusive lock on $WINOPS_CACHE/run.lock for as long as it runs, and a
-# second run waits for it (saying so) instead of disturbing it. Scripts started by a locked one inherit the lock
-# (WINOPS_LOCK_HELD names the cache it is for). A run with a cache of its own (WINOPS_CACHE=...) does not wait.
+# second run waits for it (saying so; at most WINOPS_LOCK_WAIT s, default 1800) instead of disturbing it. Scripts
+# started by a locked one inherit the lock (WINOPS_LOCK_HELD names the cache it is for). A run with a cache of its own
+# (WINOPS_CACHE=...) does not wait. The lock is released explicitly at exit (flock -u): the descriptor is inherited by
+# every child, wineserver included, which outlives the script by a few seconds and would otherwise keep it locked.
 winops_lock() {
   [ "${WINOPS_LOCK_HELD:-}" = "$WINOPS_CACHE" ] && return 0
   mkdir -p "$WINOPS_CACHE"
   exec 9>>"$WINOPS_CACHE/run.lock"
   if ! flock -n 9; then
     winops_log "another run holds $WINOPS_CACHE/run.lock ($(cat "$WINOPS_CACHE/run.owner" 2>/dev/null || echo '?')): waiting for it"
-    flock 9 || { winops_log "could not lock $WINOPS_CACHE/run.lock"; return 1; }
+    flock -w "${WINOPS_LOCK_WAIT:-1800}" 9 || { winops_log "gave up waiting for $WINOPS_CACHE/run.lock"; return 1; }
   fi
   printf 'pid %s, %s, since %s\n' "$$" "$(basename "$0")" "$(date -u +%H:%M:%S)" >"$WINOPS_CACHE/run.owner"
   export WINOPS_LOCK_HELD="$WINOPS_CACHE"
+  winops_on_exit 'flock -u 9 2>/dev/null || true'
 }
 
 # Seconds since the epoch with fractions, for the timing lines.

@@ -36,7 +36,7 @@ for f in prebuilds/win32-x64/winops.napi.node dist/lib/index.js build/doubles/vs
 done
 
 # The doubles, all four at once (scripts/wine/lib.sh); a trap takes mi.dll and the IMAPI2 registration away.
-trap winops_all_doubles_out EXIT
+winops_on_exit winops_all_doubles_out
 winops_all_doubles_in || exit 1
 double_env=("${WINOPS_DOUBLE_ENV[@]}"
   "WINOPS_ALL_DOUBLES=1"
@@ -50,7 +50,7 @@ b_pass=0 b_fail=0 b_time=0 m_pass=0 m_fail=0 m_skip=0 m_time=0
 # 1. Bad input reaching live objects (node --test, spec reporter: "ℹ pass N" / "ℹ fail N").
 if [[ $parts == *" badinput "* ]]; then
 log="$WINOPS_CACHE/model-badinput.log" rc=0 t0=$(winops_now)
-timeout --kill-after=10 "${WINOPS_TEST_TIMEOUT:-3600}" env "${double_env[@]}" wine "$exe" --test --test-reporter=spec \
+timeout --kill-after=10 "${WINOPS_TEST_TIMEOUT:-3600}" env "${double_env[@]}" wine "$exe" --test --test-timeout="${WINOPS_TEST_CASE_TIMEOUT:-300000}" --test-reporter=spec \
   test/native/badinput.test.mjs >"$log" 2>&1 </dev/null || rc=$?
 cat "$log"
 b_pass=$(awk 'NF == 3 && $2 == "pass" && $3 ~ /^[0-9]+$/ { n = $3 } END { print n + 0 }' "$log")

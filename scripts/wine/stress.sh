@@ -27,15 +27,20 @@ WINOPS_BUILD_ONLY=1 bash scripts/wine/test.sh >"$WINOPS_CACHE/stress/build.log" 
 
 # The load: busy loops in processes of their own (a pure spin, no memory, no I/O), ended by the trap.
 loaders=()
-stop_load() { for p in "${loaders[@]}"; do kill "$p" 2>/dev/null; done; wait "${loaders[@]}" 2>/dev/null; }
-trap stop_load EXIT
+stop_load() {
+  [ "${#loaders[@]}" -gt 0 ] || return 0
+  kill "${loaders[@]}" 2>/dev/null
+  wait "${loaders[@]}" 2>/dev/null
+  loaders=()
+}
+winops_on_exit stop_load
 for _ in $(seq 1 "$load"); do
   nice -n "$niceness" node -e 'for (;;) {}' &
   loaders+=("$!")
 done
 winops_log "stress: $runs repetitions of:${parts% } with $load busy process(es) at niceness $niceness"
 
-declare -A failed_in
+declare -A failed_in failed_reps
 summary=() status=0
 for k in $(seq 1 "$runs"); do
   for part in $parts; do
@@ -48,7 +53,7 @@ for k in $(seq 1 "$runs"); do
     counts=$(grep -E '^native: [0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
     summary+=("repetition $k $part: exit $rc, $(winops_elapsed "$t0") s, ${counts:-no count}")
     winops_log "${summary[-1]}"
-    [ "$rc" = 0 ] || status=1
+    [ "$rc" = 0 ] || { status=1; failed_reps[$k]=1; }
     # Failing tests: node --test's spec reporter ("✖ name (…ms)" in its failing-tests list) and vitest ("× name").
     named=0
     while IFS= read -r name; do
@@ -65,7 +70,6 @@ for k in $(seq 1 "$runs"); do
   done
 done
 stop_load
-trap - EXIT
 
 echo
 for line in "${summary[@]}"; do winops_log "$line"; done
@@ -76,5 +80,5 @@ else
   for key in "${!failed_in[@]}"; do printf '  %s/%s  %s\n' "${failed_in[$key]}" "$runs" "$key"; done | sort -r
 fi
 winops_log "stress total time $(winops_elapsed "$t_all") s"
-echo "stress: $runs repetitions, $([ "$status" = 0 ] && echo 0 || grep -c 'exit [1-9]' <<<"$(printf '%s\n' "${summary[@]}")") failed"
+echo "stress: $runs repetitions, ${#failed_reps[@]} failed"
 exit $status

@@ -15,7 +15,9 @@
 #      (npm run test:wine:contract; WINOPS_CONTRACT=0 skips it)
 # Works with piped output, CI=true and no stdin: node.exe's output always goes to a file that is
 # printed afterwards (node.exe under Wine dies with EBADF when stdout/stderr is a Unix pipe).
-# Env: WINOPS_HOSTS="node20 node22 renamed" to choose hosts, WINOPS_TEST_TIMEOUT (s, default 600), WINOPS_BUILD_ONLY=1.
+# Env: WINOPS_HOSTS="node20 node22 renamed" to choose hosts, WINOPS_TEST_TIMEOUT (s per node --test run, default 600),
+# WINOPS_TEST_CASE_TIMEOUT (ms per test, default 120000: a test that hangs fails by name, the run goes on),
+# WINOPS_BUILD_ONLY=1.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$WINOPS_ROOT"
@@ -68,7 +70,7 @@ run_suite() {
   local t0; t0=$(winops_now)
   local rc=0
   timeout --kill-after=10 "${WINOPS_TEST_TIMEOUT:-600}" \
-    env "${envs[@]}" wine "$exe" --test --test-reporter=spec "$@" >"$log" 2>&1 </dev/null || rc=$?
+    env "${envs[@]}" wine "$exe" --test --test-timeout="${WINOPS_TEST_CASE_TIMEOUT:-120000}" --test-reporter=spec "$@" >"$log" 2>&1 </dev/null || rc=$?
   cat "$log"
   # spec reporter summary lines: "ℹ pass N" / "ℹ fail N"
   local pass fail
@@ -84,7 +86,7 @@ run_suite() {
 # other test sees Wine as it is. A run that died earlier may have left it registered.
 imapi2_double=build/doubles/imapi2/imapi2_double.dll
 bash test/doubles/imapi2/register.sh remove || true
-trap 'bash test/doubles/imapi2/register.sh remove >/dev/null 2>&1 || true' EXIT
+winops_on_exit 'bash test/doubles/imapi2/register.sh remove >/dev/null 2>&1 || true'
 if [ -f build/doubles/imapi2/abi_check.exe ]; then
   # native/imapi2/imapi2_abi.h against imapi2-abi.md's vtable offsets (one check, counted as one test).
   rc=0; winops_wine_run "$WINOPS_CACHE/abi-check.log" build/doubles/imapi2/abi_check.exe || rc=$?

@@ -98,10 +98,14 @@ export function miContract(name: string, make: BackendFactory): void {
       expect(await stream.cancel()).toBe(error.outcome);
     });
 
-    it('a timeout cancels with MI_REASON_TIMEOUT and a TimeoutError cause', async () => {
-      const { winops, inspect } = await make({ mi: { classes: { Big: many(100_000) }, resultIntervalMs: 5 } });
+    it('a TimeoutError abort (what options.timeout does) cancels with MI_REASON_TIMEOUT and a TimeoutError cause', async () => {
+      // The abort comes after the first result, while MI's final result is held (test/unit/timeout.test.ts runs the timer on fake time).
+      const { winops, inspect } = await make({ mi: { classes: { Big: many(100) }, holdFinal: true } });
       await using session = await winops.mi.openSession();
-      const r = await settle(session.enumerate('Big', { timeout: 60 }).toArray());
+      const ac = new AbortController();
+      const r = await settle((async () => {
+        for await (const _ of session.enumerate('Big', { signal: ac.signal })) ac.abort(new DOMException('The operation timed out.', 'TimeoutError'));
+      })());
       expect(r.ok).toBe(false);
       if (r.ok) return;
       expect(r.error.name).toBe('AbortError');

@@ -73,6 +73,18 @@ export async function untilState(family, check, what, deadlineMs = STATE_DEADLIN
   }
 }
 
+/**
+ * p, or a rejection naming `what` once `deadlineMs` passed: for a wait that a broken backend would make endless (a
+ * held step that is never cancelled, a terminate that never returns). The deadline decides nothing else.
+ */
+export function withDeadline(p, what, deadlineMs = STATE_DEADLINE_MS) {
+  let timer;
+  const hang = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${deadlineMs} ms`)), deadlineMs);
+  });
+  return Promise.race([p, hang]).finally(() => clearTimeout(timer));
+}
+
 let seq = 0;
 /**
  * A fresh scenario and log for a double: the scenario goes through a file (WINOPS_SCENARIO may name one; an

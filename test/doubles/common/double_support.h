@@ -383,30 +383,39 @@ class Log {
 
   // Gates (scenario "hold"s): a point where the double waits until the test releases it, so that a test decides
   // when a step ends, an Update comes or an assessment finishes, instead of a duration deciding it.
-  //   Hold(gate, wake): logs {"call":"hold","detail":gate} and lists the gate under "held" while it waits, until
-  //     Release(gate) (then true) or until `wake` (an event of the caller's, may be null) is signalled (false: the
-  //     caller looks at its own state, e.g. a cancel, and may hold again). A gate released earlier passes at once.
+  //   Hold(gate, wake): logs {"call":"hold","detail":gate} (once per gate and log) and lists the gate under "held"
+  //     while it waits, until Release(gate) (then true) or until `wake` (an event of the caller's, may be null) is
+  //     signalled (false: the caller looks at its own state, e.g. a cancel, and may hold again). A gate released
+  //     earlier passes at once. A hold nobody releases within kHoldLimitMs is a violation and passes (true): a test
+  //     that failed while something was held must not hang the process that runs the others.
   //   Release(gate): from the test (control exports); lasts for the rest of this log.
+  // A new log is a new test: holds of the earlier one are let go (their threads go on), and its gates start closed.
+  static constexpr DWORD kHoldLimitMs = 60000;
+
   bool Hold(const std::string& gate, HANDLE wake) {
-    HANDLE released = nullptr;
+    HANDLE event = nullptr;
+    unsigned long long generation = 0;
     {
       Guard g(this);
       Sync();
       if (released_.count(gate)) return true;
-      released = GateEvent(gate);
-      // Logged once per gate and log (a thread woken for another reason may hold again).
+      event = GateEvent(gate);
+      generation = generation_;
       if (held_[gate]++ == 0 && holdsLogged_.insert(gate).second && !path_.empty()) {
         calls_.push_back("{\"call\":\"hold\",\"detail\":" + Quote(gate) + ",\"thread\":" +
                          std::to_string(::GetCurrentThreadId()) + "}");
       }
       Changed();
     }
-    HANDLE handles[2] = {released, wake};
-    const DWORD r = ::WaitForMultipleObjects(wake ? 2 : 1, handles, FALSE, INFINITE);
+    HANDLE handles[2] = {event, wake};
+    const DWORD r = ::WaitForMultipleObjects(wake ? 2 : 1, handles, FALSE, kHoldLimitMs);
     Guard g(this);
-    if (--held_[gate] == 0) held_.erase(gate);
+    if (generation_ == generation && --held_[gate] == 0) held_.erase(gate);
+    if (r == WAIT_TIMEOUT || r == WAIT_FAILED) {
+      violations_.push_back(Quote("hold " + gate + (r == WAIT_TIMEOUT ? " not released within 60 s" : " could not wait")));
+    }
     Changed();
-    return r == WAIT_OBJECT_0;
+    return r != WAIT_OBJECT_0 + 1;
   }
   void Release(const std::string& gate) {
     Guard g(this);
@@ -457,10 +466,14 @@ class Log {
       }
       path_ = path;
       calls_.clear();
-      // A new log is a new test: its gates start closed (a thread still held by an earlier one stays held).
+      // A new log is a new test: the earlier one's holds are let go and its gates forgotten (an event is never
+      // closed: a thread let go may still be about to return from its wait on it; they are few and small).
+      for (auto& kv : gates_) ::SetEvent(kv.second);
+      gates_.clear();
+      held_.clear();
       released_.clear();
       holdsLogged_.clear();
-      for (auto& kv : gates_) ::ResetEvent(kv.second);
+      ++generation_;
       ++version_;
       ::WakeAllConditionVariable(&changed_);
     }
@@ -516,7 +529,7 @@ class Log {
     }
   }
 
-  // The manual-reset event of a gate, made on first use and kept for the process (a held thread waits on it).
+  // The manual-reset event of a gate in this log, made on first use.
   HANDLE GateEvent(const std::string& gate) {
     auto it = gates_.find(gate);
     if (it != gates_.end()) return it->second;
@@ -536,7 +549,8 @@ class Log {
   std::map<std::string, HANDLE> gates_;
   std::set<std::string> released_;
   std::set<std::string> holdsLogged_;
-  std::map<std::string, int> held_;  // gate -> threads waiting on it now
+  std::map<std::string, int> held_;  // gate -> threads of this log waiting on it now
+  unsigned long long generation_ = 0;  // which log the gates belong to
 };
 
 // Counts one live object of a class for its whole lifetime.

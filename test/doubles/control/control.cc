@@ -10,7 +10,7 @@
 //   release(module, gate)              releases a scenario hold of that double (e.g. "vss:doSnapshotSet")
 //
 // A double found here is pinned (GET_MODULE_HANDLE_EX_FLAG_PIN): its state must outlive a FreeLibrary by the
-// addon (AXE loads AxeCore.dll per engine; COM may unload an inproc server) while a test still reads it.
+// addon or COM (an inproc server may be unloaded) while a test still reads it.
 #include <napi.h>
 
 #ifndef WIN32_LEAN_AND_MEAN
