@@ -58,6 +58,16 @@ export const DEFAULT_CLASSES: Record<string, Record<string, unknown>[]> = {
   ],
 };
 
+/**
+ * Methods the fake machine has when the scenario does not script them (a scenario's `methods` entry of the same name
+ * wins). Win32_Process.Create: `uint32 Create([in] string CommandLine, [in] string CurrentDirectory,
+ * [in] Win32_ProcessStartup ProcessStartupInformation, [out] uint32 ProcessId)`, 0 when the process was created
+ * (https://learn.microsoft.com/windows/win32/cimwin32prov/create-method-in-class-win32-process). The fake starts nothing.
+ */
+export const DEFAULT_METHODS: Readonly<Record<string, { readonly returnValue?: unknown; readonly out?: Readonly<Record<string, unknown>> }>> = {
+  'Win32_Process.Create': { returnValue: 0, out: { ProcessId: 5150 } },
+};
+
 const KEYS: Record<string, string[]> = {
   win32_process: ['Handle'],
   win32_service: ['Name'],
@@ -354,8 +364,13 @@ export class FakeMi implements MiBackend {
         return;
       }
       case 'invoke': {
-        const key = Object.keys(this.#scenario.methods ?? {}).find((k) => k.toLowerCase() === `${request.className}.${request.methodName}`.toLowerCase());
-        const m = key === undefined ? undefined : this.#scenario.methods![key]!;
+        const wanted = `${request.className}.${request.methodName}`.toLowerCase();
+        const lookup = <T,>(table: Readonly<Record<string, T>> | undefined): T | undefined => {
+          const key = Object.keys(table ?? {}).find((k) => k.toLowerCase() === wanted);
+          return key === undefined ? undefined : table![key];
+        };
+        const m: NonNullable<MiScenario['methods']>[string] | undefined =
+          lookup(this.#scenario.methods) ?? (findClass(request.className) ? lookup(DEFAULT_METHODS) : undefined);
         if (!m) {
           if (!findClass(request.className)) return invalidClass(request.className);
           this.#final(op, R.METHOD_NOT_FOUND!, `Method ${request.methodName} not found`, { errorType: 'HRESULT', errorCode: 0x80041055, category: 13, message: 'Method not found' });
