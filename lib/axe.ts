@@ -1,7 +1,7 @@
 import type { AxeBackend, AxeCallResult, Backend, Handle } from '../types/backend';
 import { AXE_PROGRESS } from '../types/backend';
 import { releaseOnClose, releaseWhenCollected } from './finalize';
-import { AxeError, BackendUnavailableError, hresultError, StateError, toWinopsError } from './errors';
+import { aboutFile, AxeError, BackendUnavailableError, hresultError, StateError, toWinopsError } from './errors';
 import { AbortError, CancelScope, checkOptions, checkTimeout, deferred, describeValue, Operation, Settlement, type CancelOutcomeBase, type OperationOptions } from './operation';
 
 /** The escalation steps winops takes when an AXE run is cancelled, in order. */
@@ -188,8 +188,20 @@ class RunDriver {
       throw new RangeError(`${fn}: index must be an integer from 0 to ${this.#job.assessments.length - 1}, got ${describeValue(index)}`);
     }
     if (this.#run === undefined) throw axeErr({ hresult: undefined, code: 'AXE_E_NO_JOB_RUNNING' }, 'Engine::CancelAssessment');
-    const r = await this.#axe.cancelAssessment(this.#run, index ?? this.#running ?? -1);
-    if (r.code !== 'S_OK') throw axeErr(r, 'Engine::CancelAssessment');
+    const running = this.#running;
+    const label = (i: number | undefined): string => (i === undefined ? 'none' : `${i} (${JSON.stringify(this.#job.assessments[i]?.name ?? '')})`);
+    if (index === undefined && running === undefined && this.#ended) throw axeErr({ hresult: undefined, code: 'AXE_E_NO_JOB_RUNNING' }, 'Engine::CancelAssessment');
+    if (index === undefined && running === undefined) {
+      // Nothing to name: CancelAssessment takes the index of the running assessment, and there is none now.
+      throw new StateError({ family: 'axe', code: 'WINOPS_NO_ASSESSMENT_RUNNING', hresult: undefined, call: 'Engine::CancelAssessment', message: `${fn}: no assessment is running now (the job is between assessments or has not begun one); pass the index an assessment-begin event gave` });
+    }
+    const asked = index ?? running!;
+    const r = await this.#axe.cancelAssessment(this.#run, asked);
+    if (r.code === 'S_OK') return;
+    const e = axeErr(r, 'Engine::CancelAssessment');
+    // The engine's answer says which rule was broken; the caller also needs which index it asked for and which one ran.
+    throw new AxeError({ family: 'axe', code: e.code, hresult: e.hresult, call: e.call, retryable: e.retryable, systemMessage: e.systemMessage, cause: e,
+      message: `${fn}: CancelAssessment(${label(asked)}) failed with ${e.code}; running: ${label(this.#running)}` });
   }
 
   #inflight: Promise<void> = Promise.resolve();
@@ -375,7 +387,7 @@ export class Axe {
       const data = await axe.loadJob(manifestPath);
       return new AxeJob(axe, data.job, data.name, data.assessments);
     } catch (e) {
-      throw toWinopsError('axe', e, 'Solution::CreateJob');
+      throw aboutFile(toWinopsError('axe', e, 'Solution::CreateJob'), fn, 'the job manifest', manifestPath);
     }
   }
 }

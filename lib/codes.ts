@@ -5,20 +5,44 @@
 //
 // Shared values (documented, deliberate):
 //   0x80040203  AXE_E_UNKNOWN_WIN32_ERROR and AXE_E_WIN32_ERROR (axe.md: SolutionError vs AssessmentError names for the
-//               same number). codeByValue returns AXE_E_UNKNOWN_WIN32_ERROR (first in the doc table).
+//               same number). codeByValue returns AXE_E_UNKNOWN_WIN32_ERROR (first in the doc table). Checked against
+//               the published values (issue 12): the SolutionError page gives SolutionErrorUnknownWin32Error =
+//               AXE_E_UNKNOWN_WIN32_ERROR = 0x80040203; the AssessmentError page names AXE_E_WIN32_ERROR without a
+//               value, and the managed Microsoft.Assessments.Runtime.AssessmentError.UnknownWin32Error is -2147220989
+//               = 0x80040203. So they do share it (learn.microsoft.com/previous-versions/windows/desktop/axe/
+//               solutionerror, .../assessmenterror, .../assessmenterror-enumeration-microsoft-assessments-runtime).
 //   0x80070005  E_ACCESSDENIED  = HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED)
 //   0x80070006  E_HANDLE        = HRESULT_FROM_WIN32(ERROR_INVALID_HANDLE)
 //   0x80070057  E_INVALIDARG    = HRESULT_FROM_WIN32(ERROR_INVALID_PARAMETER)
 //               (winerror.h defines these COM codes as the Win32 errors; codeByValue returns the COM name.)
 // Both names of each pair resolve with codeByName.
 
-import { GENERATED_HRESULT_CODES, GENERATED_MI_ERROR_CATEGORIES, GENERATED_MI_RESULTS } from './codes.generated';
+import { GENERATED_HRESULT_CODES, GENERATED_MI_ERROR_CATEGORIES, GENERATED_MI_RESULTS, type GeneratedHresultName, type GeneratedMiResultName } from './codes.generated';
+
+/** winops' own codes, for conditions that are not a Windows call's result. */
+export const WINOPS_CODES = Object.freeze([
+  'WINOPS_AXE_UNAVAILABLE', 'WINOPS_BAD_BACKEND', 'WINOPS_INTERNAL', 'WINOPS_NATIVE_INCOMPLETE', 'WINOPS_NATIVE_UNAVAILABLE',
+  'WINOPS_NO_ASSESSMENT_RUNNING', 'WINOPS_NO_BACKEND', 'WINOPS_RELEASED', 'WINOPS_SESSION_CLOSED',
+] as const);
+export type WinopsCode = (typeof WINOPS_CODES)[number];
+
+/**
+ * Every code winops knows by name: the HRESULTs of the four APIs and of COM/Win32, MI results and winops' own. An
+ * unknown HRESULT is 'HRESULT_0x........' (see codeOf), so `WinopsError.code` is typed `KnownCode | (string & {})`:
+ * editors complete the known names and a comparison with a misspelt one still compiles only as a plain string.
+ */
+export type KnownCode = GeneratedHresultName | GeneratedMiResultName | WinopsCode;
 
 export type CodeFamily = 'vss' | 'mi' | 'imapi2' | 'axe' | 'com' | 'win32';
 
 export interface CodeInfo {
-  readonly name: string;
+  /** The symbolic name, e.g. 'VSS_E_BAD_STATE' (what `code` means everywhere in winops). */
+  readonly code: string;
   /** uint32. `undefined` only for AXE codes whose value Microsoft never published (then `unpublished: true`). */
+  readonly hresult: number | undefined;
+  /** @deprecated The same as `code` (the name before 0.2). */
+  readonly name: string;
+  /** @deprecated The same as `hresult` (the name before 0.2). */
   readonly value: number | undefined;
   readonly family: CodeFamily;
   readonly message: string;
@@ -33,7 +57,9 @@ export interface CodeInfo {
 }
 
 /** Every HRESULT-style code (COM, Win32-as-HRESULT, VSS, IMAPI2, AXE). MI_Result values are in MI_RESULTS. */
-export const HRESULT_CODES: readonly CodeInfo[] = Object.freeze(GENERATED_HRESULT_CODES.map((c) => Object.freeze(c)));
+export const HRESULT_CODES: readonly CodeInfo[] = Object.freeze(
+  GENERATED_HRESULT_CODES.map((c): CodeInfo => Object.freeze({ code: c.name, hresult: c.value, ...c })),
+);
 
 const byName = new Map<string, CodeInfo>();
 const byValue = new Map<number, CodeInfo>();
@@ -52,6 +78,16 @@ export function codeByName(name: string): CodeInfo | undefined {
 export function codeByValue(hresult: number): CodeInfo | undefined {
   if (!isHresultNumber(hresult)) return undefined;
   return byValue.get(hresult >>> 0);
+}
+
+/**
+ * The symbolic name of an HRESULT, as `code` carries it everywhere in winops: the known name ('S_OK',
+ * 'VSS_E_BAD_STATE'), else 'HRESULT_' and the value in hex ('HRESULT_0x80071234'), so that a code is never empty.
+ */
+export function codeOf(hresult: number): string {
+  if (!isHresultNumber(hresult)) throw new TypeError(HR_TYPE_ERROR);
+  if (hresult >>> 0 === 0) return 'S_OK';
+  return byValue.get(hresult >>> 0)?.code ?? `HRESULT_${toHex(hresult)}`;
 }
 
 /** MI_RESULT_OK (0) .. MI_RESULT_SERVER_IS_SHUTTING_DOWN (28); 18 and 19 are unused. */
@@ -90,6 +126,9 @@ export interface HresultDescription {
   hresult: number;
   /** '0x80042306' (8 upper-case hex digits). */
   hex: string;
+  /** The symbolic name ('VSS_E_PROVIDER_VETO'), as `code` means everywhere in winops; undefined when unknown. */
+  code: string | undefined;
+  /** @deprecated The same as `code` (the name before 0.2). */
   name: string | undefined;
   family: CodeFamily | 'unknown';
   message: string;
@@ -98,8 +137,8 @@ export interface HresultDescription {
   severity: 0 | 1;
   facility: number;
   facilityName: string;
-  /** Low 16 bits. */
-  code: number;
+  /** The HRESULT's 16-bit Code field (the low 16 bits, MS-ERREF 2.1); for FACILITY_WIN32, the Win32 error. */
+  codeField: number;
   /** Set when facility is FACILITY_WIN32 (7): the Win32 error code. */
   win32?: number;
 }
@@ -172,12 +211,13 @@ export function describeHresult(hr: number): HresultDescription {
     severity,
     facility,
     facilityName,
-    code,
+    codeField: code,
   };
   const win32Part = facility === 7 ? { win32: code } : {};
   if (known) {
     return {
       ...base,
+      code: known.name,
       name: known.name,
       family: known.family,
       message: known.message,
@@ -192,6 +232,7 @@ export function describeHresult(hr: number): HresultDescription {
       : `code 0x${code.toString(16).toUpperCase().padStart(4, '0')}`;
   return {
     ...base,
+    code: undefined,
     name: undefined,
     family: 'unknown',
     message: `Unknown ${severity === 0 ? 'success ' : ''}HRESULT ${hex} (${facilityName}, ${detail})`,

@@ -1,5 +1,5 @@
 import type { Family, MiErrorDetails, RawError } from '../types/backend';
-import { codeByName, codeByValue, describeHresult, hresultFromWin32, miErrorCategoryName, miResultName, toHex, MI_RESULTS } from './codes';
+import { type KnownCode, codeByName, codeByValue, describeHresult, hresultFromWin32, miErrorCategoryName, miResultName, toHex, MI_RESULTS } from './codes';
 
 /** Every error winops raises for a failed Windows call is a WinopsError (or a subclass per family). */
 export class WinopsError extends Error {
@@ -7,7 +7,7 @@ export class WinopsError extends Error {
   /** The HRESULT as an unsigned 32-bit number. Undefined only where no HRESULT exists (some MI results, unpublished AXE codes). */
   readonly hresult: number | undefined;
   /** A stable symbolic code: 'VSS_E_BAD_STATE', 'MI_RESULT_ACCESS_DENIED', 'E_IMAPI_REQUEST_CANCELLED', ... */
-  readonly code: string;
+  readonly code: KnownCode | (string & {});
   /** The API family, or 'core' for winops' own conditions. */
   readonly family: Family | 'core';
   /** The Windows call that failed, e.g. 'IVssBackupComponents::DoSnapshotSet'. */
@@ -16,6 +16,8 @@ export class WinopsError extends Error {
   readonly retryable: boolean;
   /** The system's message text as the backend reported it, if any. */
   readonly systemMessage: string | undefined;
+  /** The local file the error is about (an image, a job manifest), when it is about one. */
+  readonly path?: string;
 
   constructor(init: {
     family: Family | 'core';
@@ -26,6 +28,7 @@ export class WinopsError extends Error {
     retryable?: boolean;
     systemMessage?: string | undefined;
     cause?: unknown;
+    path?: string | undefined;
   }) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     this.family = init.family;
@@ -34,6 +37,7 @@ export class WinopsError extends Error {
     this.call = init.call;
     this.retryable = init.retryable ?? false;
     this.systemMessage = init.systemMessage;
+    if (init.path !== undefined) this.path = init.path;
   }
 }
 
@@ -49,20 +53,31 @@ export class AxeError extends WinopsError {
   override name = 'AxeError';
 }
 
+/**
+ * The CIM error instance (MSFT_WmiError) that came with an MI result, as MiError shows it: `category` is the
+ * MI_ErrorCategory name (as `MiError.category`), its number `categoryValue`; `errorCode` is the error's number in the
+ * scheme `errorType` names ('HRESULT', 'WIN32', ...).
+ */
+export interface MiErrorInfo extends Omit<MiErrorDetails, 'category'> {
+  readonly category?: string | undefined;
+  readonly categoryValue?: number | undefined;
+}
+
 export class MiError extends WinopsError {
   override name = 'MiError';
   /** The MI_Result of the operation. */
   readonly miResult: number;
   /** The MI_ErrorCategory name from the error details, e.g. 'MI_ERRORCATEGORY_ACCESS_DENIED'. */
   readonly category: string | undefined;
-  /** The CIM error instance (MSFT_WmiError) that came with the result. */
-  readonly details: MiErrorDetails | undefined;
+  /** The CIM error instance (MSFT_WmiError) that came with the result; `details.category` is the same name. */
+  readonly details: MiErrorInfo | undefined;
 
   constructor(init: ConstructorParameters<typeof WinopsError>[0] & { miResult: number; details?: MiErrorDetails | undefined }) {
     super(init);
     this.miResult = init.miResult;
-    this.details = init.details;
-    this.category = init.details?.category === undefined ? undefined : miErrorCategoryName(init.details.category);
+    const d = init.details;
+    this.category = d?.category === undefined ? undefined : miErrorCategoryName(d.category);
+    this.details = d === undefined ? undefined : { ...d, category: this.category, categoryValue: d.category };
   }
 }
 
@@ -80,6 +95,25 @@ const CLASSES = { vss: VssError, imapi2: ImapiError, axe: AxeError } as const;
 
 function isRawError(value: unknown): value is RawError {
   return typeof value === 'object' && value !== null && typeof (value as { call?: unknown }).call === 'string';
+}
+
+const FILE_MISSING = new Set([0x80070002 /* ERROR_FILE_NOT_FOUND */, 0x80070003 /* ERROR_PATH_NOT_FOUND */]);
+const FILE_REFUSED = new Set([0x80070005 /* E_ACCESSDENIED */, 0x80070020 /* ERROR_SHARING_VIOLATION */]);
+
+/**
+ * An error about a local file the caller named (`what` is e.g. 'the image file'): when the backend's failure is that
+ * the file is missing or cannot be opened, the message says so and names the path (the code, HRESULT and the call that
+ * met it stay as they were); any other error is returned unchanged.
+ */
+export function aboutFile(e: Error, fn: string, what: string, path: string): Error {
+  if (!(e instanceof WinopsError) || e.hresult === undefined) return e;
+  const missing = FILE_MISSING.has(e.hresult);
+  if (!missing && !FILE_REFUSED.has(e.hresult)) return e;
+  const Cls = e.constructor as new (init: ConstructorParameters<typeof WinopsError>[0]) => WinopsError;
+  return new Cls({
+    family: e.family, code: e.code, hresult: e.hresult, call: e.call, retryable: e.retryable, systemMessage: e.systemMessage, path, cause: e,
+    message: `${fn}: ${what} ${JSON.stringify(path)} ${missing ? 'does not exist' : 'cannot be opened'} (${e.code})`,
+  });
 }
 
 /** Turns what a backend threw (a {@link RawError}) into the family's typed error. Anything else is rethrown as is. */
@@ -118,7 +152,7 @@ export function hresultError(
     });
   }
   const d = describeHresult(hresult);
-  const code = symbolicCode ?? d.name ?? `HRESULT_${d.hex}`;
+  const code = symbolicCode ?? d.code ?? `HRESULT_${d.hex}`;
   const text = systemMessage?.trim() || info?.message || d.message;
   return new Cls({
     family,

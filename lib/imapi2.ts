@@ -1,6 +1,6 @@
 import type { Backend, Handle, ImapiSource, ImapiUpdate, ImapiWriteRequest, MediaInfo, RawError, RecorderInfo } from '../types/backend';
-import { codeByValue } from './codes';
-import { hresultError, ImapiError, toWinopsError } from './errors';
+import { codeByValue, codeOf } from './codes';
+import { aboutFile, hresultError, ImapiError, toWinopsError } from './errors';
 import { AbortError, CancelScope, checkOptions, deferred, describeValue, Operation, Settlement, type CancelOutcomeBase, type OperationOptions } from './operation';
 
 const S_OK = 0;
@@ -30,6 +30,8 @@ export interface ImapiCancelOutcome extends CancelOutcomeBase {
   readonly notInProgress: number;
   /** What Write/WriteSection returned in the end (E_IMAPI_REQUEST_CANCELLED when the cancel took). */
   readonly hresult: number | undefined;
+  /** Its symbolic name ('E_IMAPI_REQUEST_CANCELLED'); undefined with `hresult`. */
+  readonly code: string | undefined;
 }
 
 export interface WriteResult {
@@ -121,7 +123,8 @@ function toSource(image: unknown, fn: string, arg: string): ImapiSource {
     if (typeof s.size !== 'number' || !Number.isSafeInteger(s.size) || s.size <= 0) throw new RangeError(`${fn}: ${arg}.size must be the stream's size in bytes (a positive integer), got ${describeValue(s.size)}`);
     return pullSource(s.stream as AsyncIterable<Uint8Array>, s.size);
   }
-  throw new TypeError(`${fn}: ${arg} must be a file path, a Uint8Array or { stream, size }, got ${describeValue(image)}`);
+  const isStream = typeof image === 'object' && image !== null && typeof (image as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+  throw new TypeError(`${fn}: ${arg} must be a file path, a Uint8Array or { stream, size }, got ${describeValue(image)}${isStream ? ` (a stream goes in as { stream, size }, with its size in bytes)` : ''}`);
 }
 
 function checkCallback(cb: unknown, fn: string, arg: string): void {
@@ -152,7 +155,7 @@ class WriteDriver {
   #updates = 0;
   #outcomeAsked = false;
 
-  constructor(backend: () => Backend, build: () => Promise<ImapiWriteRequest>, options: OperationOptions & { onProgress?: ((p: WriteProgress) => void) | undefined }, fn: string) {
+  constructor(backend: () => Backend, build: () => Promise<ImapiWriteRequest>, options: OperationOptions & { onProgress?: ((p: WriteProgress) => void) | undefined }, fn: string, source: ImapiSource) {
     this.#scope = new CancelScope(options);
     this.#outcome.promise.catch(() => undefined);
     const run = async (): Promise<WriteResult> => {
@@ -192,12 +195,13 @@ class WriteDriver {
             return;
           }
           if (error) {
-            const e = toWinopsError('imapi2', error, call);
+            const raw = toWinopsError('imapi2', error, call);
+            const e = source.kind === 'file' ? aboutFile(raw, fn, fn === 'imapi2.burn' ? 'the image file' : 'the data file', source.path) : raw;
             if (this.#scope.aborted || this.#outcomeAsked) this.#outcome.reject(e);
             done.reject(e);
             return;
           }
-          const code = hr === S_OK ? 'S_OK' : codeByValue(hr)?.name ?? `0x${(hr >>> 0).toString(16)}`;
+          const code = codeOf(hr);
           const result: WriteResult = { hresult: hr >>> 0, code, warning: hr === S_OK ? undefined : codeByValue(hr)?.message, sectors, updates: this.#updates };
           if (this.#scope.aborted || this.#outcomeAsked) this.#outcome.resolve(this.#make('already-finished', hr >>> 0));
           done.resolve(result);
@@ -216,7 +220,7 @@ class WriteDriver {
   }
 
   #make(status: ImapiCancelOutcome['status'], hresult: number | undefined): ImapiCancelOutcome {
-    return { family: 'imapi2', status, attempts: this.#attempts, notInProgress: this.#notInProgress, hresult };
+    return { family: 'imapi2', status, attempts: this.#attempts, notInProgress: this.#notInProgress, hresult, code: hresult === undefined ? undefined : codeOf(hresult) };
   }
 
   #notStarted(fn: string): never {
@@ -288,7 +292,7 @@ export class Imapi2 {
     return new WriteDriver(this.#backend, async () => {
       const r = await this.#pick(o.recorder, fn);
       return { api: 'format2data', recorderId: r.id, clientName, forceOverwrite: o.forceOverwrite === true, source };
-    }, o, fn).operation;
+    }, o, fn, source).operation;
   }
 
   /** Writes raw sectors with IWriteEngine2::WriteSection, with the same progress and cancel as burn(). */
@@ -306,6 +310,6 @@ export class Imapi2 {
     return new WriteDriver(this.#backend, async () => {
       const r = await this.#pick(o.recorder, fn);
       return { api: 'writeEngine2', recorderId: r.id, clientName, startLba, sectorCount, bytesPerSector, source };
-    }, o, fn).operation;
+    }, o, fn, source).operation;
   }
 }

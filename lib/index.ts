@@ -62,7 +62,9 @@ export const axe: Axe = new Axe(() => lazy().backend);
 
 export { resolveBackend, type BackendChoice } from './backend';
 export * from './errors';
-export { describeHresult, codeByName, codeByValue, hresultFromWin32, toHex, MI_RESULTS, UNPUBLISHED_AXE_CODES, HRESULT_CODES, type CodeInfo, type HresultDescription } from './codes';
+export { describeHresult, codeByName, codeByValue, codeOf, hresultFromWin32, toHex, MI_RESULTS, UNPUBLISHED_AXE_CODES, HRESULT_CODES, WINOPS_CODES, type CodeInfo, type HresultDescription, type KnownCode, type WinopsCode } from './codes';
+export { retry, type RetryOptions, type RetryContext } from './retry';
+export type { CancelOutcome } from './operation';
 export { AbortError, isAbortError, Operation, type CancelOutcomeBase, type OperationOptions } from './operation';
 export { Vss, VssAsync, VssBackupComponents, SnapshotSet, normalizeVolume, type VssCancelOutcome, type VssStep, type Snapshot, type SnapshotSetOptions, type SnapshotSetOperation, type VssAsyncStatus, type BackupStateOptions } from './vss';
 export { Mi, MiSession, MiStream, MI_CLASS, MI_NAMESPACE, MI_REASON, miClassName, type MiInstance, type MiJsValue, type MiCancelOutcome, type MiSessionOptions, type MiOperationOptions, type MiQueryOptions, type MiCredentials, type MiIntervalValue } from './mi';

@@ -1,4 +1,4 @@
-import type { Backend, Handle, MiAuthentication, MiBackend, MiFinalResult, MiInstanceData, MiInterval, MiOperationRequest, MiProtocol, MiResultBatch, MiSchema, MiValue } from '../types/backend';
+import type { Backend, Handle, MiAuthentication, MiBackend, MiErrorDetails, MiFinalResult, MiInstanceData, MiInterval, MiOperationRequest, MiProtocol, MiResultBatch, MiSchema, MiValue } from '../types/backend';
 import { miErrorFrom, MiError, StateError } from './errors';
 import { AbortError, CancelScope, checkOptions, deferred, describeValue, isTimeoutReason, Operation, type CancelOutcomeBase, type OperationOptions } from './operation';
 import { isWqlQuery, type WqlQuery } from './wql';
@@ -81,7 +81,11 @@ function shapeOf(schema: MiSchema): Shape {
 /** What cancelling an MI operation did. */
 export interface MiCancelOutcome extends CancelOutcomeBase {
   readonly family: 'mi';
-  /** The MI_CancellationReason given: 'timeout' for our timeout, 'none' for an abort or cancel(). */
+  /**
+   * The MI_CancellationReason given: 'timeout' (MI_REASON_TIMEOUT) when the cancel's reason is a TimeoutError, which is
+   * winops' own `timeout` option and equally a signal from `AbortSignal.timeout()` (both are a deadline that passed);
+   * 'none' (MI_REASON_NONE) for any other abort and for cancel().
+   */
   readonly reason: 'none' | 'timeout';
   /** MI_Operation_Cancel's MI_Result. */
   readonly miResult: number | undefined;
@@ -641,7 +645,7 @@ export class Mi {
       return new MiSession(mi, handle, namespace, computer);
     } catch (e) {
       if (e instanceof AbortError) throw e;
-      const raw = e as { miResult?: number; call?: string; errorMessage?: string; errorDetails?: MiError['details'] };
+      const raw = e as { miResult?: number; call?: string; errorMessage?: string; errorDetails?: MiErrorDetails };
       throw miErrorFrom(raw.miResult ?? 1, typeof raw.call === 'string' ? raw.call : 'MI_Application_NewSession', raw.errorMessage, raw.errorDetails);
     } finally {
       scope.dispose();

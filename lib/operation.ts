@@ -23,8 +23,13 @@ export interface CancelOutcomeBase {
   readonly status: 'cancelled' | 'already-cancelled' | 'already-finished' | 'not-started';
 }
 
+/**
+ * What a cancel did, for any family: `outcome.family` narrows it (`if (e.outcome.family === 'vss') e.outcome.step`).
+ */
+export type CancelOutcome = import('./vss').VssCancelOutcome | import('./mi').MiCancelOutcome | import('./imapi2').ImapiCancelOutcome | import('./axe').AxeCancelOutcome;
+
 /** Node's AbortError shape, plus what the cancel did. */
-export class AbortError<O extends CancelOutcomeBase = CancelOutcomeBase> extends Error {
+export class AbortError<O extends CancelOutcomeBase = CancelOutcome> extends Error {
   override name = 'AbortError';
   readonly code = 'ABORT_ERR';
   /** The outcome of the cancel that ended the operation. */
@@ -81,7 +86,13 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return value.length > 40 ? `a string of length ${value.length}` : `the string ${JSON.stringify(value)}`;
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : `the number ${value}`;
-  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+  if (typeof value === 'object') {
+    const tag = Object.prototype.toString.call(value).slice(8, -1);
+    const ctor = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    // A class instance says its class ('a ReadStream'), a plain object says so.
+    if (typeof ctor === 'string' && ctor !== '' && ctor !== 'Object' && ctor !== tag) return `a ${ctor}`;
+    return tag === 'Object' ? 'a plain object' : `an object (${tag})`;
+  }
   return typeof value;
 }
 

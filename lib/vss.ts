@@ -1,6 +1,6 @@
 import type { Backend, Handle, VssBackend, VssSnapshotProperties, VssWriterInfo } from '../types/backend';
 import { VSS_BT, VSS_CTX } from '../types/backend';
-import { codeByValue } from './codes';
+import { codeOf } from './codes';
 import { releaseOnClose, releaseWhenCollected } from './finalize';
 import { hresultError, StateError, toWinopsError, VssError } from './errors';
 import {
@@ -64,8 +64,7 @@ function vssCall<T>(call: string, fn: () => Promise<T>): Promise<T> {
 }
 
 function codeName(hr: number): string {
-  if (hr === S_OK) return 'S_OK';
-  return codeByValue(hr)?.name ?? `0x${(hr >>> 0).toString(16).padStart(8, '0')}`;
+  return codeOf(hr);
 }
 
 function isFailure(hr: number): boolean {

@@ -53,6 +53,13 @@ const RETRYABLE = new Map([
 // complete" refers to a state the caller can observe, not a transient device condition).
 
 // ---------------------------------------------------------------------------------------------
+// Messages the reference tables cut short, restored from the header's MessageText (issue 12, item 7). Only rows checked
+// against the header are listed; the rest are the reference's text.
+const MESSAGE_FIXES = new Map([
+  // vsserror.h, MessageId VSS_E_PROVIDER_VETO: the reference table ends at "...event logs".
+  ['VSS_E_PROVIDER_VETO', 'The shadow copy provider had an error. Check the System and Application event logs for more information.'],
+]);
+
 // Hand-written COM codes (winerror.h). Messages are the usual system message text (FormatMessage) or the
 // winerror.h MessageText.
 const COM_CODES = [
@@ -176,7 +183,7 @@ function codesFromRows(rows, family, file) {
     } else {
       throw new Error(`gen-codes: ${file}: row ${sym} has neither a 0x value nor "not published": "${valueCell}"`);
     }
-    const message = text.replace(/\*\*/g, '').trim();
+    const message = MESSAGE_FIXES.get(sym) ?? text.replace(/\*\*/g, '').trim();
     if (!message) throw new Error(`gen-codes: ${file}: row ${sym} has no message`);
     out.push({ name: sym, value, family, message, valueNote: valueCell.replace(/\*\*/g, '').trim() });
   }
@@ -296,9 +303,9 @@ out.push(
 out.push('// Values shared by two names (codeByValue returns the first listed):');
 for (const [v, l] of shared) out.push(`//   ${hex(v)}: ${l.join(', ')}`);
 out.push('');
-out.push("import type { CodeInfo } from './codes';");
+out.push("import type { CodeInfo } from './codes';", '', "/** A table row; lib/codes.ts adds `code` and `hresult` (the same as name and value). */", "export type GeneratedCodeInfo = Omit<CodeInfo, 'code' | 'hresult'>;");
 out.push('');
-out.push('export const GENERATED_HRESULT_CODES: readonly CodeInfo[] = [');
+out.push('export const GENERATED_HRESULT_CODES: readonly GeneratedCodeInfo[] = [');
 let fam = '';
 for (const c of all) {
   if (c.family !== fam) {
@@ -312,6 +319,16 @@ out.push('');
 out.push('export const GENERATED_MI_RESULTS: readonly { readonly name: string; readonly value: number; readonly message: string }[] = [');
 for (const r of miResults) out.push(`  { name: ${q(r.name)}, value: ${r.value}, message: ${q(r.message)} },`);
 out.push('];');
+out.push('');
+out.push('/** Every symbolic HRESULT name above (WinopsError.code is one of these, an MI result name, or a WINOPS_ code). */');
+out.push('export type GeneratedHresultName =');
+for (const name of [...new Set(all.map((c) => c.name))]) out.push(`  | ${q(name)}`);
+out.push('  ;');
+out.push('');
+out.push('/** Every MI_Result name. */');
+out.push('export type GeneratedMiResultName =');
+for (const r of miResults) out.push(`  | ${q(r.name)}`);
+out.push('  ;');
 out.push('');
 out.push('// Names exactly as mi.md spells them, including MI_ERRORCATEGORY_CLOS_EERROR (sic — the header typo, kept).');
 out.push('export const GENERATED_MI_ERROR_CATEGORIES: readonly { readonly name: string; readonly value: number }[] = [');

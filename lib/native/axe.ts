@@ -1,5 +1,5 @@
 import type { AxeBackend, AxeCallResult, AxeJobData, AxeSink, Handle, OpenHandle } from '../../types/backend';
-import { codeByValue, toHex } from '../codes';
+import { codeOf } from '../codes';
 
 /** What the addon answers for an Engine call or an event's error: the header's symbol when it has one. */
 export interface NativeAxeResult {
@@ -39,7 +39,7 @@ function named(r: NativeAxeResult): AxeCallResult {
   const hresult = r.hresult >>> 0;
   if (r.code) return { hresult, code: r.code };
   if (hresult === 0) return { hresult, code: 'S_OK' };
-  return { hresult, code: codeByValue(hresult)?.name ?? `HRESULT_${toHex(hresult)}` };
+  return { hresult, code: codeOf(hresult) };
 }
 
 /** AxeBackend over the addon. Handles are numbers of this object's own: jobs until releaseJob, runs until jobEnd. */

@@ -40,7 +40,7 @@ for _ in $(seq 1 "$load"); do
 done
 winops_log "stress: $runs repetitions of:${parts% } with $load busy process(es) at niceness $niceness"
 
-declare -A failed_in failed_reps
+declare -A failed_in=() failed_reps=()  # "=()": empty but set, for set -u
 summary=() status=0
 for k in $(seq 1 "$runs"); do
   for part in $parts; do

@@ -152,6 +152,8 @@ export function axeContract(name: string, make: BackendFactory): void {
       if (!wrong.ok) {
         expect(wrong.error).toBeInstanceOf(AxeError);
         expect(wrong.error.code).toBe('AXE_E_INVALID_INDEX');
+        // The message says which index was asked for and which one runs (issue 12).
+        expect(wrong.error.message).toBe('AxeRun.cancelAssessment: CancelAssessment(1 ("b")) failed with AXE_E_INVALID_INDEX; running: 0 ("a")');
       }
       await held(inspect, 'axe:a');
       inspect.release('axe:a');
@@ -159,6 +161,21 @@ export function axeContract(name: string, make: BackendFactory): void {
       const late = await settle(run.cancelAssessment(0));
       expect(!late.ok && late.error.code).toBe('AXE_E_NO_JOB_RUNNING');
       await expect(run.cancelAssessment(7)).rejects.toThrow(RangeError);
+      // With no index after the job: the same answer, and no CancelAssessment(-1) is sent.
+      const calls = inspect.calls().filter((c) => c.call === 'Engine::CancelAssessment').length;
+      await expect(run.cancelAssessment()).rejects.toMatchObject({ code: 'AXE_E_NO_JOB_RUNNING' });
+      expect(inspect.calls().filter((c) => c.call === 'Engine::CancelAssessment')).toHaveLength(calls);
+    });
+
+    it('cancelAssessment() with no index while no assessment runs (at job-begin) is WINOPS_NO_ASSESSMENT_RUNNING, and sends nothing', async () => {
+      const { winops, inspect } = await make(job([quick('a')]));
+      await using j = await winops.axe.loadJob('C:\\jobs\\test.xml');
+      let early: Promise<unknown> | undefined;
+      const run = j.run({ onEvent: (e) => { if (e.type === 'job-begin') early = run.cancelAssessment().then(() => 'resolved', (err: unknown) => err); } });
+      await run;
+      expect(early).toBeDefined();
+      expect(await early).toMatchObject({ name: 'StateError', code: 'WINOPS_NO_ASSESSMENT_RUNNING', message: expect.stringContaining('pass the index an assessment-begin event gave') });
+      expect(inspect.calls().map((c) => c.call)).not.toContain('Engine::CancelAssessment');
     });
 
     it('cancel before start, cancel twice, cancel after finish', async () => {

@@ -39,7 +39,7 @@ export function imapiContract(name: string, make: BackendFactory): void {
       const cancelled = op.cancel();
       inspect.release('imapi2:update:2');
       const outcome = await cancelled;
-      expect(outcome).toEqual({ family: 'imapi2', status: 'cancelled', attempts: 3, notInProgress: 2, hresult: 0xc0aa0002 });
+      expect(outcome).toEqual({ family: 'imapi2', status: 'cancelled', attempts: 3, notInProgress: 2, hresult: 0xc0aa0002, code: 'E_IMAPI_REQUEST_CANCELLED' });
       const r = await settle(op);
       expect(r.ok).toBe(false);
       if (r.ok) return;

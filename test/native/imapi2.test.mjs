@@ -137,7 +137,7 @@ test('double: cancel with 2 not-in-progress Updates -> 3 attempts, CancelWrite o
   const cancelled = op.cancel();
   readLog.release('imapi2:update:2');
   const outcome = await cancelled;
-  assert.deepEqual(outcome, { family: 'imapi2', status: 'cancelled', attempts: 3, notInProgress: 2, hresult: E_IMAPI_REQUEST_CANCELLED });
+  assert.deepEqual(outcome, { family: 'imapi2', status: 'cancelled', attempts: 3, notInProgress: 2, hresult: E_IMAPI_REQUEST_CANCELLED, code: 'E_IMAPI_REQUEST_CANCELLED' });
   const r = await settle(op);
   assert.equal(r.ok, false);
   assert.ok(r.error instanceof lib.AbortError, String(r.error));

@@ -67,11 +67,12 @@ beforeAll(() => {
     if (SKIP.has(name) || name.startsWith('.wine')) continue;
     cpSync(join(ROOT, name), join(STAGE, name), { recursive: true });
   }
-  // What `npm run build` does, into the stage: tsc, then the ESM wrappers.
+  // What `npm run build` does, into the stage: tsc, then the ESM wrappers and the .d.ts for any target.
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   run(process.execPath, [tsc, '-p', join(STAGE, 'tsconfig.build.json')], STAGE);
   if (!existsSync(join(STAGE, 'dist', 'lib', 'index.js'))) throw new Error('the build in the stage emitted no dist/lib/index.js');
   if (existsSync(join(STAGE, 'scripts', 'esm-wrappers.mjs'))) ok(run(process.execPath, [join(STAGE, 'scripts', 'esm-wrappers.mjs')], STAGE), 'esm-wrappers');
+  ok(run(process.execPath, [join(STAGE, 'scripts', 'dts-compat.mjs')], STAGE), 'dts-compat');
 
   const npm = npmCli();
   const out = ok(run(process.execPath, [npm, 'pack', '--json', '--ignore-scripts', '--pack-destination', WORK], STAGE), 'npm pack');
@@ -202,6 +203,31 @@ describe('installed from the tarball into an empty folder (no compiler on PATH)'
       JSON.stringify({ compilerOptions: { strict: true, module: 'node16', moduleResolution: 'node16', target: 'es2022', noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')] }, files: ['check.mts'] }),
     );
     const r = node([join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(CONSUMER, 'tsconfig.json')]);
+    expect(`${r.stdout}${r.stderr}`).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('the types resolve under the old resolution (moduleResolution node10, typesVersions) and the default target, and outcomes narrow by family', () => {
+    writeFileSync(
+      join(CONSUMER, 'check10.ts'),
+      [
+        "import { createWinops, isAbortError, type WinopsError } from 'winops';",
+        "import { createFakeBackend } from 'winops/fake';",
+        'const w = createWinops({ backend: createFakeBackend({}) });',
+        "w.vss.createSnapshotSet('C:\\\\').then(undefined, (e: unknown) => {",
+        "  if (isAbortError(e) && e.outcome.family === 'vss') { const step: string | undefined = e.outcome.step; void step; }",
+        "  if (isAbortError(e) && e.outcome.family === 'imapi2') { const n: number = e.outcome.attempts; void n; }",
+        '});',
+        "const known = (e: WinopsError): boolean => e.code === 'VSS_E_PROVIDER_VETO' || e.code === 'MI_RESULT_ACCESS_DENIED' || e.code === 'HRESULT_0x80071234';",
+        'void known;',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(CONSUMER, 'tsconfig10.json'),
+      JSON.stringify({ compilerOptions: { strict: true, module: 'commonjs', moduleResolution: 'node10', noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')] }, files: ['check10.ts'] }),
+    );
+    const r = node([join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(CONSUMER, 'tsconfig10.json')]);
     expect(`${r.stdout}${r.stderr}`).toBe('');
     expect(r.status).toBe(0);
   });

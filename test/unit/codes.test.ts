@@ -275,6 +275,7 @@ describe('describeHresult', () => {
     expect(describeHresult(0x80042306)).toEqual({
       hresult: 0x80042306,
       hex: '0x80042306',
+      code: 'VSS_E_PROVIDER_VETO',
       name: 'VSS_E_PROVIDER_VETO',
       family: 'vss',
       message: codeByName('VSS_E_PROVIDER_VETO')?.message,
@@ -283,7 +284,7 @@ describe('describeHresult', () => {
       severity: 1,
       facility: 4,
       facilityName: 'FACILITY_ITF',
-      code: 0x2306,
+      codeField: 0x2306,
     });
   });
 
@@ -301,7 +302,8 @@ describe('describeHresult', () => {
       severity: 0,
       facility: 0xaa,
       facilityName: 'FACILITY_IMAPI2',
-      code: 0x0302,
+      codeField: 0x0302,
+      code: 'S_IMAPI_WRITE_NOT_IN_PROGRESS',
     });
     expect(describeHresult(0xc0aa0002)).toMatchObject({
       name: 'E_IMAPI_REQUEST_CANCELLED',
@@ -324,6 +326,7 @@ describe('describeHresult', () => {
     expect(describeHresult(0x80071234)).toEqual({
       hresult: 0x80071234,
       hex: '0x80071234',
+      code: undefined,
       name: undefined,
       family: 'unknown',
       message: 'Unknown HRESULT 0x80071234 (FACILITY_WIN32, Win32 error 4660)',
@@ -332,7 +335,7 @@ describe('describeHresult', () => {
       severity: 1,
       facility: 7,
       facilityName: 'FACILITY_WIN32',
-      code: 0x1234,
+      codeField: 0x1234,
       win32: 4660,
     });
     expect('win32' in describeHresult(0x80042306)).toBe(false);
@@ -340,7 +343,7 @@ describe('describeHresult', () => {
 
   it('builds a useful message for unknown codes in other facilities', () => {
     const d = describeHresult(0x8004ffff);
-    expect(d).toMatchObject({ name: undefined, family: 'unknown', facility: 4, facilityName: 'FACILITY_ITF', code: 0xffff });
+    expect(d).toMatchObject({ name: undefined, family: 'unknown', facility: 4, facilityName: 'FACILITY_ITF', code: undefined, codeField: 0xffff });
     expect(d.message).toBe('Unknown HRESULT 0x8004FFFF (FACILITY_ITF, code 0xFFFF)');
     const s = describeHresult(0x00040001);
     expect(s).toMatchObject({ success: true, severity: 0, family: 'unknown' });

@@ -44,7 +44,7 @@ export function explainCommand(ctx: CliContext, inputs: readonly string[]): numb
       lines.push(`  family:    ${d.family}`);
       lines.push(`  message:   ${d.message}`);
       lines.push(`  retryable: ${d.retryable ? 'yes' : 'no'}`);
-      lines.push(`  severity:  ${d.severity === 1 ? 'failure' : 'success'}; facility ${d.facilityName} (${d.facility}); code 0x${d.code.toString(16).toUpperCase().padStart(4, '0')}${d.win32 !== undefined ? ` (Win32 error ${d.win32})` : ''}`);
+      lines.push(`  severity:  ${d.severity === 1 ? 'failure' : 'success'}; facility ${d.facilityName} (${d.facility}); code 0x${d.codeField.toString(16).toUpperCase().padStart(4, '0')}${d.win32 !== undefined ? ` (Win32 error ${d.win32})` : ''}`);
     } else if (e.kind === 'mi') {
       lines.push(`MI_Result ${e.value}  ${e.name}`);
       lines.push(`  family:    mi`);
