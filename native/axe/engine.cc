@@ -418,10 +418,13 @@ struct Run {
     std::lock_guard<std::mutex> lock(tsfnMutex);
     if (tsfnReleased) return;
     const bool last = e->kind == Event::Kind::kJobEnd;
+    // Before the post: the JS thread may handle JobEnd (and Shutdown, which terminates a job that has not
+    // ended) before this thread runs another instruction. Set after it, a JobEnd handled that fast sent a
+    // TerminateJob to a job that had ended (seen once in CI: the AXE contract's "ladder stops at CancelJob").
+    if (last) ended = true;
     if (napi_call_threadsafe_function(tsfn, e.get(), napi_tsfn_nonblocking) == napi_ok) e.release();
     if (last) {
       tsfnReleased = true;
-      ended = true;
       napi_release_threadsafe_function(tsfn, napi_tsfn_release);
     }
   }
