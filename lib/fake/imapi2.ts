@@ -52,7 +52,9 @@ interface Write {
  * IMAPI2's data writes as a state machine: Update events every updateIntervalMs (first before the write begins,
  * then while writing, once after), CancelWrite called only from inside an Update, S_IMAPI_WRITE_NOT_IN_PROGRESS while
  * the write has not begun (the request stays and is retried on the next Update), and E_IMAPI_REQUEST_CANCELLED from
- * Write/WriteSection once a cancel took.
+ * Write/WriteSection once a cancel took. No Update comes while the write waits for a 'pull' source's data: once a
+ * cancel is requested, that read gets CANCEL_READ_GRACE_MS (1 s, the addon's rule), then it fails (IStream::Read,
+ * E_IMAPI_REQUEST_CANCELLED) and the write ends as cancelled without a CancelWrite.
  */
 export class FakeImapi implements ImapiBackend {
   readonly #core: FakeCore;
