@@ -104,6 +104,11 @@ class RunDriver {
   readonly #results: AxeAssessmentResult[] = [];
   #ended = false;
   #outcomeAsked = false;
+  /** Resolved when the ladder is spent and the job still runs one grace period after its last step (AxeJob.close). */
+  readonly #spent = deferred<void>();
+  #spentTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Resolves when the run has settled (either way), after any escalation step still returning. */
+  readonly settled: Promise<void>;
 
   constructor(axe: AxeBackend, job: AxeJob, jobHandle: Handle, options: AxeRunOptions) {
     this.#axe = axe;
@@ -139,6 +144,7 @@ class RunDriver {
             this.#ended = true;
             this.#running = undefined;
             if (this.#timer !== undefined) clearTimeout(this.#timer);
+            if (this.#spentTimer !== undefined) clearTimeout(this.#spentTimer);
             this.#scope.dispose();
             job.runEnded();
             this.#emit({ type: 'job-end', code: r.error.code, hresult: r.error.hresult, executedAssessments: r.executedAssessments, failedAssessments: r.failedAssessments, resultPath: r.resultPath });
@@ -161,12 +167,14 @@ class RunDriver {
             }
           },
         });
-        job.runStarted();
+        job.runStarted(this);
       } catch (e) {
         done.reject(toWinopsError('axe', e, 'Engine::ExecuteJob'));
       }
     }
-    const op = new Operation(this.#settlement.track(done.promise), (reason) => this.#cancel(reason)) as AxeRun;
+    const result = this.#settlement.track(done.promise);
+    this.settled = result.then(() => undefined, () => undefined);
+    const op = new Operation(result, (reason) => this.#cancel(reason)) as AxeRun;
     Object.defineProperty(op, 'runningIndex', { get: () => this.#running, enumerable: true });
     op.cancelAssessment = (index?: number) => this.#cancelOne(index);
     op.escalate = () => this.#escalate();
@@ -255,18 +263,42 @@ class RunDriver {
     return this.#steps.length > before ? this.#lastStep : undefined;
   }
 
-  #nextStep(): void {
+  /** `afterGrace`: called a grace period after the last step taken (not by escalate() or a skipped step). */
+  #nextStep(afterGrace = false): void {
     if (this.#ended) return;
     this.#stepIndex++;
     const step = this.#ladder[this.#stepIndex];
-    if (step === undefined) return; // the ladder is spent: the job ends when it ends
+    if (step === undefined) {
+      // The ladder is spent: the job ends when it ends. A close() waiting for it gives up one grace period after
+      // the last step (now, when that period has just passed).
+      if (afterGrace) this.#spent.resolve();
+      else this.#spentTimer ??= setTimeout(() => this.#spent.resolve(), this.#grace);
+      return;
+    }
     if (step === 'cancel-assessment' && this.#running === undefined) {
       // No assessment is running (between two, or before the first): go straight on.
-      this.#nextStep();
+      this.#nextStep(afterGrace);
       return;
     }
     void this.#issue(step, step === 'cancel-assessment' ? this.#running : undefined).then(() => {
-      if (!this.#ended) this.#timer = setTimeout(() => this.#nextStep(), this.#grace);
+      if (!this.#ended) this.#timer = setTimeout(() => this.#nextStep(true), this.#grace);
+    });
+  }
+
+  /**
+   * For AxeJob.close() while this run is in flight: cancels the run (its ladder, as run.cancel() does) and resolves
+   * once the run has settled. Rejects with a StateError (WINOPS_JOB_STILL_RUNNING) when the ladder is spent and the
+   * job still runs one grace period after the last step.
+   */
+  end(): Promise<void> {
+    if (!this.#ended) void this.operation.cancel(new DOMException(`AxeJob.close() was called while the job ${this.#job.name} ran`, 'AbortError')).catch(() => undefined);
+    return new Promise<void>((resolve, reject) => {
+      void this.settled.then(resolve);
+      void this.#spent.promise.then(() => {
+        const steps = this.#steps.map((s) => `${s.step} (${s.code})`).join(', ') || 'none';
+        reject(new StateError({ family: 'axe', code: 'WINOPS_JOB_STILL_RUNNING', hresult: undefined, call: 'Job::~Job',
+          message: `AxeJob.close: the job ${JSON.stringify(this.#job.name)} still runs after its cancel ladder (steps taken: ${steps}); it is released when it ends` }));
+      });
     });
   }
 
@@ -303,18 +335,24 @@ export class AxeJob implements AsyncDisposable {
 
   readonly #token: object;
 
+  /** The last run started, if any. */
+  #run: RunDriver | undefined;
+
   /** @internal */
-  runStarted(): void {
+  runStarted(run: RunDriver): void {
     this.#running = true;
+    this.#run = run;
   }
 
   /** @internal */
   runEnded(): void {
     this.#running = false;
-    if (this.#closeWhenDone) this.#release();
+    // Released once the run has settled (a step such as TerminateJob may still be returning).
+    if (this.#closeWhenDone) void this.#run?.settled.then(() => this.#release());
   }
 
   #closeWhenDone = false;
+  #closing: Promise<void> | undefined;
 
   #release(): void {
     if (this.#released) return;
@@ -343,11 +381,26 @@ export class AxeJob implements AsyncDisposable {
     return new RunDriver(this.#axe, this, this.#handle, o).operation;
   }
 
-  /** Releases the job; if a run is in flight, as soon as it ends. Idempotent. */
-  async close(): Promise<void> {
-    if (this.#running) {
+  /**
+   * Releases the job. A run still in flight is cancelled first, through its escalation ladder (as run.cancel() does:
+   * the run rejects with an AbortError whose cause says close() was called), and close resolves once the run has
+   * ended and the job is released. If the ladder is spent (e.g. `escalation` without 'terminate-job', or TerminateJob
+   * failed) and the job still runs one grace period after the last step, close rejects with a StateError
+   * (WINOPS_JOB_STILL_RUNNING); the job is then released when the run ends. Idempotent while it is under way.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close().catch((e: unknown) => {
+      this.#closing = undefined;
+      throw e;
+    });
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    const run = this.#run;
+    if (run !== undefined && !this.#released) {
       this.#closeWhenDone = true;
-      return;
+      await run.end();
     }
     this.#release();
   }

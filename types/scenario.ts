@@ -3,6 +3,12 @@
  * the same JSON (from a file or the WINOPS_SCENARIO environment variable). Every field is optional; the defaults
  * describe a healthy machine. Codes are given by symbolic name ('VSS_E_PROVIDER_VETO') or as numbers.
  * Durations are in milliseconds of the clock the backend runs on (fake timers work).
+ *
+ * A scenario is checked before it is used (createFakeBackend, WINOPS_SCENARIO): a key this file does not declare
+ * (`doSnapshotSett`), a value of the wrong type or an unknown code name is a TypeError or RangeError that names the
+ * key's path, e.g. `scenario.vss.steps.doSnapshotSett: unknown key (did you mean doSnapshotSet? known: ...)`, and
+ * the file when the scenario came from one. The runtime table is lib/fake/scenario.ts, typed against these
+ * interfaces: a field added here and not there (or there and not here) fails the type check.
  */
 export interface Scenario {
   readonly vss?: VssScenario;
@@ -52,7 +58,12 @@ export interface VssScenario {
 }
 
 export interface MiScenario {
-  /** Instances per class, by class name (case-insensitive). Values: JSON values; {"$date": iso} for datetimes. */
+  /**
+   * Instances per class, by class name (case-insensitive). Values: JSON values; {"$date": iso} for datetimes.
+   * They add to the classes the simulated machine has anyway (Win32_OperatingSystem, Win32_Process, Win32_Service,
+   * Win32_LogicalDisk: DEFAULT_CLASSES in lib/fake/mi.ts, the same in the mi.dll double); a class named here or in
+   * `generated` replaces the built-in class of that name (`{ Win32_Service: [] }`: a machine without services).
+   */
   readonly classes?: Readonly<Record<string, readonly Readonly<Record<string, unknown>>[]>>;
   /**
    * Classes with more instances than a list would hold (benchmarks), by class name: `count` instances made from
@@ -77,7 +88,12 @@ export interface MiScenario {
    * 'mi:final'; a cancel ends the wait and its own final result comes instead.
    */
   readonly holdFinal?: boolean;
-  /** Methods: 'Class.Method' -> what it returns. */
+  /**
+   * Methods: 'Class.Method' -> what it returns (besides the built-in Win32_Process.Create of the fake). `durationMs`:
+   * how long the method runs, i.e. the time from the call to its first result (the out-parameters, or the failure
+   * `fail` names), instead of `resultIntervalMs`; a cancel during it is MI_Operation_Cancel as for any operation (the
+   * final result follows after `cancelLatencyMs`). Default 0.
+   */
   readonly methods?: Readonly<Record<string, { readonly returnValue?: unknown; readonly out?: Readonly<Record<string, unknown>>; readonly durationMs?: number; readonly fail?: Code }>>;
   /** Indications delivered by subscribe: one every intervalMs, count of them (default endless). */
   readonly indications?: { readonly intervalMs?: number; readonly count?: number; readonly className?: string; readonly properties?: Readonly<Record<string, unknown>> };

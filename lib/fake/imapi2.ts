@@ -6,6 +6,11 @@ import { FakeCore, hresultOf, rawError, resolveCode } from './core';
 const S_OK = 0;
 const S_IMAPI_WRITE_NOT_IN_PROGRESS = 0x00aa0302;
 const E_IMAPI_REQUEST_CANCELLED = 0xc0aa0002;
+/**
+ * How long a read of a 'pull' source may still take once a cancel is requested: then the read fails and the write
+ * ends as cancelled. The addon's rule (native/imapi2/write.cc, kCancelReadGraceMs in WriteJob::Pull), on the fake's clock.
+ */
+export const CANCEL_READ_GRACE_MS = 1000;
 const SECTOR = 2048;
 const ACTION = { VALIDATING_MEDIA: 0, INITIALIZING_HARDWARE: 2, WRITING_DATA: 4, FINALIZATION: 5, COMPLETED: 6 } as const;
 
@@ -37,13 +42,19 @@ interface Write {
   unhold: (() => void) | undefined;
   ended: boolean;
   startedAt: number;
+  /** A read of a 'pull' source is under way (the write waits for the source's data). */
+  reading: boolean;
+  /** The timer that abandons that read CANCEL_READ_GRACE_MS after a cancel was requested. */
+  readGrace: unknown;
 }
 
 /**
  * IMAPI2's data writes as a state machine: Update events every updateIntervalMs (first before the write begins,
  * then while writing, once after), CancelWrite called only from inside an Update, S_IMAPI_WRITE_NOT_IN_PROGRESS while
  * the write has not begun (the request stays and is retried on the next Update), and E_IMAPI_REQUEST_CANCELLED from
- * Write/WriteSection once a cancel took.
+ * Write/WriteSection once a cancel took. No Update comes while the write waits for a 'pull' source's data: once a
+ * cancel is requested, that read gets CANCEL_READ_GRACE_MS (1 s, the addon's rule), then it fails (IStream::Read,
+ * E_IMAPI_REQUEST_CANCELLED) and the write ends as cancelled without a CancelWrite.
  */
 export class FakeImapi implements ImapiBackend {
   readonly #core: FakeCore;
@@ -91,6 +102,7 @@ export class FakeImapi implements ImapiBackend {
     const w: Write = {
       handle, request, sink, recorderId: request.recorderId, totalSectors: 0, written: 0, updates: 0, cancelRequested: false,
       cancelAccepted: false, updatesSinceCancel: 0, timer: undefined, heldUpdate: 0, unhold: undefined, ended: false, startedAt: this.#core.now(),
+      reading: false, readGrace: undefined,
     };
     this.#writes.set(handle, w);
     // Write/WriteSection run on a thread of their own: nothing is reported before this call returns.
@@ -164,7 +176,18 @@ export class FakeImapi implements ImapiBackend {
     const offset = w.written * bps;
     const length = sectors * bps;
     if (src.kind === 'pull') {
-      const chunk = await src.read(offset, length);
+      // No Update comes while IMAPI2 waits for the source: a cancel requested now (or before) gives the read
+      // CANCEL_READ_GRACE_MS to answer, as the addon does.
+      w.reading = true;
+      if (w.cancelRequested) this.#startReadGrace(w);
+      let chunk: Uint8Array;
+      try {
+        chunk = await src.read(offset, length);
+      } finally {
+        w.reading = false;
+        this.#core.cancelTimer(w.readGrace);
+        w.readGrace = undefined;
+      }
       if (!(chunk instanceof Uint8Array) || chunk.byteLength !== length) throw new Error(`short read: wanted ${length} bytes at ${offset}`);
     } else if (src.kind === 'file') {
       const fh = await open(src.path, 'r');
@@ -174,6 +197,16 @@ export class FakeImapi implements ImapiBackend {
         await fh.close();
       }
     }
+  }
+
+  /** The source did not answer within the grace after a cancel: the read fails and the write ends as cancelled. */
+  #startReadGrace(w: Write): void {
+    if (w.readGrace !== undefined || w.ended) return;
+    w.readGrace = this.#core.after(CANCEL_READ_GRACE_MS, () => {
+      w.readGrace = undefined;
+      if (!w.reading) return;
+      this.#end(w, { call: 'IStream::Read', hresult: E_IMAPI_REQUEST_CANCELLED, code: 'E_IMAPI_REQUEST_CANCELLED', systemMessage: "the write was cancelled while it waited for the source's data" });
+    });
   }
 
   /** One Update event, then the next step of the write. */
@@ -248,6 +281,8 @@ export class FakeImapi implements ImapiBackend {
     if (w.ended) return;
     w.ended = true;
     this.#core.cancelTimer(w.timer);
+    this.#core.cancelTimer(w.readGrace);
+    w.readGrace = undefined;
     w.unhold?.();
     if (release) this.#busy.delete(this.#recorders().find((r) => r.id.toLowerCase() === w.recorderId.toLowerCase())?.id ?? '');
     this.#writes.delete(w.handle);
@@ -262,5 +297,6 @@ export class FakeImapi implements ImapiBackend {
     this.#core.record('imapi2', 'requestCancel', handle);
     if (!w || w.ended) return;
     w.cancelRequested = true;
+    if (w.reading) this.#startReadGrace(w);
   }
 }

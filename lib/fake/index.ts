@@ -13,16 +13,17 @@ import { readFileSync } from 'node:fs';
 import type { Backend, OpenHandle } from '../../types/backend';
 import type { Scenario } from '../../types/scenario';
 import { FakeAxe } from './axe';
-import { FakeCore, globalClock, resolveCode, type FakeCall, type FakeClock } from './core';
-import { MI_RESULTS } from '../codes';
+import { FakeCore, globalClock, type FakeCall, type FakeClock } from './core';
 import { FakeImapi } from './imapi2';
 import { FakeMi } from './mi';
+import { validateScenario } from './scenario';
 import { FakeVss } from './vss';
 
 export type { Scenario } from '../../types/scenario';
 export type { FakeCall, FakeClock } from './core';
 export type { FakeShadowCopy } from './vss';
 export { parseJobManifest } from './axe';
+export { validateScenario } from './scenario';
 
 /** The fake backend, with what a test needs to look inside. */
 export interface FakeBackend extends Backend {
@@ -57,13 +58,17 @@ export interface FakeBackendOptions {
   readonly clock?: FakeClock;
 }
 
-/** Creates a fake backend that follows `scenario` (see the Scenario type; every field optional). */
+/**
+ * Creates a fake backend that follows `scenario` (see the Scenario type; every field optional). The scenario is
+ * checked first (validateScenario): an unknown key, a value of the wrong type or an unknown code name is a TypeError
+ * or RangeError naming the key's path, e.g. `scenario.vss.steps.doSnapshotSett: unknown key (...)`.
+ */
 export function createFakeBackend(scenario: Scenario = {}, options: FakeBackendOptions = {}): FakeBackend {
   if (typeof scenario !== 'object' || scenario === null || Array.isArray(scenario)) {
     throw new TypeError(`createFakeBackend: scenario must be an object, got ${scenario === null ? 'null' : typeof scenario}`);
   }
   if (typeof options !== 'object' || options === null) throw new TypeError('createFakeBackend: options must be an object');
-  checkScenarioCodes(scenario);
+  validateScenario(scenario, 'createFakeBackend: scenario');
   const core = new FakeCore(options.clock ?? globalClock);
   const vss = new FakeVss(core, scenario.vss ?? {});
   const mi = new FakeMi(core, scenario.mi ?? {});
@@ -94,49 +99,23 @@ export function createFakeBackend(scenario: Scenario = {}, options: FakeBackendO
   };
 }
 
-/** Every code a scenario names must be known now, not when a timer fires in the middle of a test. */
-function checkScenarioCodes(scenario: Scenario): void {
-  const hr = (where: string, code: unknown): void => {
-    if (code === undefined) return;
-    if (typeof code === 'number' && Number.isInteger(code)) return;
-    if (typeof code !== 'string') throw new TypeError(`createFakeBackend: scenario.${where} must be a code name or a number`);
-    try {
-      resolveCode(code);
-    } catch {
-      throw new RangeError(`createFakeBackend: scenario.${where} names an unknown code ${JSON.stringify(code)}`);
-    }
-  };
-  const mi = (where: string, code: unknown): void => {
-    if (code === undefined || typeof code === 'number') return;
-    if (typeof code !== 'string' || !MI_RESULTS.some((r) => r.name === code || r.name === `MI_RESULT_${code}`)) {
-      throw new RangeError(`createFakeBackend: scenario.${where} names an unknown MI_Result ${JSON.stringify(code)}`);
-    }
-  };
-  for (const [step, sc] of Object.entries(scenario.vss?.steps ?? {})) hr(`vss.steps.${step}.fail`, sc?.fail);
-  for (const [call, code] of Object.entries(scenario.vss?.failCall ?? {})) hr(`vss.failCall.${call}`, code);
-  mi('mi.failAfter.result', scenario.mi?.failAfter?.result);
-  mi('mi.sessionFail', scenario.mi?.sessionFail);
-  for (const [m, sc] of Object.entries(scenario.mi?.methods ?? {})) mi(`mi.methods.${m}.fail`, sc.fail);
-  hr('imapi2.failAtUpdate.code', scenario.imapi2?.failAtUpdate?.code);
-  hr('imapi2.successCode', scenario.imapi2?.successCode);
-  hr('axe.terminateFail', scenario.axe?.terminateFail);
-  for (const [path, m] of Object.entries(scenario.axe?.manifests ?? {})) m.assessments.forEach((a, i) => hr(`axe.manifests[${JSON.stringify(path)}].assessments[${i}].error`, a.error));
-  for (const [name, a] of Object.entries(scenario.axe?.assessments ?? {})) hr(`axe.assessments.${name}.error`, a.error);
-}
-
 /**
- * Reads a scenario from WINOPS_SCENARIO: inline JSON (starting with '{') or a path to a JSON file.
- * Returns {} when the variable is not set.
+ * Reads a scenario from WINOPS_SCENARIO: inline JSON (starting with '{') or a path to a JSON file, and checks it
+ * (validateScenario; the message names the file when it came from one). Returns {} when the variable is not set.
  */
 export function scenarioFromEnv(env: NodeJS.ProcessEnv = process.env): Scenario {
   const v = env.WINOPS_SCENARIO;
   if (v === undefined || v.trim() === '') return {};
-  const text = v.trim().startsWith('{') ? v : readFileSync(v, 'utf8');
+  const inline = v.trim().startsWith('{');
+  const text = inline ? v : readFileSync(v, 'utf8');
+  const source = inline ? 'WINOPS_SCENARIO' : `WINOPS_SCENARIO (file ${v})`;
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
+    parsed = JSON.parse(text);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new TypeError('not an object');
-    return parsed as Scenario;
   } catch (e) {
-    throw new TypeError(`WINOPS_SCENARIO does not hold a scenario object: ${e instanceof Error ? e.message : String(e)}`);
+    throw new TypeError(`${source} does not hold a scenario object: ${e instanceof Error ? e.message : String(e)}`);
   }
+  validateScenario(parsed, `${source}: scenario`);
+  return parsed;
 }

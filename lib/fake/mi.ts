@@ -36,7 +36,10 @@ function miCode(code: string | number): number {
 
 const BOOT = new Date(Date.UTC(2026, 10, 1, 8, 0, 0));
 
-/** The machine the fake pretends to be, when the scenario names no classes. */
+/**
+ * The classes the fake machine has whatever the scenario says. A scenario's `classes` add to them; a class of the
+ * same name (case-insensitive) in the scenario's `classes` or `generated` replaces that one class.
+ */
 export const DEFAULT_CLASSES: Record<string, Record<string, unknown>[]> = {
   Win32_OperatingSystem: [
     { Caption: 'Microsoft Windows 11 Pro (simulated)', Version: '10.0.26100', BuildNumber: '26100', OSArchitecture: '64-bit', CSName: 'FAKEHOST', LastBootUpTime: { $date: BOOT.toISOString() }, FreePhysicalMemory: { $uint64: '8388608' }, NumberOfProcesses: 3, Primary: true },
@@ -173,6 +176,10 @@ interface Op {
   /** Scenario holdFinal: the final result waits for the gate 'mi:final' (withdrawn by a cancel or close). */
   unhold: (() => void) | undefined;
   finalReleased: boolean;
+  /** A method's durationMs: the time before its first result (instead of resultIntervalMs), as the MI double has it. */
+  firstDelayMs: number;
+  /** Results delivered so far (instances and the final result). */
+  delivered: number;
 }
 
 /**
@@ -199,7 +206,9 @@ export class FakeMi implements MiBackend {
   }
 
   #classes(): Record<string, readonly Readonly<Record<string, unknown>>[]> {
-    return { ...(this.#scenario.classes ? {} : DEFAULT_CLASSES), ...(this.#scenario.classes ?? {}) };
+    const named = new Set([...Object.keys(this.#scenario.classes ?? {}), ...Object.keys(this.#scenario.generated ?? {})].map((k) => k.toLowerCase()));
+    const builtIn = Object.entries(DEFAULT_CLASSES).filter(([k]) => !named.has(k.toLowerCase()));
+    return { ...Object.fromEntries(builtIn), ...(this.#scenario.classes ?? {}) };
   }
 
   #namespaces(): string[] {
@@ -243,7 +252,7 @@ export class FakeMi implements MiBackend {
     const op: Op = {
       handle, session, onBatch, window, outstanding: 0, batch: undefined, schemaIds: new Map(), queue: [], awaitingAck: false, waiting: false, finalDelivered: false, cancelled: false, extraAfterCancel: 0,
       timer: undefined, closed: false, endless: false, produced: 0, indicationTemplate: undefined, indicationCount: 0,
-      gen: undefined, unhold: undefined, finalReleased: false,
+      gen: undefined, unhold: undefined, finalReleased: false, firstDelayMs: 0, delivered: 0,
     };
     this.#ops.set(handle, op);
     if (!s || s.closing) {
@@ -376,6 +385,8 @@ export class FakeMi implements MiBackend {
           this.#final(op, R.METHOD_NOT_FOUND!, `Method ${request.methodName} not found`, { errorType: 'HRESULT', errorCode: 0x80041055, category: 13, message: 'Method not found' });
           return;
         }
+        // The method runs for durationMs: its first result (the out-parameters, or the failure) comes after it.
+        op.firstDelayMs = Math.max(0, m.durationMs ?? 0);
         if (m.fail !== undefined) {
           this.#final(op, miCode(m.fail), 'the method failed (scripted)');
           return;
@@ -394,7 +405,8 @@ export class FakeMi implements MiBackend {
 
   #schedule(op: Op): void {
     if (op.timer !== undefined || op.awaitingAck || op.finalDelivered || op.closed || op.unhold) return;
-    const delay = op.cancelled && op.extraAfterCancel === 0 ? this.#scenario.cancelLatencyMs ?? 0 : this.#interval(op);
+    // A cancel cuts any wait short (the cancel latency follows), a method's durationMs too.
+    const delay = op.cancelled && op.extraAfterCancel === 0 ? this.#scenario.cancelLatencyMs ?? 0 : op.delivered === 0 && op.firstDelayMs > 0 ? op.firstDelayMs : this.#interval(op);
     op.timer = this.#core.after(delay, () => {
       op.timer = undefined;
       this.#tick(op);
@@ -449,6 +461,7 @@ export class FakeMi implements MiBackend {
 
   /** What the backend does in MI's callback: the result goes into the batch; acknowledged unless the window is full. */
   #callback(op: Op, r: MiResultData): void {
+    op.delivered++;
     const b = (op.batch ??= { newSchemas: [], shapes: [], values: [], final: null });
     if (r.instance) {
       const inst = r.instance;

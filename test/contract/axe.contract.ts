@@ -251,6 +251,43 @@ export function axeContract(name: string, make: BackendFactory): void {
       expect(off.winops.axe.availability()).toMatchObject({ available: false });
     });
 
+    it('close() while a run is in flight ends the run through its ladder and resolves once the Job and the JobRun are released', async () => {
+      // a is held: without the cancel it would not end, so only the cancel close() makes can end the run.
+      const { winops, inspect } = await make(job([quick('a', { hold: true })]));
+      const j = await winops.axe.loadJob('C:\\jobs\\test.xml');
+      const run = j.run({ grace: 600_000 });
+      await until(() => run.runningIndex === 0, undefined, 'assessment 0');
+      const ran = settle(run);
+      await j.close();
+      expect(inspect.openHandles()).toEqual([]);
+      expect(inspect.calls().filter((c) => c.call === 'Engine::CancelAssessment').map((c) => c.detail)).toEqual([0]);
+      const r = await ran;
+      expect(!r.ok && r.error).toBeInstanceOf(AbortError);
+      expect(!r.ok && r.error.outcome).toMatchObject({ family: 'axe', status: 'cancelled', endedBy: 'cancel-assessment' });
+      expect(!r.ok && String(r.error.cause?.message)).toMatch(/AxeJob\.close\(\) was called/);
+      await j.close();
+      expect(() => j.run()).toThrow(expect.objectContaining({ code: 'WINOPS_RELEASED' }));
+      expect(inspect.violations()).toEqual([]);
+    });
+
+    it('close() while a run is in flight gives up once its ladder is spent: WINOPS_JOB_STILL_RUNNING, and the job is released when the run ends', async () => {
+      // The ladder has only CancelAssessment, which the held assessment ignores: nothing the ladder does ends it.
+      const { winops, inspect } = await make(job([quick('stubborn', { hold: true, honoursCancel: false })]));
+      const j = await winops.axe.loadJob('C:\\jobs\\test.xml');
+      const run = j.run({ escalation: ['cancel-assessment'], grace: 20 });
+      await held(inspect, 'axe:stubborn');
+      const closed = await settle(j.close());
+      expect(!closed.ok && closed.error).toMatchObject({ name: 'StateError', code: 'WINOPS_JOB_STILL_RUNNING' });
+      expect(!closed.ok && closed.error.message).toMatch(/cancel-assessment \(S_OK\)/);
+      // The job is still running (held), so it was not released under it.
+      expect(inspect.held()).toContain('axe:stubborn');
+      expect(inspect.openHandles()).not.toEqual([]);
+      inspect.release('axe:stubborn');
+      expect(await run).toMatchObject({ executedAssessments: 1 });
+      await until(() => inspect.openHandles().length === 0, undefined, 'the job released after the run ended');
+      expect(inspect.violations()).toEqual([]);
+    });
+
     it('rejects bad arguments with TypeError/RangeError naming them', async () => {
       const { winops } = await make(job([quick('a')]));
       await expect(winops.axe.loadJob(3 as never)).rejects.toThrow(/manifestPath/);

@@ -607,7 +607,8 @@ std::string TextOfElement(const Element& e) {
 
 // ------------------------------------------------------------------------------------------ scenario
 
-// lib/fake/mi.ts DEFAULT_CLASSES (the machine the fake pretends to be when the scenario names no classes).
+// lib/fake/mi.ts DEFAULT_CLASSES (the classes the machine has whatever the scenario says: the scenario's `classes` add
+// to them, and a class of the same name in its `classes` or `generated` replaces that one class).
 const char kDefaultClasses[] = R"JSON({
  "Win32_OperatingSystem": [{"Caption": "Microsoft Windows 11 Pro (simulated)", "Version": "10.0.26100", "BuildNumber": "26100", "OSArchitecture": "64-bit", "CSName": "FAKEHOST", "LastBootUpTime": {"$date": "2026-11-01T08:00:00.000Z"}, "FreePhysicalMemory": {"$uint64": "8388608"}, "NumberOfProcesses": 3, "Primary": true}],
  "Win32_Process": [
@@ -669,12 +670,25 @@ struct Scenario {
 std::shared_ptr<const Scenario> LoadScenario() {
   auto s = std::make_shared<Scenario>();
   s->mi = doubles::ScenarioSection("mi");
-  if (const Json* c = s->mi.Get("classes"); c && c->type == Json::Type::kObject) {
-    s->classes = *c;
-  } else {
-    doubles::JsonParser(kDefaultClasses).Parse(s->classes);
-  }
   if (const Json* g = s->mi.Get("generated"); g && g->type == Json::Type::kObject) s->generated = *g;
+  doubles::JsonParser(kDefaultClasses).Parse(s->classes);
+  const Json* c = s->mi.Get("classes");
+  const auto named = [&](const std::string& name) {
+    if (c && c->type == Json::Type::kObject) {
+      for (const auto& kv : c->o) {
+        if (IEquals(kv.first, name)) return true;
+      }
+    }
+    for (const auto& kv : s->generated.o) {
+      if (IEquals(kv.first, name)) return true;
+    }
+    return false;
+  };
+  s->classes.o.erase(std::remove_if(s->classes.o.begin(), s->classes.o.end(), [&](const auto& kv) { return named(kv.first); }),
+                     s->classes.o.end());
+  if (c && c->type == Json::Type::kObject) {
+    for (const auto& kv : c->o) s->classes.o.push_back(kv);
+  }
   if (const Json* ns = s->mi.Get("namespaces"); ns && ns->type == Json::Type::kArray) {
     for (const Json& n : ns->a) s->namespaces.push_back(n.s);
   } else {
