@@ -10,6 +10,8 @@
  * the file when the scenario came from one. The runtime table is lib/fake/scenario.ts, typed against these
  * interfaces: a field added here and not there (or there and not here) fails the type check.
  */
+import type { GeneratedHresultName, GeneratedMiResultName } from '../lib/codes.generated';
+
 export interface Scenario {
   readonly vss?: VssScenario;
   readonly mi?: MiScenario;
@@ -17,7 +19,14 @@ export interface Scenario {
   readonly axe?: AxeScenario;
 }
 
-export type Code = string | number;
+/**
+ * An HRESULT-style code: a symbolic name winops knows ('VSS_E_PROVIDER_VETO', 'E_ACCESSDENIED', an AXE name) or a
+ * number. The names are the ones describeHresult/codeByName know; the validator rejects any other string.
+ */
+export type Code = GeneratedHresultName | number;
+
+/** An MI_Result: 'MI_RESULT_ACCESS_DENIED', its short form 'ACCESS_DENIED', or a number. */
+export type MiResultCode = GeneratedMiResultName | (GeneratedMiResultName extends `MI_RESULT_${infer Short}` ? Short : never) | number;
 
 export type VssAsyncStep = 'gatherWriterMetadata' | 'prepareForBackup' | 'doSnapshotSet' | 'backupComplete';
 
@@ -78,7 +87,7 @@ export interface MiScenario {
   /** Time between two results. Default 1. */
   readonly resultIntervalMs?: number;
   /** The operation ends with this MI_Result after this many results. */
-  readonly failAfter?: { readonly results: number; readonly result: Code; readonly message?: string };
+  readonly failAfter?: { readonly results: number; readonly result: MiResultCode; readonly message?: string };
   /** Results that still arrive after MI_Operation_Cancel, before the final result. Default 0. */
   readonly extraResultsAfterCancel?: number;
   /** Time from MI_Operation_Cancel to the final result. Default 0. */
@@ -94,13 +103,13 @@ export interface MiScenario {
    * `fail` names), instead of `resultIntervalMs`; a cancel during it is MI_Operation_Cancel as for any operation (the
    * final result follows after `cancelLatencyMs`). Default 0.
    */
-  readonly methods?: Readonly<Record<string, { readonly returnValue?: unknown; readonly out?: Readonly<Record<string, unknown>>; readonly durationMs?: number; readonly fail?: Code }>>;
+  readonly methods?: Readonly<Record<string, { readonly returnValue?: unknown; readonly out?: Readonly<Record<string, unknown>>; readonly durationMs?: number; readonly fail?: MiResultCode }>>;
   /** Indications delivered by subscribe: one every intervalMs, count of them (default endless). */
   readonly indications?: { readonly intervalMs?: number; readonly count?: number; readonly className?: string; readonly properties?: Readonly<Record<string, unknown>> };
   /** Computers that answer (besides the local one). Default: every name answers. */
   readonly reachableComputers?: readonly string[];
   /** A session open fails with this MI_Result. */
-  readonly sessionFail?: Code;
+  readonly sessionFail?: MiResultCode;
 }
 
 export interface ImapiScenario {

@@ -145,7 +145,8 @@ export class FakeCore {
 }
 
 /** A code from a scenario (name or number) as a uint32 HRESULT plus its symbolic name. */
-export function resolveCode(code: Code): { hresult: number | undefined; code: string } {
+/** `code` is typed wide: the fake also resolves names it reads from JSON and its own tables (the validator checked them). */
+export function resolveCode(code: Code | string): { hresult: number | undefined; code: string } {
   if (typeof code === 'number') {
     const hr = code >>> 0;
     return { hresult: hr, code: codeByValue(hr)?.name ?? `0x${hr.toString(16).padStart(8, '0')}` };
@@ -156,12 +157,12 @@ export function resolveCode(code: Code): { hresult: number | undefined; code: st
 }
 
 /** A RawError for a Windows call that failed with a code. */
-export function rawError(call: string, code: Code): RawError {
+export function rawError(call: string, code: Code | string): RawError {
   const r = resolveCode(code);
   return { call, hresult: r.hresult, code: r.code };
 }
 
-export function hresultOf(code: Code): number {
+export function hresultOf(code: Code | string): number {
   const r = resolveCode(code);
   if (r.hresult === undefined) throw new RangeError(`scenario: ${r.code} has no published value and cannot be returned as a number`);
   return r.hresult;

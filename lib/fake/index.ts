@@ -107,7 +107,15 @@ export function scenarioFromEnv(env: NodeJS.ProcessEnv = process.env): Scenario 
   const v = env.WINOPS_SCENARIO;
   if (v === undefined || v.trim() === '') return {};
   const inline = v.trim().startsWith('{');
-  const text = inline ? v : readFileSync(v, 'utf8');
+  let text: string;
+  try {
+    text = inline ? v : readFileSync(v, 'utf8');
+  } catch (e) {
+    // A file the user named: say which one and why, keeping Node's code (ENOENT, EACCES, EISDIR) and the path.
+    const cause = e as NodeJS.ErrnoException;
+    const why = cause.code === 'ENOENT' ? 'does not exist' : `cannot be read (${cause.code ?? cause.message})`;
+    throw Object.assign(new Error(`WINOPS_SCENARIO names the scenario file ${JSON.stringify(v)}, which ${why}`, { cause }), { code: cause.code, path: v });
+  }
   const source = inline ? 'WINOPS_SCENARIO' : `WINOPS_SCENARIO (file ${v})`;
   let parsed: unknown;
   try {

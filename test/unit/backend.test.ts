@@ -73,9 +73,13 @@ describe('the fake runs on fake timers', () => {
 
 describe('scenario checks', () => {
   it('an unknown code in a scenario fails at createFakeBackend, not later from a timer', () => {
+    // @ts-expect-error an unknown code name: the Scenario type rejects it as the validator does
     expect(() => createFakeBackend({ vss: { steps: { doSnapshotSet: { fail: 'VSS_E_NO_SUCH_THING' } } } })).toThrow(/vss.steps.doSnapshotSet.fail/);
+    // @ts-expect-error an unknown code name: the Scenario type rejects it as the validator does
     expect(() => createFakeBackend({ mi: { failAfter: { results: 1, result: 'MI_RESULT_NOPE' } } })).toThrow(/mi.failAfter.result/);
+    // @ts-expect-error an unknown code name: the Scenario type rejects it as the validator does
     expect(() => createFakeBackend({ imapi2: { failAtUpdate: { update: 1, code: 'E_BOGUS' } } })).toThrow(RangeError);
+    // @ts-expect-error an unknown code name: the Scenario type rejects it as the validator does
     expect(() => createFakeBackend({ axe: { manifests: { j: { name: 'J', assessments: [{ name: 'a', error: 'AXE_E_WHAT' }] } } } })).toThrow(/assessments\[0\].error/);
     expect(createFakeBackend({ vss: { steps: { doSnapshotSet: { fail: 'VSS_E_PROVIDER_VETO' } } }, mi: { failAfter: { results: 1, result: 'ACCESS_DENIED' } } }).name).toBe('fake');
   });

@@ -123,7 +123,7 @@ describe('IMAPI2: a cancel while the image stream does not answer (the addon giv
 });
 
 describe("MI: a method's durationMs", () => {
-  const scenario = { mi: { methods: { 'Win32_Process.Create': { returnValue: 0, out: { ProcessId: 77 }, durationMs: 5_000 }, 'Win32_Process.Fail': { fail: 'ACCESS_DENIED', durationMs: 300 } } } };
+  const scenario = { mi: { methods: { 'Win32_Process.Create': { returnValue: 0, out: { ProcessId: 77 }, durationMs: 5_000 }, 'Win32_Process.Fail': { fail: 'ACCESS_DENIED', durationMs: 300 } } } } as const;
 
   it('the invoke resolves with the out-parameters only once durationMs has passed', async () => {
     vi.useFakeTimers();

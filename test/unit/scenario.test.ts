@@ -99,6 +99,20 @@ describe('scenario validation: where a scenario comes from', () => {
     expect(scenarioFromEnv({ WINOPS_SCENARIO: file })).toEqual({ mi: { classes: { A: [] } } });
   });
 
+  it('WINOPS_SCENARIO naming a file that is not there: the message names the file, code and path are kept', () => {
+    const file = join(dir, 'nofile.json');
+    let caught: unknown;
+    try {
+      scenarioFromEnv({ WINOPS_SCENARIO: file });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(Error);
+    expect((caught as Error).message).toBe(`WINOPS_SCENARIO names the scenario file ${JSON.stringify(file)}, which does not exist`);
+    expect(caught).toMatchObject({ code: 'ENOENT', path: file });
+    expect(() => scenarioFromEnv({ WINOPS_SCENARIO: dir })).toThrow(/which cannot be read \(EISDIR\)/);
+  });
+
   it('every scenario the docs run (docs/samples/*.json) validates', () => {
     const samples = join(__dirname, '../../docs/samples');
     const files = readdirSync(samples).filter((f) => f.endsWith('.json'));
