@@ -272,16 +272,18 @@ test('stand-in: one job at a time: a second job while one runs is AXE_E_JOB_RUNN
   assertClean(readLog());
 });
 
-test('stand-in: closing a job during its run defers the release to the end of the run', { skip: skipDouble }, async () => {
-  // a is held until the job has been closed and checked, so the run is still going then.
-  const readLog = job([quick('a', { hold: true })]);
+test('stand-in: closing a job during its run cancels the run; when its ladder is spent, the release waits for the end of the run', { skip: skipDouble }, async () => {
+  // a ignores CancelAssessment and is held, and the ladder has only CancelAssessment: nothing close() sets off ends
+  // the run, so the Job must outlive close() until the test lets a go.
+  const readLog = job([quick('a', { hold: true, honoursCancel: false })]);
   const { winops, backend } = winopsOnStandin();
   const j = await winops.axe.loadJob(JOB);
-  const run = j.run();
-  await until(() => run.runningIndex === 0);
-  await j.close();
-  assert.equal(readLog().live.Job, 1, 'still alive while the job runs');
+  const run = j.run({ escalation: ['cancel-assessment'], grace: 20 });
   await readLog.held('axe:a');
+  const closed = await j.close().then(() => undefined, (e) => e);
+  assert.equal(closed?.code, 'WINOPS_JOB_STILL_RUNNING', 'close() says the job still runs');
+  assert.deepEqual(readLog().calls.filter((c) => c.call === 'Engine::CancelAssessment').map((c) => c.n), [0]);
+  assert.equal(readLog().live.Job, 1, 'still alive while the job runs');
   readLog.release('axe:a');
   const r = await run;
   assert.equal(r.executedAssessments, 1);
