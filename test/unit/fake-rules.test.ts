@@ -40,15 +40,21 @@ describe('IMAPI2: a cancel while the image stream does not answer (the addon giv
   const SIZE = 64 * 2048;
   const scenario = { imapi2: { updateIntervalMs: 10, sectorsPerUpdate: 16 } };
 
-  it('a cancel during a read that never answers: the read fails 1 s later and the burn ends as cancelled, attempts 0', async () => {
-    vi.useFakeTimers();
-    const fake = createFakeBackend(scenario);
+  /** A burn of a stream that never answers, on fake time: resolves at Update 1, once the first read began. */
+  async function burnUntilStalled(fake: ReturnType<typeof createFakeBackend>) {
     const src = stalledStream();
     const op = createWinops({ backend: fake }).imapi2.burn({ stream: src.stream, size: SIZE }, { recorder: 'E:\\' });
     const burn = track(op);
-    // Update 1, then the first read of the source, which never answers.
     await vi.advanceTimersByTimeAsync(11);
     expect(src.reads()).toBe(1);
+    return { src, op, burn };
+  }
+
+  it('a cancel during a read that never answers: the read fails 1 s later and the burn ends as cancelled, attempts 0', async () => {
+    vi.useFakeTimers();
+    const fake = createFakeBackend(scenario);
+    // Update 1, then the first read of the source, which never answers.
+    const { src, op, burn } = await burnUntilStalled(fake);
     const cancel = track(op.cancel());
     await vi.advanceTimersByTimeAsync(CANCEL_READ_GRACE_MS - 1);
     expect([burn.state, cancel.state]).toEqual(['pending', 'pending']);
@@ -90,11 +96,7 @@ describe('IMAPI2: a cancel while the image stream does not answer (the addon giv
   it('a source that answers within the grace: the write goes on and the next Update carries the cancel out', async () => {
     vi.useFakeTimers();
     const fake = createFakeBackend(scenario);
-    const src = stalledStream();
-    const op = createWinops({ backend: fake }).imapi2.burn({ stream: src.stream, size: SIZE }, { recorder: 'E:\\' });
-    const burn = track(op);
-    await vi.advanceTimersByTimeAsync(11);
-    expect(src.reads()).toBe(1);
+    const { src, op, burn } = await burnUntilStalled(fake);
     const cancel = track(op.cancel());
     await vi.advanceTimersByTimeAsync(CANCEL_READ_GRACE_MS - 1);
     expect(burn.state).toBe('pending');
