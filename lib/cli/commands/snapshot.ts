@@ -135,6 +135,7 @@ async function runCommand(ctx: CliContext, set: SnapshotSet, command: readonly s
   const posix = ctx.io.platform !== 'win32';
   let interrupted = false;
   let timedOut = false;
+  let killed = false;
   let child: ChildProcess | undefined;
   const ended = deferred<ChildEnd>();
   let killTimer: ReturnType<typeof setTimeout> | undefined;
@@ -153,7 +154,11 @@ async function runCommand(ctx: CliContext, set: SnapshotSet, command: readonly s
         // winops alone) pass it on, once, if the child is still running a moment later.
         if (posix) setTimeout(() => kill('SIGINT'), 200).unref();
       },
-      escalate: () => kill(posix ? 'SIGKILL' : 'SIGTERM'),
+      // A further Ctrl+C kills the command (once); after that, nothing stronger is left.
+      escalation: () => (killed || !alive() ? undefined : { what: `kill ${command[0]} (${posix ? 'SIGKILL' : 'TerminateProcess'})`, run: () => {
+        killed = true;
+        kill(posix ? 'SIGKILL' : 'SIGTERM');
+      } }),
       waitingFor: `${command[0]} to exit before the snapshot set is released`,
     },
     async () => {
