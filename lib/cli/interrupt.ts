@@ -98,10 +98,15 @@ export class Interrupts {
    */
   async within<T>(scope: InterruptScope, fn: () => Promise<T>): Promise<T> {
     this.#scopes.push(scope);
+    // winops waits for the operation, and a Ctrl+C must find it: the process stays up while one runs, also when
+    // nothing else keeps Node's event loop alive (a fake backend's scripted hold has no timer). Without this, such
+    // an operation would end the process with 0 in the middle of it.
+    const keepAlive = setInterval(() => undefined, 1 << 30);
     try {
       if (this.#count > 0 || this.#stopped) scope.cancel();
       return await fn();
     } finally {
+      clearInterval(keepAlive);
       const i = this.#scopes.lastIndexOf(scope);
       if (i >= 0) this.#scopes.splice(i, 1);
     }

@@ -112,13 +112,8 @@ async function hold(ctx: CliContext, set: SnapshotSet): Promise<number> {
   await ctx.interrupts.within({ cancel: () => stop.resolve(), waitingFor: 'the snapshot set to be released' }, async () => {
     ctx.out.note('winops: holding the snapshot set; press Ctrl+C to release it');
     ctx.out.record('holding', { id: set.id });
-    // Nothing else keeps the event loop alive while we wait for the signal.
-    const keepAlive = setInterval(() => undefined, 1 << 30);
-    try {
-      await stop.promise;
-    } finally {
-      clearInterval(keepAlive);
-    }
+    // Interrupts.within keeps the process up while we wait for the signal.
+    await stop.promise;
     await release(ctx, set);
   });
   return EXIT.OK;
