@@ -276,3 +276,39 @@ describe('password prompt', () => {
     await expect(promptHidden('p: ', new PassThrough(), new PassThrough())).rejects.toThrow(/not a terminal/);
   });
 });
+
+describe('the bar and notes on a terminal', () => {
+  it('wraps notes at word boundaries to the width, breaking only a word longer than the width; keeps short text', async () => {
+    const { wrapText } = await import('../../lib/cli/bar');
+    expect(wrapText('winops: simulating Windows with the fake backend', 20)).toBe('winops: simulating\nWindows with the\nfake backend');
+    expect(wrapText('a'.repeat(25), 10)).toBe('aaaaaaaaaa\naaaaaaaaaa\naaaaa');
+    expect(wrapText('short\nlines stay', 20)).toBe('short\nlines stay');
+    expect(wrapText('no width known', undefined)).toBe('no width known');
+  });
+
+  it('draws the bar in place, writes lines above it, cuts only the bar (to the width less 3), and finishes it with a newline', async () => {
+    const { LiveBar, ERASE_LINE } = await import('../../lib/cli/bar');
+    const { PassThrough } = await import('node:stream');
+    let written = '';
+    const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 20 });
+    stream.on('data', (d: Buffer) => (written += d.toString()));
+    const bar = new LiveBar(stream);
+    bar.render('x'.repeat(30), true);
+    bar.around(() => stream.write('a note that is long\n'));
+    bar.finish();
+    expect(written).toBe(`${ERASE_LINE}${'x'.repeat(17)}${ERASE_LINE}a note that is long\n${ERASE_LINE}${'x'.repeat(17)}\n`);
+  });
+
+  it('not on a terminal, the bar is a line per new state', async () => {
+    const { LiveBar } = await import('../../lib/cli/bar');
+    const { PassThrough } = await import('node:stream');
+    let written = '';
+    const stream = Object.assign(new PassThrough(), { isTTY: false });
+    stream.on('data', (d: Buffer) => (written += d.toString()));
+    const bar = new LiveBar(stream);
+    bar.render('one', true);
+    bar.render('one and a bit', false);
+    bar.finish();
+    expect(written).toBe('one\none and a bit\n');
+  });
+});
