@@ -5,10 +5,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { AxeBackend, Backend, Handle } from '../../types/backend';
+import type { Backend } from '../../types/backend';
 import type { Scenario } from '../../types/scenario';
 import { resolveBackend } from '../backend';
-import { createFakeBackend, scenarioFromEnv, type FakeBackend } from '../fake/index';
+import { createFakeBackend, type FakeBackend } from '../fake/index';
 import { UsageError } from './exit';
 
 export interface BackendFlags {
@@ -28,21 +28,62 @@ function isFake(b: Backend): b is FakeBackend {
   return b.name === 'fake' && typeof (b as Partial<FakeBackend>).callsTo === 'function';
 }
 
-export function readScenario(file: string, cwd: string): Scenario {
+const SCENARIO_FAMILIES = ['vss', 'mi', 'imapi2', 'axe'] as const;
+
+/**
+ * Checks what a scenario file holds, naming the file and the key: top-level keys and their types here, the codes it
+ * names by createFakeBackend (see fakeFrom). A scenario validator of the fake's own (validateScenario, checking every
+ * key types/scenario.ts declares) belongs here once lib/fake exports one.
+ */
+export function checkScenario(parsed: unknown, where: string): Scenario {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`${where} must hold a JSON object (a Scenario), got ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : typeof parsed}`);
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!(SCENARIO_FAMILIES as readonly string[]).includes(key)) throw new UsageError(`${where}: unknown key ${JSON.stringify(key)} (a Scenario has ${SCENARIO_FAMILIES.join(', ')})`);
+    if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) throw new UsageError(`${where}: ${key} must be an object`);
+  }
+  return parsed as Scenario;
+}
+
+/** Reads a scenario file; `option` is how the user named it ('--scenario' or 'WINOPS_SCENARIO'). */
+export function readScenario(file: string, cwd: string, option = '--scenario'): Scenario {
   let text: string;
   try {
     text = readFileSync(resolve(cwd, file), 'utf8');
   } catch (e) {
-    throw new UsageError(`--scenario: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e);
+    throw new UsageError(`${option}: cannot read the scenario file ${file}: ${why}`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`--scenario: ${file} is not JSON: ${e instanceof Error ? e.message : String(e)}`);
+    throw new UsageError(`${option}: the scenario file ${file} is not JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`--scenario: ${file} must hold a JSON object (a Scenario)`);
-  return parsed as Scenario;
+  return checkScenario(parsed, `${option}: the scenario file ${file}`);
+}
+
+/** The scenario WINOPS_SCENARIO gives (inline JSON starting with '{', else a file path); {} when it is unset. */
+export function scenarioOfEnv(env: NodeJS.ProcessEnv, cwd: string): { scenario: Scenario; where: string | undefined } {
+  const v = env.WINOPS_SCENARIO;
+  if (v === undefined || v.trim() === '') return { scenario: {}, where: undefined };
+  if (!v.trim().startsWith('{')) return { scenario: readScenario(v, cwd, 'WINOPS_SCENARIO'), where: `WINOPS_SCENARIO: the scenario file ${v}` };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch (e) {
+    throw new UsageError(`WINOPS_SCENARIO: the inline scenario is not JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return { scenario: checkScenario(parsed, 'WINOPS_SCENARIO'), where: 'WINOPS_SCENARIO' };
+}
+
+/** The fake on `scenario`; a scenario it refuses (an unknown code name, a wrong type) is a usage error naming `where`. */
+function fakeFrom(scenario: Scenario, where: string | undefined): Backend {
+  try {
+    return createFakeBackend(scenario);
+  } catch (e) {
+    if (where !== undefined && (e instanceof TypeError || e instanceof RangeError)) throw new UsageError(`${where}: ${e.message.replace(/^createFakeBackend: /, '')}`);
+    throw e;
+  }
 }
 
 /**
@@ -53,20 +94,24 @@ export function chooseBackend(flags: BackendFlags, env: NodeJS.ProcessEnv, platf
   const want = flags.backend?.trim().toLowerCase();
   if (want !== undefined && want !== 'fake' && want !== 'native') throw new UsageError(`--backend must be 'fake' or 'native', got ${JSON.stringify(flags.backend)}`);
   if (flags.scenario !== undefined && want === 'native') throw new UsageError('--scenario scripts the fake backend; it cannot be used with --backend native');
+  const fromEnv = env.WINOPS_BACKEND?.trim().toLowerCase();
+  const userScenario = (): { scenario: Scenario; where: string | undefined } =>
+    flags.scenario !== undefined ? { scenario: readScenario(flags.scenario, cwd), where: `--scenario: the scenario file ${flags.scenario}` } : scenarioOfEnv(env, cwd);
   let backend: Backend;
   if (demo !== undefined) {
-    const fromEnv = env.WINOPS_BACKEND?.trim().toLowerCase();
     const useFake = want === 'fake' || flags.scenario !== undefined || (want === undefined && (fromEnv === 'fake' || (fromEnv !== 'native' && platform !== 'win32')));
     if (useFake) {
-      const user = flags.scenario !== undefined ? readScenario(flags.scenario, cwd) : scenarioFromEnv(env);
-      backend = createFakeBackend(mergeScenario(demo, user));
+      const user = userScenario();
+      backend = fakeFrom(mergeScenario(demo, user.scenario), user.where);
     } else {
       backend = resolveBackend(want as 'native' | undefined, env, platform);
     }
-  } else if (flags.scenario !== undefined) {
-    backend = createFakeBackend(readScenario(flags.scenario, cwd));
+  } else if (want === 'fake' || flags.scenario !== undefined || (want === undefined && fromEnv === 'fake')) {
+    // The fake, on the user's scenario (read here, not by the library, so that its errors are usage errors).
+    const user = userScenario();
+    backend = fakeFrom(user.scenario, user.where);
   } else {
-    backend = resolveBackend(want as 'fake' | 'native' | undefined, env, platform);
+    backend = resolveBackend(want as 'native' | undefined, env, platform);
   }
   const fake = isFake(backend) ? backend : undefined;
   return { backend, simulated: backend.name === 'fake', fake };
@@ -103,47 +148,4 @@ export function writeFakeReport(fake: FakeBackend | undefined, env: NodeJS.Proce
     calls: fake.calls.map((c) => c.call),
   };
   writeFileSync(resolve(cwd, file), `${JSON.stringify(report, null, 2)}\n`);
-}
-
-/**
- * The AXE backend with the handle of the run in flight kept, so a second Ctrl+C (or --terminate-after) can call
- * Engine::TerminateJob at once instead of waiting out the escalation ladder's grace periods.
- *
- * The library's AxeRun has no "escalate now" yet; until it does, the CLI calls TerminateJob on the backend itself and
- * reports that call beside the library's outcome (which stays as the library gave it).
- */
-export function trackAxeRuns(backend: Backend): { backend: Backend; current(): Handle | undefined } {
-  const axe = backend.axe;
-  let current: Handle | undefined;
-  const wrapped: AxeBackend = {
-    availability: () => axe.availability(),
-    loadJob: (path) => axe.loadJob(path),
-    releaseJob: (job) => axe.releaseJob(job),
-    execute: (job, sink) => {
-      const run = axe.execute(job, {
-        jobBegin: () => sink.jobBegin(),
-        assessmentBegin: (i, n) => sink.assessmentBegin(i, n),
-        progress: (i, t, v, m) => sink.progress(i, t, v, m),
-        assessmentEnd: (i, e, c) => sink.assessmentEnd(i, e, c),
-        jobEnd: (r) => {
-          current = undefined;
-          sink.jobEnd(r);
-        },
-      });
-      current = run;
-      return run;
-    },
-    cancelAssessment: (run, index) => axe.cancelAssessment(run, index),
-    cancelJob: (run) => axe.cancelJob(run),
-    terminateJob: (run) => axe.terminateJob(run),
-  };
-  const out: Backend = {
-    name: backend.name,
-    vss: backend.vss,
-    mi: backend.mi,
-    imapi2: backend.imapi2,
-    axe: wrapped,
-    openHandles: () => backend.openHandles(),
-  };
-  return { backend: out, current: () => current };
 }

@@ -2,11 +2,10 @@
  * What every command gets: the output, Ctrl+C handling, the backend (chosen on first use, with the simulation
  * note), and helpers that run a library operation under Ctrl+C and report a cancel.
  */
-import type { Handle } from '../../types/backend';
 import type { Scenario } from '../../types/scenario';
 import { createWinops, type Winops } from '../index';
 import { isAbortError, isTimeoutReason, type AbortError, type CancelOutcomeBase } from '../operation';
-import { chooseBackend, simulationNote, trackAxeRuns, type ChosenBackend } from './backend';
+import { chooseBackend, simulationNote, type ChosenBackend } from './backend';
 import { EXIT } from './exit';
 import { outcomeToText } from './format';
 import type { InterruptScope, Interrupts } from './interrupt';
@@ -36,7 +35,6 @@ export class CliContext {
   readonly flags: GlobalFlags;
   #chosen: ChosenBackend | undefined;
   #winops: Winops | undefined;
-  #axeRun: (() => Handle | undefined) | undefined;
 
   constructor(io: CliIo, out: Output, interrupts: Interrupts, flags: GlobalFlags) {
     this.io = io;
@@ -62,17 +60,8 @@ export class CliContext {
 
   /** The library bound to the chosen backend. */
   winops(demo?: Scenario): Winops {
-    if (!this.#winops) {
-      const tracked = trackAxeRuns(this.chosen(demo).backend);
-      this.#axeRun = tracked.current;
-      this.#winops = createWinops({ backend: tracked.backend });
-    }
+    this.#winops ??= createWinops({ backend: this.chosen(demo).backend });
     return this.#winops;
-  }
-
-  /** The AXE run in flight (its backend handle), for a TerminateJob the CLI calls itself. */
-  currentAxeRun(): Handle | undefined {
-    return this.#axeRun?.();
   }
 
   /** Awaits a library operation with Ctrl+C wired to its cancel(). */
@@ -83,7 +72,7 @@ export class CliContext {
           op.cancel(interruptReason()).catch(() => undefined);
           scope.cancel?.();
         },
-        escalate: scope.escalate,
+        escalation: scope.escalation,
         waitingFor: scope.waitingFor,
       },
       async () => await op,

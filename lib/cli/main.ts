@@ -214,9 +214,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   }
   const flags = program.opts<GlobalFlags & { progress: ProgressMode }>();
   const out = new Output(io.stdout, io.stderr, { json: flags.json === true, verbose: flags.verbose === true, progress: flags.progress ?? 'auto' });
-  const interrupts = new Interrupts(io.signals, (t) => out.note(t), () => {
-    void Promise.all([flush(io.stdout), flush(io.stderr)]).finally(() => io.exit(EXIT.INTERRUPTED));
-  });
+  const interrupts = new Interrupts(
+    io.signals,
+    (t) => out.interruptNote(t),
+    () => {
+      void Promise.all([flush(io.stdout), flush(io.stderr)]).finally(() => io.exit(EXIT.INTERRUPTED));
+    },
+    { debug: (t) => out.debug(t) },
+  );
   const ctx = new CliContext(io, out, interrupts, flags);
   if (command.length > 0 && !takesCommand) {
     out.note(`error: only 'winops snapshot' runs a command after '--'`);
@@ -225,14 +230,17 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   interrupts.install();
   const onStdoutError = (e: NodeJS.ErrnoException): void => {
     if (e.code !== 'EPIPE') return;
-    // The reader went away (`winops query ... | head -1`): stop writing and cancel what runs, as Ctrl+C would.
+    // The reader went away (`winops watch ... | head -3`): the normal end of a pipeline, not an interruption. Stop
+    // writing, cancel what runs through the library (cleaned up and closed as after Ctrl+C), say nothing, exit 0.
     out.stdoutClosed();
-    if (!interrupts.interrupted) interrupts.interrupt();
+    interrupts.stop();
   };
   io.stdout.on('error', onStdoutError);
   try {
-    return await handler(ctx);
+    const status = await handler(ctx);
+    return out.isStdoutClosed && !interrupts.interrupted && status === EXIT.INTERRUPTED ? EXIT.OK : status;
   } catch (e) {
+    if (out.isStdoutClosed && !interrupts.interrupted && isAbortError(e)) return EXIT.OK;
     return report(ctx, e);
   } finally {
     interrupts.uninstall();

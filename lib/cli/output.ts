@@ -1,9 +1,10 @@
 /**
  * The CLI's output: results on stdout, notes and progress on stderr, JSON lines with --json.
- * Progress shows as a bar (cli-progress) when stderr is a terminal, as plain lines when it is not, as
- * {"type":"progress",...} records with --json, or not at all with --progress none.
+ * Progress shows as a one-line bar (bar.ts) when stderr is a terminal, as plain lines when it is not, as
+ * {"type":"progress",...} records with --json, or not at all with --progress none. Every line the plain mode prints
+ * is printed with the bar too (above it); notes are wrapped to a terminal's width, never cut.
  */
-import { MultiBar, Presets, type SingleBar } from 'cli-progress';
+import { ERASE_LINE, LiveBar, barLine, wrapText } from './bar';
 import type { CliOutputStream } from './io';
 import { toJson, type Json } from './format';
 
@@ -22,8 +23,8 @@ export interface ProgressUpdate {
   readonly label: string;
   /** Extra text for people, e.g. 'LBA 1200/4000'. */
   readonly detail?: string;
-  /** The record --json prints for this update (type and family are added). */
-  readonly record: Record<string, unknown>;
+  /** The record --json prints for this update (type and family are added); none: the update is for people only. */
+  readonly record?: Record<string, unknown>;
   /**
    * A plain line is printed only when this key changes (default: the label and the whole percent), so lines
    * stay readable in logs.
@@ -33,8 +34,8 @@ export interface ProgressUpdate {
 
 export interface Progress {
   update(u: ProgressUpdate): void;
-  /** A line of its own (an event) printed above the bar. */
-  log(text: string, record?: Record<string, unknown>): void;
+  /** A line of its own (an event) printed above the bar; with --json, `record` (its `type` is the record's type). */
+  log(text: string, record?: { readonly type: string } & Record<string, unknown>): void;
   stop(): void;
 }
 
@@ -44,7 +45,8 @@ export class Output {
   readonly #stdout: CliOutputStream;
   readonly #stderr: CliOutputStream;
   readonly #progressMode: ProgressMode;
-  #activeBar: { multi: MultiBar } | undefined;
+  #bar: LiveBar | undefined;
+  #closed = false;
 
   constructor(stdout: CliOutputStream, stderr: CliOutputStream, options: OutputOptions) {
     this.#stdout = stdout;
@@ -65,29 +67,47 @@ export class Output {
     if (this.json) this.#writeOut(`${JSON.stringify(Object.assign({ type }, toJson(fields) as Record<string, Json>, { type }))}\n`);
   }
 
-  /** A note for people on stderr (also with --json, where stdout stays pure JSON). */
+  /** A note for people on stderr (also with --json, where stdout stays pure JSON); wrapped on a terminal. */
   note(text: string): void {
-    this.#writeErr(`${text}\n`);
+    this.#writeErr(`${this.#wrap(text)}\n`);
+  }
+
+  /**
+   * A note answering a Ctrl+C. On a terminal the line the cursor is on is erased first: it holds the `^C` the
+   * terminal echoed (after the bar, or at the start of an empty line), and the note starts at the left margin.
+   */
+  interruptNote(text: string): void {
+    if (this.#stderr.isTTY === true && !this.#bar) this.#stderr.write(ERASE_LINE);
+    this.note(text);
   }
 
   /** Only with --verbose. */
   debug(text: string): void {
-    if (this.verbose) this.#writeErr(`${text}\n`);
+    if (this.verbose) this.note(text);
+  }
+
+  #wrap(text: string): string {
+    return this.#stderr.isTTY === true ? wrapText(text, this.#stderr.columns) : text;
   }
 
   #writeOut(s: string): void {
-    if (!this.#closed) this.#stdout.write(s);
+    if (this.#closed) return;
+    // stdout on the same terminal as the bar: the result goes above the bar like a note.
+    if (this.#bar && this.#stdout.isTTY === true) this.#bar.around(() => this.#stdout.write(s));
+    else this.#stdout.write(s);
   }
-
-  #closed = false;
 
   /** stdout was closed by the reader (EPIPE, e.g. `| head`): drop what is still written to it. */
   stdoutClosed(): void {
     this.#closed = true;
   }
 
+  get isStdoutClosed(): boolean {
+    return this.#closed;
+  }
+
   #writeErr(s: string): void {
-    if (this.#activeBar) this.#activeBar.multi.log(s);
+    if (this.#bar) this.#bar.around(() => this.#stderr.write(s));
     else this.#stderr.write(s);
   }
 
@@ -106,19 +126,22 @@ export class Output {
     if (style === 'none') return { update: () => undefined, log: (t) => this.note(t), stop: () => undefined };
     if (style === 'json') {
       return {
-        update: (u) => this.record('progress', { family, ...u.record }),
+        update: (u) => {
+          if (u.record) this.record('progress', { family, ...u.record });
+        },
         log: (_t, record) => {
-          if (record) this.record('event', { family, ...record });
+          if (record) this.record(record.type, { family, ...record });
         },
         stop: () => undefined,
       };
     }
+    const keyOf = (u: ProgressUpdate): string => u.lineKey ?? `${u.label}|${total > 0 ? Math.floor((100 * u.value) / total) : 0}`;
     if (style === 'lines') {
       let lastKey: string | undefined;
       return {
         update: (u) => {
           const percent = total > 0 ? Math.floor((100 * u.value) / total) : 0;
-          const key = u.lineKey ?? `${u.label}|${percent}`;
+          const key = keyOf(u);
           if (key === lastKey) return;
           lastKey = key;
           this.note(`${title}: ${percent}% ${u.label}${u.detail ? ` (${u.detail})` : ''}`);
@@ -127,37 +150,25 @@ export class Output {
         stop: () => undefined,
       };
     }
-    const multi = new MultiBar(
-      {
-        stream: this.#stderr,
-        format: `${title} [{bar}] {percentage}% | {label}{detail}`,
-        hideCursor: this.#stderr.isTTY === true,
-        clearOnComplete: false,
-        stopOnComplete: false,
-        // --progress bar on a stream that is not a terminal (tests, logs captured with a pty-less runner).
-        noTTYOutput: this.#stderr.isTTY !== true,
-        notTTYSchedule: 250,
-        fps: 10,
-        autopadding: true,
-      },
-      Presets.shades_classic,
-    );
-    const bar: SingleBar = multi.create(total, 0, { label: '', detail: '' });
-    this.#activeBar = { multi };
+    const bar = new LiveBar(this.#stderr);
+    this.#bar = bar;
+    let lastKey: string | undefined;
     let stopped = false;
+    bar.render(barLine(title, 0, total, '', ''), false);
     return {
       update: (u) => {
-        if (!stopped) bar.update(Math.min(total, u.value), { label: u.label, detail: u.detail ? ` ${u.detail}` : '' });
+        if (stopped) return;
+        const key = keyOf(u);
+        bar.render(barLine(title, Math.min(total, u.value), total, u.label, u.detail ? ` ${u.detail}` : ''), key !== lastKey);
+        lastKey = key;
       },
-      log: (t) => {
-        if (!stopped) multi.log(`${t}\n`);
-        else this.note(t);
-      },
+      log: (t) => this.note(t),
       stop: () => {
         if (stopped) return;
         stopped = true;
-        multi.stop();
-        this.#activeBar = undefined;
+        // Finished first: the lines that follow (the outcome, the error) start below the bar's last state.
+        bar.finish();
+        if (this.#bar === bar) this.#bar = undefined;
       },
     };
   }

@@ -48,7 +48,7 @@ describe.concurrent('usage and help', () => {
     [[...FAKE, 'query', 'SELECT * FROM X', '--', 'echo'], /only 'winops snapshot' runs a command/],
     [[...FAKE, 'explain', 'NOT_A_CODE'], /neither a number .* nor a code name/],
     [['--backend', 'native', '--scenario', 'x.json', 'recorders'], /--scenario scripts the fake backend/],
-    [['--scenario', 'does-not-exist.json', 'recorders'], /--scenario: cannot read does-not-exist.json/],
+    [['--scenario', 'does-not-exist.json', 'recorders'], /--scenario: cannot read the scenario file does-not-exist\.json: no such file/],
   ])('%j is a usage error: exit 2, no stack', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);
@@ -104,16 +104,66 @@ describe.concurrent('explain', () => {
     expect(r.stdout).toMatch(/retryable: +yes/);
   });
 
-  it('needs no backend, takes several codes, and has a JSON shape', async () => {
+  it('needs no backend, takes several codes, and has a JSON shape: code is the symbolic name, as in describeHresult()', async () => {
     const r = await runCli(['--json', 'explain', '0x80042306', '-2147024891', '0x80071234', 'MI_RESULT_ACCESS_DENIED']);
     expect(r.code).toBe(0);
     const [a, b, c, d] = jsonLines(r.stdout);
-    expect(a).toMatchObject({ type: 'code', input: '0x80042306', name: 'VSS_E_PROVIDER_VETO', family: 'vss', hresult: '0x80042306', hex: '0x80042306', value: 0x80042306, retryable: true, success: false });
-    expect(typeof a!.message).toBe('string');
-    expect(b).toMatchObject({ name: 'E_ACCESSDENIED', hresult: '0x80070005', win32: 5 });
-    expect(c).toMatchObject({ name: null, family: 'unknown', retryable: false });
-    expect(d).toMatchObject({ name: 'MI_RESULT_ACCESS_DENIED', family: 'mi', miResult: 2 });
+    expect(a).toEqual({
+      type: 'code', input: '0x80042306', code: 'VSS_E_PROVIDER_VETO', hresult: '0x80042306', hex: '0x80042306', family: 'vss', message: expect.stringMatching(/^The shadow copy provider had an error/),
+      success: false, retryable: true, severity: 1, facility: 4, facilityName: 'FACILITY_ITF', codeField: 0x2306,
+    });
+    expect(b).toMatchObject({ code: 'E_ACCESSDENIED', hresult: '0x80070005', codeField: 5, win32: 5 });
+    expect(c).toMatchObject({ code: null, family: 'unknown', retryable: false, codeField: 0x1234 });
+    expect(d).toEqual({ type: 'code', input: 'MI_RESULT_ACCESS_DENIED', code: 'MI_RESULT_ACCESS_DENIED', family: 'mi', hresult: null, miResult: 2, message: expect.any(String), retryable: false });
+    for (const x of [a, b, c, d]) expect(x).not.toHaveProperty('name');
     expect(r.stderr).toBe('');
+  });
+
+  it('with a bad argument among good ones: explains the good ones, names the bad ones; exit 2', async () => {
+    const r = await runCli(['explain', '0x80042306', 'NOT_A_CODE', 'E_ACCESSDENIED', '99999999999']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/^0x80042306 {2}VSS_E_PROVIDER_VETO$/m);
+    expect(r.stdout).toMatch(/^0x80070005 {2}E_ACCESSDENIED$/m);
+    expect(r.stderr).toMatch(/^error: explain: "NOT_A_CODE" is neither a number/m);
+    expect(r.stderr).toMatch(/^error: explain: "99999999999" is not a 32-bit value$/m);
+    expect(r.stderr).toMatch(/2 of 4 arguments could not be explained/);
+    const j = await runCli(['--json', 'explain', 'NOT_A_CODE', '0x80042306']);
+    expect(j.code).toBe(2);
+    const lines = jsonLines(j.stdout);
+    expect(lines.map((l) => l.type)).toEqual(['code', 'error']);
+    expect(lines[1]).toMatchObject({ type: 'error', input: 'NOT_A_CODE', code: 'WINOPS_USAGE', exitStatus: 2, message: expect.stringContaining('"NOT_A_CODE"') });
+  });
+});
+
+describe.concurrent('scenarios', () => {
+  it('a scenario file that does not exist: exit 2 naming the file, from --scenario and from WINOPS_SCENARIO alike', async () => {
+    const missing = join(tmp.dir, 'nofile.json');
+    const a = await runCli(['--scenario', missing, 'recorders']);
+    const b = await runCli(['recorders'], { env: { WINOPS_BACKEND: 'fake', WINOPS_SCENARIO: missing } });
+    for (const [r, option] of [[a, '--scenario'], [b, 'WINOPS_SCENARIO']] as const) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`error: ${option}: cannot read the scenario file ${missing}: no such file`);
+      expect(r.stderr).not.toMatch(STACK_LINE);
+    }
+  });
+
+  it('a scenario that is not valid: exit 2 naming the file and what is wrong', async () => {
+    const notJson = tmp.file('not-json.json', '{ vss: ');
+    const r1 = await runCli(['--scenario', notJson, 'recorders']);
+    expect(r1.code).toBe(2);
+    expect(r1.stderr).toContain(`--scenario: the scenario file ${notJson} is not JSON`);
+    const badKey = scenario('bad-key', { vsss: {} });
+    const r2 = await runCli(['--scenario', badKey, 'recorders']);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toContain(`--scenario: the scenario file ${badKey}: unknown key "vsss" (a Scenario has vss, mi, imapi2, axe)`);
+    const badCode = scenario('bad-code', { vss: { steps: { doSnapshotSet: { fail: 'VSS_E_NO_SUCH_THING' } } } });
+    for (const r of [await runCli(['--scenario', badCode, 'recorders']), await runCli(['recorders'], { env: { WINOPS_BACKEND: 'fake', WINOPS_SCENARIO: badCode } })]) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`(--scenario|WINOPS_SCENARIO): the scenario file ${badCode.replace(/[.\\]/g, '\\$&')}: scenario\\.vss\\.steps\\.doSnapshotSet\\.fail names an unknown code "VSS_E_NO_SUCH_THING"`));
+    }
+    const inline = await runCli(['recorders'], { env: { WINOPS_BACKEND: 'fake', WINOPS_SCENARIO: '{"vss": [1]}' } });
+    expect(inline.code).toBe(2);
+    expect(inline.stderr).toContain('WINOPS_SCENARIO: vss must be an object');
   });
 });
 
@@ -276,14 +326,17 @@ describe.concurrent('assess', () => {
     expect(r.stderr).toMatch(/^assess: \d+% Boot Performance$/m);
   });
 
-  it('--json: job, events, progress and result records', async () => {
+  it('--json: job, events (the library\'s AxeEvent, its type as the record type), progress and result records', async () => {
     const r = await runCli(['--scenario', quick, '--json', 'assess', job]);
     expect(r.code).toBe(0);
     const lines = jsonLines(r.stdout);
     expect(lines[0]).toEqual({ type: 'job', name: 'CLI job', assessments: [{ index: 0, name: 'Boot Performance' }, { index: 1, name: 'Disk Footprint' }] });
-    const events = lines.filter((l) => l.type === 'event').map((l) => l.event);
+    const events = lines.filter((l) => l.family === 'axe' && l.type !== 'progress').map((l) => l.type);
     expect(events).toEqual(['job-begin', 'assessment-begin', 'assessment-end', 'assessment-begin', 'assessment-end', 'job-end']);
-    expect(lines.filter((l) => l.type === 'progress')[1]).toMatchObject({ family: 'axe', index: 0, name: 'Boot Performance', percent: expect.any(Number) });
+    expect(lines.some((l) => 'event' in l)).toBe(false);
+    expect(lines.find((l) => l.type === 'assessment-begin')).toEqual({ type: 'assessment-begin', family: 'axe', index: 0, name: 'Boot Performance' });
+    expect(lines.find((l) => l.type === 'assessment-end')).toEqual({ type: 'assessment-end', family: 'axe', index: 0, name: 'Boot Performance', code: 'S_OK', hresult: '0x00000000', exitCode: 0 });
+    expect(lines.find((l) => l.type === 'progress')).toMatchObject({ family: 'axe', index: 0, progressType: 'Percent', value: expect.any(Number), name: 'Boot Performance', percent: expect.any(Number) });
     expect(lines.at(-1)).toMatchObject({ type: 'result', job: 'CLI job', executedAssessments: 2, failedAssessments: 0, assessments: [{ name: 'Boot Performance', code: 'S_OK' }, { name: 'Disk Footprint', code: 'S_OK' }] });
   });
 
@@ -307,14 +360,17 @@ describe.concurrent('assess', () => {
     expect(r.stderr).toMatch(/\(0x80070002\)/);
   });
 
-  it('--timeout climbs the ladder; --terminate-after ends it with TerminateJob: exit 124', async () => {
+  it('--timeout climbs the ladder; --terminate-after takes the rest of it at once (AxeRun.escalate()): exit 124', async () => {
     // Held: the assessment never ends by itself, so only TerminateJob ends the job.
     const s = scenario('axe-stuck', { axe: { assessments: { 'Boot Performance': { durationMs: 0, hold: true, honoursCancel: false } } } });
     const r = await runCli(['--scenario', s, '--json', 'assess', job, '--timeout', '200ms', '--grace', '30s', '--terminate-after', '200ms']);
     expect(r.code).toBe(124);
     const last = jsonLines(r.stdout).at(-1)!;
-    expect(last).toMatchObject({ type: 'cancelled', reason: 'timeout', outcome: { family: 'axe', status: 'cancelled', jobCode: 'AXE_E_JOB_CANCELED' }, cli: { terminateJob: { by: '--terminate-after', code: 'S_OK' } } });
-    expect((last.outcome as { steps: { step: string }[] }).steps.map((x) => x.step)).toEqual(['cancel-assessment']);
+    expect(last).toMatchObject({
+      type: 'cancelled', reason: 'timeout', outcome: { family: 'axe', status: 'cancelled', endedBy: 'terminate-job', jobCode: 'AXE_E_JOB_CANCELED' },
+      cli: { escalated: [{ by: '--terminate-after', step: 'cancel-job' }, { by: '--terminate-after', step: 'terminate-job' }] },
+    });
+    expect((last.outcome as { steps: { step: string }[] }).steps.map((x) => x.step)).toEqual(['cancel-assessment', 'cancel-job', 'terminate-job']);
   });
 });
 

@@ -2,7 +2,7 @@
 // up (no shadow copy or handle left on the fake) and exits 130; a second Ctrl+C escalates; a third leaves at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { CliProcess, cliBin, jobManifest, jsonLines, readReport, tempDir } from './helpers';
+import { CliProcess, cliBin, jobManifest, jsonLines, readReport, STACK_LINE, tempDir } from './helpers';
 
 const tmp = tempDir('sigint');
 const scenario = (name: string, s: object): string => tmp.file(`${name}.json`, JSON.stringify(s));
@@ -79,10 +79,11 @@ describe.skipIf(process.platform === 'win32')('Ctrl+C (not on Windows, where Nod
     await p.waitFor('stdout', /child ready/);
     p.interrupt();
     await p.waitFor('stdout', /ignored/);
+    await p.waitFor('stderr', /press Ctrl\+C again to kill .*node.* \(SIGKILL\)/);
     p.interrupt();
     const r = await p.exited;
     expect(r.code).toBe(130);
-    expect(r.stderr).toMatch(/Ctrl\+C again: escalating/);
+    expect(r.stderr).toMatch(/Ctrl\+C again: kill .*node.* \(SIGKILL\)/);
     expect(readReport(report)).toMatchObject({ shadowCopies: [], openHandles: [] });
   });
 
@@ -129,7 +130,7 @@ describe.skipIf(process.platform === 'win32')('Ctrl+C (not on Windows, where Nod
     const job = tmp.file('honours.xml', jobManifest('Honours', ['Long One', 'Never Runs']));
     const s = scenario('axe-honours', { axe: { assessments: { 'Long One': { durationMs: 20_000 } } } });
     const p = new CliProcess(['--scenario', s, '--json', 'assess', job]);
-    await p.waitFor('stdout', /"event":"assessment-begin"/);
+    await p.waitFor('stdout', /"type":"assessment-begin"/);
     p.interrupt();
     const r = await p.exited;
     expect(r.code).toBe(130);
@@ -138,42 +139,91 @@ describe.skipIf(process.platform === 'win32')('Ctrl+C (not on Windows, where Nod
     expect(last).toMatchObject({ type: 'cancelled', reason: 'interrupt', outcome: { family: 'axe', status: 'cancelled', endedBy: 'cancel-assessment' } });
     expect((last.outcome as { steps: unknown[] }).steps[0]).toMatchObject({ step: 'cancel-assessment', index: 0, code: 'S_OK' });
     expect(last.cli).toBeUndefined();
-    const ends = jsonLines(r.stdout).filter((l) => l.event === 'assessment-end');
+    const ends = jsonLines(r.stdout).filter((l) => l.type === 'assessment-end');
     expect(ends[0]).toMatchObject({ index: 0, code: 'AXE_E_ASSESSMENT_CANCELED' });
   });
 
-  it('a second Ctrl+C during an assessment that ignores cancels calls TerminateJob at once', async () => {
+  it('each further Ctrl+C on an assessment that ignores cancels takes the next rung of the ladder at once (AxeRun.escalate())', async () => {
     const job = tmp.file('stuck.xml', jobManifest('Stuck', ['Stuck One']));
-    const s = scenario('axe-stuck', { axe: { assessments: { 'Stuck One': { durationMs: 20_000, honoursCancel: false } } } });
-    const started = Date.now();
+    // Held and deaf to cancels: only TerminateJob ends it, and the 1-minute grace would outlast the test.
+    const s = scenario('axe-stuck', { axe: { assessments: { 'Stuck One': { durationMs: 0, hold: true, honoursCancel: false } } } });
     const p = new CliProcess(['--scenario', s, '--json', 'assess', job, '--grace', '1m']);
-    await p.waitFor('stdout', /"event":"assessment-begin"/);
+    await p.waitFor('stdout', /"type":"assessment-begin"/);
     p.interrupt();
-    await p.waitFor('stderr', /Ctrl\+C: cancelling/);
+    await p.waitFor('stderr', /press Ctrl\+C again to take the next step of the escalation ladder now \(Engine::CancelJob, then Engine::TerminateJob\)/);
+    p.interrupt();
+    await p.waitFor('stderr', /press Ctrl\+C again to call Engine::TerminateJob now/);
     p.interrupt();
     const r = await p.exited;
     expect(r.code).toBe(130);
-    expect(Date.now() - started).toBeLessThan(10_000);
-    expect(r.stderr).toMatch(/Ctrl\+C again: escalating/);
+    expect(r.stderr).toMatch(/Ctrl\+C again: take the next step[\s\S]*Ctrl\+C again: call Engine::TerminateJob now/);
     const last = jsonLines(r.stdout).at(-1)!;
-    expect(last).toMatchObject({ type: 'cancelled', reason: 'interrupt', outcome: { family: 'axe', status: 'cancelled', jobCode: 'AXE_E_JOB_CANCELED' }, cli: { terminateJob: { by: 'second Ctrl+C', code: 'S_OK' } } });
-    const events = jsonLines(r.stdout).filter((l) => l.type === 'event');
-    expect(events.find((e) => e.event === 'assessment-end')).toMatchObject({ code: 'AXE_E_ASSESSMENT_TERMINATED' });
+    expect(last).toMatchObject({
+      type: 'cancelled', reason: 'interrupt', outcome: { family: 'axe', status: 'cancelled', endedBy: 'terminate-job', jobCode: 'AXE_E_JOB_CANCELED' },
+      cli: { escalated: [{ by: 'Ctrl+C', step: 'cancel-job' }, { by: 'Ctrl+C', step: 'terminate-job' }] },
+    });
+    expect((last.outcome as { steps: { step: string }[] }).steps.map((x) => x.step)).toEqual(['cancel-assessment', 'cancel-job', 'terminate-job']);
+    expect(jsonLines(r.stdout).find((e) => e.type === 'assessment-end')).toMatchObject({ code: 'AXE_E_ASSESSMENT_TERMINATED' });
   });
 
-  it('a third Ctrl+C leaves at once, even while a cancel is still under way', async () => {
+  it('where nothing escalates (a burn), no escalation is offered and the second Ctrl+C leaves at once', async () => {
     const image = tmp.file('slow.iso', Buffer.alloc(2048 * 2000));
     const s = scenario('burn-stuck', { imapi2: { updateIntervalMs: 100, sectorsPerUpdate: 10, cancelLatencyUpdates: 1000 } });
     const p = new CliProcess(['--scenario', s, 'burn', image]);
     await p.waitFor('stderr', /burn: \d+% writing-data/);
     p.interrupt();
-    await p.waitFor('stderr', /Ctrl\+C: cancelling/);
-    p.interrupt();
-    await p.waitFor('stderr', /still cancelling: waiting for IMAPI2 to stop the write/);
+    await p.waitFor('stderr', /still cancelling: waiting for IMAPI2 to stop the write .*\(press Ctrl\+C again to exit at once; cleanup may then be incomplete\)/);
     p.interrupt();
     const r = await p.exited;
     expect(r.code).toBe(130);
-    expect(r.stderr).toMatch(/exiting without waiting for the cancel to finish/);
+    expect(r.stderr).toMatch(/Ctrl\+C again: exiting without waiting for the cancel to finish/);
+    expect(r.stderr).not.toMatch(/escalat/);
+  });
+
+  it('two SIGINTs in quick succession while holding a set (a terminal and npm exec each send one) are one Ctrl+C: released, exit 0', async () => {
+    const report = reportPath('hold-twice');
+    const p = new CliProcess(['--verbose', '--backend', 'fake', 'snapshot', 'C:'], { env: { WINOPS_FAKE_REPORT: report } });
+    await p.waitFor('stderr', /holding the snapshot set; press Ctrl\+C to release it/);
+    p.interrupt();
+    p.interrupt();
+    const r = await p.exited;
+    expect(r.code).toBe(0);
+    expect(r.stderr.match(/Ctrl\+C: cancelling/g)).toHaveLength(1);
+    expect(r.stderr).toMatch(/snapshot set .* released/);
+    expect(r.stderr).not.toMatch(/interrupted|exiting without waiting|Ctrl\+C again/);
+    expect(readReport(report)).toMatchObject({ shadowCopies: [], openHandles: [] });
+  });
+
+  it('two SIGINTs in quick succession while a command runs are one Ctrl+C: the command is not killed, it gets the SIGINT', async () => {
+    const report = reportPath('cmd-twice');
+    const child = 'process.on("SIGINT", () => { console.log("child got SIGINT"); process.exit(3); }); console.log("child ready"); setInterval(() => {}, 1000)';
+    const p = new CliProcess(['--backend', 'fake', 'snapshot', 'C:', '--', process.execPath, '-e', child], { env: { WINOPS_FAKE_REPORT: report } });
+    await p.waitFor('stdout', /child ready/);
+    p.interrupt();
+    p.interrupt();
+    const r = await p.exited;
+    expect(r.code).toBe(130);
+    expect(r.stdout).toContain('child got SIGINT');
+    expect(r.stderr).not.toMatch(/Ctrl\+C again|SIGKILL/);
+    expect(readReport(report)).toMatchObject({ shadowCopies: [], openHandles: [] });
+  });
+
+  it('stdout closed by its reader (watch ... | head -3): the subscription is cancelled and closed quietly; exit 0', async () => {
+    const report = reportPath('epipe');
+    const s = scenario('watch-epipe', { mi: { indications: { intervalMs: 20 } } });
+    const p = new CliProcess(['--scenario', s, 'watch', 'SELECT * FROM __InstanceCreationEvent WITHIN 1'], { env: { WINOPS_FAKE_REPORT: report } });
+    await p.waitFor('stdout', /(__InstanceCreationEvent[\s\S]*){3}/);
+    // What `head -3` does once it has its lines: it closes the pipe, and winops' next write fails with EPIPE.
+    p.child.stdout!.destroy();
+    const r = await p.exited;
+    expect(r.code).toBe(0);
+    expect(r.signal).toBeNull();
+    expect(r.stderr).not.toMatch(/Ctrl\+C|interrupted|cancelled|error/i);
+    expect(r.stderr).not.toMatch(STACK_LINE);
+    const rep = readReport(report);
+    expect(rep.openHandles).toEqual([]);
+    expect(rep.violations).toEqual([]);
+    expect(rep.calls).toContain('MI_Operation_Cancel');
   });
 
   it('during the demo: the running operation is cancelled and the demo stops; exit 130', async () => {

@@ -1,5 +1,5 @@
 // The CLI's small parts, in process: durations, value parsing, placeholders, explain's input forms, formatting.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { formatDuration, parseDuration } from '../../lib/cli/duration';
 import { parseAssignment, parseValue, splitUser } from '../../lib/cli/commands/mi';
 import { shadowEnv, substituteShadows } from '../../lib/cli/commands/snapshot';
@@ -142,24 +142,29 @@ describe('formatting', () => {
 });
 
 describe('Ctrl+C ladder', () => {
-  function setup() {
+  function setup(repeatWindowMs = 0) {
     const listeners: (() => void)[] = [];
     const notes: string[] = [];
     let exited = 0;
     const signals = { on: (_s: 'SIGINT', l: () => void) => listeners.push(l), off: () => undefined };
-    const i = new Interrupts(signals, (t) => notes.push(t), () => exited++);
+    const i = new Interrupts(signals, (t) => notes.push(t), () => exited++, { repeatWindowMs });
     i.install();
     return { i, notes, fire: () => listeners.forEach((l) => l()), exits: () => exited };
   }
 
-  it('cancels, then escalates, then leaves', async () => {
-    const { i, fire, exits } = setup();
+  it('cancels, then takes the escalation while one is left, then leaves', async () => {
+    const { i, fire, exits, notes } = setup();
     const calls: string[] = [];
     let release!: () => void;
-    const done = i.within({ cancel: () => calls.push('cancel'), escalate: () => calls.push('escalate') }, () => new Promise<void>((r) => (release = r)));
+    let left = 1;
+    const escalation = () => (left > 0 ? { what: 'call Engine::CancelJob now', run: () => (left--, calls.push('escalate')) } : undefined);
+    const done = i.within({ cancel: () => calls.push('cancel'), escalation }, () => new Promise<void>((r) => (release = r)));
     fire();
+    expect(calls).toEqual(['cancel']);
+    expect(notes).toEqual(['winops: Ctrl+C: cancelling', 'winops: press Ctrl+C again to call Engine::CancelJob now']);
     fire();
     expect(calls).toEqual(['cancel', 'escalate']);
+    expect(notes.slice(2)).toEqual(['winops: Ctrl+C again: call Engine::CancelJob now', 'winops: still cancelling (press Ctrl+C again to exit at once; cleanup may then be incomplete)']);
     expect(exits()).toBe(0);
     fire();
     expect(exits()).toBe(1);
@@ -167,19 +172,50 @@ describe('Ctrl+C ladder', () => {
     await done;
   });
 
-  it('says what it waits for when there is nothing to escalate, and leaves at once when nothing runs', async () => {
+  it('offers no escalation where nothing escalates: it says what it waits for, and the next Ctrl+C leaves', async () => {
     const { i, fire, notes, exits } = setup();
     let release!: () => void;
     const done = i.within({ cancel: () => undefined, waitingFor: 'VSS' }, () => new Promise<void>((r) => (release = r)));
     fire();
+    expect(notes.join('\n')).not.toMatch(/escalat/);
+    expect(notes.at(-1)).toMatch(/still cancelling: waiting for VSS \(press Ctrl\+C again to exit at once/);
+    expect(exits()).toBe(0);
     fire();
-    expect(notes.at(-1)).toMatch(/waiting for VSS/);
+    expect(exits()).toBe(1);
     release();
     await done;
     const other = setup();
     other.fire();
     expect(other.exits()).toBe(1);
-    expect(exits()).toBe(0);
+  });
+
+  it('takes two SIGINTs in quick succession (a terminal and npm exec both sending one) for one Ctrl+C', async () => {
+    vi.useFakeTimers();
+    try {
+      const { i, fire, notes, exits } = setup(300);
+      let cancels = 0;
+      let release!: () => void;
+      const done = i.within({ cancel: () => cancels++, waitingFor: 'VSS' }, () => new Promise<void>((r) => (release = r)));
+      fire();
+      fire();
+      expect(cancels).toBe(1);
+      expect(i.count).toBe(1);
+      expect(notes).toEqual(['winops: Ctrl+C: cancelling']);
+      vi.advanceTimersByTime(299);
+      fire();
+      expect(i.count).toBe(1);
+      expect(exits()).toBe(0);
+      vi.advanceTimersByTime(1);
+      // The window is over: the hint says what the next Ctrl+C does, and that one counts.
+      expect(notes.at(-1)).toMatch(/press Ctrl\+C again to exit at once/);
+      fire();
+      expect(i.count).toBe(2);
+      expect(exits()).toBe(1);
+      release();
+      await done;
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('cancels at once a scope entered after a Ctrl+C', async () => {
@@ -191,6 +227,19 @@ describe('Ctrl+C ladder', () => {
       return cancelled;
     });
     expect(await outer).toBe(true);
+  });
+
+  it('stop() (stdout closed) cancels without a word, also the scope that comes next, and counts no Ctrl+C', async () => {
+    const { i, notes, exits } = setup();
+    let cancels = 0;
+    await i.within({ cancel: () => cancels++ }, async () => {
+      i.stop();
+      await i.within({ cancel: () => cancels++ }, async () => undefined);
+    });
+    expect(cancels).toBe(2);
+    expect(notes).toEqual([]);
+    expect(i.interrupted).toBe(false);
+    expect(exits()).toBe(0);
   });
 });
 
@@ -225,5 +274,41 @@ describe('password prompt', () => {
     const { PassThrough } = await import('node:stream');
     const { promptHidden } = await import('../../lib/cli/prompt');
     await expect(promptHidden('p: ', new PassThrough(), new PassThrough())).rejects.toThrow(/not a terminal/);
+  });
+});
+
+describe('the bar and notes on a terminal', () => {
+  it('wraps notes at word boundaries to the width, breaking only a word longer than the width; keeps short text', async () => {
+    const { wrapText } = await import('../../lib/cli/bar');
+    expect(wrapText('winops: simulating Windows with the fake backend', 20)).toBe('winops: simulating\nWindows with the\nfake backend');
+    expect(wrapText('a'.repeat(25), 10)).toBe('aaaaaaaaaa\naaaaaaaaaa\naaaaa');
+    expect(wrapText('short\nlines stay', 20)).toBe('short\nlines stay');
+    expect(wrapText('no width known', undefined)).toBe('no width known');
+  });
+
+  it('draws the bar in place, writes lines above it, cuts only the bar (to the width less 3), and finishes it with a newline', async () => {
+    const { LiveBar, ERASE_LINE } = await import('../../lib/cli/bar');
+    const { PassThrough } = await import('node:stream');
+    let written = '';
+    const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 20 });
+    stream.on('data', (d: Buffer) => (written += d.toString()));
+    const bar = new LiveBar(stream);
+    bar.render('x'.repeat(30), true);
+    bar.around(() => stream.write('a note that is long\n'));
+    bar.finish();
+    expect(written).toBe(`${ERASE_LINE}${'x'.repeat(17)}${ERASE_LINE}a note that is long\n${ERASE_LINE}${'x'.repeat(17)}\n`);
+  });
+
+  it('not on a terminal, the bar is a line per new state', async () => {
+    const { LiveBar } = await import('../../lib/cli/bar');
+    const { PassThrough } = await import('node:stream');
+    let written = '';
+    const stream = Object.assign(new PassThrough(), { isTTY: false });
+    stream.on('data', (d: Buffer) => (written += d.toString()));
+    const bar = new LiveBar(stream);
+    bar.render('one', true);
+    bar.render('one and a bit', false);
+    bar.finish();
+    expect(written).toBe('one\none and a bit\n');
   });
 });

@@ -2,15 +2,16 @@
  * winops assess JOB.xml [--grace D] [--terminate-after D] [--timeout D]: runs an AXE job with progress.
  *
  * Cancelling (Ctrl+C or --timeout) climbs the library's escalation ladder: CancelAssessment for the running
- * assessment, CancelJob after --grace, TerminateJob after another --grace. A second Ctrl+C, or --terminate-after
- * counted from the first cancel, calls Engine::TerminateJob at once.
+ * assessment, CancelJob after --grace, TerminateJob after another --grace. Each further Ctrl+C takes the next rung
+ * at once (AxeRun.escalate()); --terminate-after, counted from the first cancel, takes all that are left at once.
  */
 import { resolve } from 'node:path';
 import type { AxeEvent, AxeRunResult } from '../../axe';
 import { AxeError } from '../../errors';
 import { toHex } from '../../codes';
-import type { CliContext, CancelExtra } from '../context';
+import type { CliContext } from '../context';
 import { CliContext as Ctx, interruptReason } from '../context';
+import { AxeLadder } from '../ladder';
 import { parseDuration } from '../duration';
 import { EXIT } from '../exit';
 
@@ -33,24 +34,24 @@ export async function assessCommand(ctx: CliContext, manifest: string, flags: As
   const progress = ctx.out.progress('axe', 'assess', Math.max(1, count) * 100);
   const tag = (index: number): string => `[${index + 1}/${count}]`;
   const onEvent = (e: AxeEvent): void => {
-    const { type, ...fields } = e;
-    const record = { event: type, ...fields };
+    // With --json each event is a record of the library's shape: {"type":"assessment-begin","family":"axe",...}.
+    const record = { ...e };
     switch (e.type) {
       case 'assessment-begin':
         progress.log(`${tag(e.index)} ${e.name}: started`, record);
-        progress.update({ value: e.index * 100, label: e.name, record: { index: e.index, name: e.name, percent: 0 }, lineKey: `${e.index}|0` });
+        progress.update({ value: e.index * 100, label: e.name, lineKey: `${e.index}|0` });
         break;
       case 'progress':
         if (e.progressType === 'Percent') {
           const name = job.assessments[e.index]?.name ?? '';
-          progress.update({ value: e.index * 100 + e.value, label: name, record: { index: e.index, name, percent: e.value }, lineKey: `${e.index}|${Math.floor(e.value / 10)}` });
+          progress.update({ value: e.index * 100 + e.value, label: name, record: { ...e, name, percent: e.value }, lineKey: `${e.index}|${Math.floor(e.value / 10)}` });
         } else {
           progress.log(`${tag(e.index)} ${e.progressType}${e.message ? `: ${e.message}` : ''}`, record);
         }
         break;
       case 'assessment-end':
         progress.log(`${tag(e.index)} ${e.name}: ${e.code}${e.hresult !== undefined && e.code !== 'S_OK' ? ` (${toHex(e.hresult)})` : ''}, exit code ${e.exitCode}`, record);
-        progress.update({ value: (e.index + 1) * 100, label: e.name, record: { index: e.index, name: e.name, percent: 100 }, lineKey: `${e.index}|end` });
+        progress.update({ value: (e.index + 1) * 100, label: e.name, lineKey: `${e.index}|end` });
         break;
       case 'job-begin':
       case 'job-end':
@@ -59,28 +60,13 @@ export async function assessCommand(ctx: CliContext, manifest: string, flags: As
     }
   };
 
-  let extra: CancelExtra | undefined;
-  let terminating: Promise<void> | undefined;
   let terminateTimer: ReturnType<typeof setTimeout> | undefined;
   let timeoutTimer: ReturnType<typeof setTimeout> | undefined;
-  const terminateNow = (by: string): void => {
-    const h = ctx.currentAxeRun();
-    if (h === undefined || terminating !== undefined) return;
-    extra = { terminateJob: { by, code: 'pending' } };
-    terminating = winops.backend.axe.terminateJob(h).then(
-      (r) => {
-        extra = { terminateJob: { by, code: r.code, hresult: r.hresult === undefined ? null : toHex(r.hresult) } };
-      },
-      (e: unknown) => {
-        extra = { terminateJob: { by, code: 'failed', error: e instanceof Error ? e.message : String(e) } };
-      },
-    );
-  };
-  const startTerminateTimer = (): void => {
-    if (terminateAfter !== undefined && terminateTimer === undefined) terminateTimer = setTimeout(() => terminateNow('--terminate-after'), terminateAfter);
-  };
-
   const run = job.run({ onEvent, ...(grace !== undefined ? { grace } : {}) });
+  const ladder = new AxeLadder(run);
+  const startTerminateTimer = (): void => {
+    if (terminateAfter !== undefined && terminateTimer === undefined) terminateTimer = setTimeout(() => void ladder.toTheEnd('--terminate-after'), terminateAfter);
+  };
   if (timeout !== undefined) {
     timeoutTimer = setTimeout(() => {
       run.cancel(new DOMException(`--timeout ran out after ${timeout} ms`, 'TimeoutError')).catch(() => undefined);
@@ -95,14 +81,16 @@ export async function assessCommand(ctx: CliContext, manifest: string, flags: As
           run.cancel(interruptReason()).catch(() => undefined);
           startTerminateTimer();
         },
-        escalate: () => terminateNow('second Ctrl+C'),
+        escalation: ladder.escalation,
       },
       async () => await run,
     );
   } catch (e) {
+    // The bar is finished before anything is reported, so the report's lines follow it.
+    progress.stop();
     if (Ctx.isAbort(e)) {
-      await terminating;
-      return ctx.reportCancel(e, extra);
+      await ladder.settled();
+      return ctx.reportCancel(e, ladder.report());
     }
     if (e instanceof AxeError) {
       const partial = (e as unknown as { result?: AxeRunResult }).result;

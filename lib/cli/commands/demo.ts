@@ -11,6 +11,7 @@ import { isAbortError, type CancelOutcomeBase } from '../../operation';
 import type { Winops } from '../../index';
 import type { CliContext } from '../context';
 import { EXIT } from '../exit';
+import { AxeLadder } from '../ladder';
 import { errorToText, errorReport, instanceToText, outcomeToText } from '../format';
 
 export const DEMO_JOB = 'winops-demo-job.xml';
@@ -31,6 +32,9 @@ export const DEMO_SCENARIO: Scenario = {
     },
   },
 };
+
+/** The user ended the demo: Ctrl+C, or the reader of stdout went away. */
+const ended = (ctx: CliContext): boolean => ctx.interrupts.interrupted || ctx.interrupts.stopped;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -61,7 +65,7 @@ class Demo {
     try {
       await fn();
     } catch (e) {
-      if (this.#ctx.interrupts.interrupted) throw e;
+      if (ended(this.#ctx)) throw e;
       this.failures++;
       this.#ctx.out.record('demo-error', { family, error: errorReport(e) });
       this.say(errorToText(e, this.#ctx.out.verbose).split('\n').join('\n   '));
@@ -83,7 +87,7 @@ async function vssPart(ctx: CliContext, d: Demo, winops: Winops, volume: string)
     d.say('the set was created before the cancel landed; releasing it');
     await (await op).close();
   } catch (e) {
-    if (!isAbortError(e) || ctx.interrupts.interrupted) throw e;
+    if (!isAbortError(e) || ended(ctx)) throw e;
   }
   if (cancelling) d.outcome(await cancelling, 'op.cancel()');
 
@@ -107,7 +111,7 @@ async function miPart(ctx: CliContext, d: Demo, winops: Winops): Promise<void> {
       }
       return undefined;
     }).catch((e: unknown) => {
-      if (isAbortError(e) && !ctx.interrupts.interrupted) return undefined;
+      if (isAbortError(e) && !ended(ctx)) return undefined;
       throw e;
     });
     if (first) d.say(instanceToText(first).split('\n').slice(0, 4).join('\n   '));
@@ -145,7 +149,7 @@ async function imapiPart(ctx: CliContext, d: Demo, winops: Winops, simulated: bo
     await ctx.run(op);
     d.say('the burn finished before the cancel landed');
   } catch (e) {
-    if (!isAbortError(e) || ctx.interrupts.interrupted) throw e;
+    if (!isAbortError(e) || ended(ctx)) throw e;
   }
   if (cancelling) d.outcome(await cancelling, 'op.cancel()');
 }
@@ -169,15 +173,10 @@ async function axePart(ctx: CliContext, d: Demo, winops: Winops, simulated: bool
     };
     const run = job.run({ grace: 300, onEvent });
     try {
-      await ctx.run(run, {
-        // A second Ctrl+C: TerminateJob at once, as `winops assess` does.
-        escalate: () => {
-          const h = ctx.currentAxeRun();
-          if (h !== undefined) winops.backend.axe.terminateJob(h).catch(() => undefined);
-        },
-      });
+      // A further Ctrl+C: the next rung of the ladder at once, as `winops assess` does.
+      await ctx.run(run, { escalation: new AxeLadder(run).escalation });
     } catch (e) {
-      if (!isAbortError(e) || ctx.interrupts.interrupted) throw e;
+      if (!isAbortError(e) || ended(ctx)) throw e;
     }
     if (cancelling) d.outcome(await cancelling, 'run.cancel()');
   } finally {

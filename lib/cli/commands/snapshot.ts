@@ -112,13 +112,8 @@ async function hold(ctx: CliContext, set: SnapshotSet): Promise<number> {
   await ctx.interrupts.within({ cancel: () => stop.resolve(), waitingFor: 'the snapshot set to be released' }, async () => {
     ctx.out.note('winops: holding the snapshot set; press Ctrl+C to release it');
     ctx.out.record('holding', { id: set.id });
-    // Nothing else keeps the event loop alive while we wait for the signal.
-    const keepAlive = setInterval(() => undefined, 1 << 30);
-    try {
-      await stop.promise;
-    } finally {
-      clearInterval(keepAlive);
-    }
+    // Interrupts.within keeps the process up while we wait for the signal.
+    await stop.promise;
     await release(ctx, set);
   });
   return EXIT.OK;
@@ -135,6 +130,7 @@ async function runCommand(ctx: CliContext, set: SnapshotSet, command: readonly s
   const posix = ctx.io.platform !== 'win32';
   let interrupted = false;
   let timedOut = false;
+  let killed = false;
   let child: ChildProcess | undefined;
   const ended = deferred<ChildEnd>();
   let killTimer: ReturnType<typeof setTimeout> | undefined;
@@ -153,7 +149,11 @@ async function runCommand(ctx: CliContext, set: SnapshotSet, command: readonly s
         // winops alone) pass it on, once, if the child is still running a moment later.
         if (posix) setTimeout(() => kill('SIGINT'), 200).unref();
       },
-      escalate: () => kill(posix ? 'SIGKILL' : 'SIGTERM'),
+      // A further Ctrl+C kills the command (once); after that, nothing stronger is left.
+      escalation: () => (killed || !alive() ? undefined : { what: `kill ${command[0]} (${posix ? 'SIGKILL' : 'TerminateProcess'})`, run: () => {
+        killed = true;
+        kill(posix ? 'SIGKILL' : 'SIGTERM');
+      } }),
       waitingFor: `${command[0]} to exit before the snapshot set is released`,
     },
     async () => {
