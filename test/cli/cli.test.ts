@@ -159,7 +159,7 @@ describe.concurrent('scenarios', () => {
     const badCode = scenario('bad-code', { vss: { steps: { doSnapshotSet: { fail: 'VSS_E_NO_SUCH_THING' } } } });
     for (const r of [await runCli(['--scenario', badCode, 'recorders']), await runCli(['recorders'], { env: { WINOPS_BACKEND: 'fake', WINOPS_SCENARIO: badCode } })]) {
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(new RegExp(`(--scenario|WINOPS_SCENARIO): the scenario file ${badCode.replace(/[.\\]/g, '\\$&')}: scenario\\.vss\\.steps\\.doSnapshotSet\\.fail names an unknown code "VSS_E_NO_SUCH_THING"`));
+      expect(r.stderr).toMatch(new RegExp(`(--scenario|WINOPS_SCENARIO): the scenario file ${badCode.replace(/[.\\]/g, '\\$&')}: scenario\\.vss\\.steps\\.doSnapshotSet\\.fail: names an unknown code "VSS_E_NO_SUCH_THING"`));
     }
     const inline = await runCli(['recorders'], { env: { WINOPS_BACKEND: 'fake', WINOPS_SCENARIO: '{"vss": [1]}' } });
     expect(inline.code).toBe(2);
