@@ -240,7 +240,7 @@ describe('installed from the tarball into an empty folder (no compiler on PATH)'
     expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(join(STAGE, 'package.json'), 'utf8')) as { version: string }).version);
     const explain = run(bin, ['--json', 'explain', '0x80042306'], CONSUMER, bareEnv());
     expect(explain.status).toBe(0);
-    expect(JSON.parse(explain.stdout)).toMatchObject({ type: 'code', name: 'VSS_E_PROVIDER_VETO', family: 'vss', retryable: true });
+    expect(JSON.parse(explain.stdout)).toMatchObject({ type: 'code', code: 'VSS_E_PROVIDER_VETO', family: 'vss', retryable: true });
     const query = run(bin, ['--backend', 'fake', '--json', 'query', 'SELECT Name FROM Win32_Service'], CONSUMER, bareEnv());
     expect(query.status).toBe(0);
     expect(query.stderr).toMatch(/simulating Windows/);
