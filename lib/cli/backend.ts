@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { Backend } from '../../types/backend';
 import type { Scenario } from '../../types/scenario';
 import { resolveBackend } from '../backend';
-import { createFakeBackend, type FakeBackend } from '../fake/index';
+import { createFakeBackend, validateScenario, type FakeBackend } from '../fake/index';
 import { UsageError } from './exit';
 
 export interface BackendFlags {
@@ -31,15 +31,22 @@ function isFake(b: Backend): b is FakeBackend {
 const SCENARIO_FAMILIES = ['vss', 'mi', 'imapi2', 'axe'] as const;
 
 /**
- * Checks what a scenario file holds, naming the file and the key: top-level keys and their types here, the codes it
- * names by createFakeBackend (see fakeFrom). A scenario validator of the fake's own (validateScenario, checking every
- * key types/scenario.ts declares) belongs here once lib/fake exports one.
+ * Checks what a scenario file holds, naming the file and the key: the families here (with a hint of what a Scenario
+ * has), then every key types/scenario.ts declares, its type and the codes it names (the fake's validateScenario). A
+ * scenario it refuses is a usage error (exit 2).
  */
 export function checkScenario(parsed: unknown, where: string): Scenario {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`${where} must hold a JSON object (a Scenario), got ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : typeof parsed}`);
   for (const [key, value] of Object.entries(parsed)) {
     if (!(SCENARIO_FAMILIES as readonly string[]).includes(key)) throw new UsageError(`${where}: unknown key ${JSON.stringify(key)} (a Scenario has ${SCENARIO_FAMILIES.join(', ')})`);
     if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) throw new UsageError(`${where}: ${key} must be an object`);
+  }
+  // Every key and value below the families, as the library checks them (unknown keys, wrong types, unknown codes).
+  try {
+    validateScenario(parsed, `${where}: scenario`);
+  } catch (e) {
+    if (e instanceof TypeError || e instanceof RangeError) throw new UsageError(e.message);
+    throw e;
   }
   return parsed as Scenario;
 }
