@@ -9,7 +9,9 @@
 # its EnablePREfast); C++17 only, as LanguageStandard, with Node's -std: removed (the cross-build's standard, no
 # D9025); /W4 /WX for our code, while everything included with <...> (node-addon-api, node_api.h, the Windows
 # SDK) is external at warning level 0 (/external:anglebrackets /external:W0, VS 2019 16.10 or later). Our own
-# headers are included with "..." and stay at /W4. scripts/check-msvs.mjs generates the project and checks all this.
+# headers are included with "..." and stay at /W4. RTTI on in Release too (Node's Release configuration says /GR-;
+# the mingw build that the Wine suites test has RTTI). Node's msvs_disabled_warnings (C4244, C4267, ...) stay off.
+# scripts/check-msvs.mjs generates the project and checks all this.
 {
   "targets": [
     {
@@ -52,6 +54,9 @@
         "WINVER=0x0A00"
       ],
       "win_delay_load_hook": "true",
+      "configurations": {
+        "Release": { "msvs_settings": { "VCCLCompilerTool": { "RuntimeTypeInfo": "true" } } }
+      },
       "variables": {
         "winops_axe_sdk%": "<!(node -p \"process.env.WINOPS_AXE_SDK || ''\")"
       },
