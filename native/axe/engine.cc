@@ -237,9 +237,8 @@ std::string ErrorListText(const ah::ErrorList* list) {
 }
 
 Napi::Value LoadJob(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
   const std::wstring path = args::WideString(args::At(info, 0), "loadJob: path");
-  return RunOnOwnThread(env, "winops.axe.loadJob", [path](const StopToken&) -> Finish {
+  return RunOnOwnThread(info.Env(), "winops.axe.loadJob", [path](const StopToken&) -> Finish {
     std::optional<AxeFailure> failure;
     auto holder = std::make_shared<JobHolder>();
     std::string name;

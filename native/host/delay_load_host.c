@@ -26,8 +26,8 @@
 #include <delayimp.h>
 #include <string.h>
 
-/* Emitted by dlltool into libnode_api_delay.a (named after that file). */
-extern const ImgDelayDescr __DELAY_IMPORT_DESCRIPTOR_libnode_api_delay_a;
+/* Emitted by dlltool into libnode_api_delay.a (named after that file), undecorated on x86 too: hence the asm name. */
+extern const ImgDelayDescr winops_node_delay __asm__("__DELAY_IMPORT_DESCRIPTOR_libnode_api_delay_a");
 extern IMAGE_DOS_HEADER __ImageBase;
 
 static HMODULE winops_host;
@@ -73,7 +73,7 @@ PfnDliHook __pfnDliNotifyHook2 = winops_notify_hook;
 PfnDliHook __pfnDliFailureHook2 = winops_failure_hook;
 
 static BOOL bind_node_imports(void) {
-  const ImgDelayDescr* d = &__DELAY_IMPORT_DESCRIPTOR_libnode_api_delay_a;
+  const ImgDelayDescr* d = &winops_node_delay;
   if (!(d->grAttrs & dlattrRva)) return FALSE;
   winops_host = find_host();
   if (!winops_host) return FALSE;

@@ -267,16 +267,16 @@ class State : public std::enable_shared_from_this<State> {
           std::lock_guard<std::mutex> l(self->threadsMu_);
           self->allSessions_.push_back(session);  // teardown closes it even if JS never hears of it
         }
-        self->dispatcher_->Post([self, session, deferred, id, ok, failure](Napi::Env env) mutable {
+        self->dispatcher_->Post([self, session, deferred, id, ok, failure](Napi::Env jsEnv) mutable {
           self->JoinThread(id);
           self->dispatcher_->Unhold();
           if (!ok) {
-            deferred.Reject(ToJsError(env, failure).Value());
+            deferred.Reject(ToJsError(jsEnv, failure).Value());
             return;
           }
           session->visible = true;
           self->sessions_[session->handle] = session;
-          deferred.Resolve(Napi::Number::New(env, session->handle));
+          deferred.Resolve(Napi::Number::New(jsEnv, session->handle));
         });
       });
     } catch (const std::system_error& e) {

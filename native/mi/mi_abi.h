@@ -13,7 +13,7 @@
 
 namespace winops::mi_abi {
 
-// MI_CALL (__stdcall) and MI_MAIN_CALL (__cdecl) are the same convention on x64.
+// mi.h's MI_CALL (__stdcall) and MI_MAIN_CALL (__cdecl): one convention on x64, two on x86.
 #define WINOPS_MI_CALL __stdcall
 #define WINOPS_MI_MAIN_CALL __cdecl
 
@@ -236,8 +236,9 @@ using MI_DestinationOptions = MI_HandleOf<MI_DestinationOptionsFT>;
 using MI_OperationOptions = MI_HandleOf<MI_OperationOptionsFT>;
 using MI_HostedProvider = MI_HandleOf<MI_HostedProviderFT>;
 using MI_SubscriptionDeliveryOptions = MI_HandleOf<MI_SubscriptionDeliveryOptionsFT>;
-using MI_Serializer = MI_HandleOf<MI_SerializerFT>;
-using MI_Deserializer = MI_HandleOf<MI_DeserializerFT>;
+// No ft in these two (SDK mi.h and windows-sys Win32::System::Wmi: { MI_Uint64 reserved1; ptrdiff_t reserved2; }).
+struct MI_Serializer { MI_Uint64 reserved1; ptrdiff_t reserved2; };
+struct MI_Deserializer { MI_Uint64 reserved1; ptrdiff_t reserved2; };
 
 struct MI_Instance {
   const MI_InstanceFT* ft;
@@ -525,36 +526,35 @@ inline constexpr const MI_Char* kProtocolWinRM = L"WINRM";
 inline constexpr const MI_Char* kProtocolDcom = L"WMIDCOM";
 
 // ------------------------------------------------------------------------------------------ layout (mi-abi.md, M5)
-
-static_assert(sizeof(MI_Application) == 24 && offsetof(MI_Application, ft) == 16, "MI handle layout");
-static_assert(sizeof(MI_Instance) == 64 && offsetof(MI_Instance, nameSpace) == 24, "MI_Instance");
+// ByArch(x64, x86). From the SDK's mi.h: tables and callbacks are pointers only (N slots = N * 8 or N * 4 bytes);
+// an 8-byte member is 8-aligned on x86 too (MSVC's default /Zp8: "the smaller of the size of the member type or
+// N", learn.microsoft.com/cpp/build/reference/zp-struct-member-alignment; mingw i686 gcc: the AlignProbe assert).
+constexpr size_t ByArch(size_t x64, size_t x86) { return sizeof(void*) == 8 ? x64 : x86; }
+struct AlignProbe { MI_Uint32 a; MI_Uint64 b; MI_Uint32 c; MI_Real64 d; };
+static_assert(sizeof(void*) == ByArch(8, 4) && offsetof(AlignProbe, b) == 8 && offsetof(AlignProbe, d) == 24, "x86/x64");
+static_assert(sizeof(MI_Application) == ByArch(24, 16) && offsetof(MI_Application, ft) == ByArch(16, 12), "handle");
+static_assert(sizeof(MI_Serializer) == 16 && sizeof(MI_Deserializer) == 16, "MI_Serializer: no ft");
+static_assert(sizeof(MI_Instance) == ByArch(64, 32) && offsetof(MI_Instance, nameSpace) == ByArch(24, 12), "");
 static_assert(sizeof(MI_Datetime) == 36 && offsetof(MI_Datetime, u) == 4, "MI_Datetime");
 static_assert(sizeof(MI_Timestamp) == 32 && sizeof(MI_Interval) == 32, "MI_Timestamp / MI_Interval");
 static_assert(sizeof(MI_Value) == 40 && alignof(MI_Value) == 8, "MI_Value");
-static_assert(sizeof(MI_ArrayOf<MI_Char*>) == 16 && offsetof(MI_ArrayOf<MI_Char*>, size) == 8, "arrays");
-static_assert(sizeof(MI_UserCredentials) == 32 && offsetof(MI_UserCredentials, credentials) == 8,
-              "MI_UserCredentials");
-static_assert(sizeof(MI_OperationCallbacks) == 72 &&
-                  offsetof(MI_OperationCallbacks, instanceResult) == 40 &&
-                  offsetof(MI_OperationCallbacks, indicationResult) == 48,
-              "MI_OperationCallbacks");
-static_assert(sizeof(MI_SessionCallbacks) == 24, "MI_SessionCallbacks");
-static_assert(sizeof(MI_ApplicationFT) == 88 && offsetof(MI_ApplicationFT, NewInstance) == 24 &&
-                  offsetof(MI_ApplicationFT, NewDestinationOptions) == 32,
-              "MI_ApplicationFT");
-static_assert(sizeof(MI_SessionFT) == 120 && offsetof(MI_SessionFT, Invoke) == 48 &&
-                  offsetof(MI_SessionFT, QueryInstances) == 64 &&
-                  offsetof(MI_SessionFT, Subscribe) == 88,
-              "MI_SessionFT");
-static_assert(sizeof(MI_OperationFT) == 48 && offsetof(MI_OperationFT, Cancel) == 8, "MI_OperationFT");
-static_assert(sizeof(MI_InstanceFT) == 144 && offsetof(MI_InstanceFT, GetClassName_) == 32 &&
-                  offsetof(MI_InstanceFT, GetElementAt) == 96,
-              "MI_InstanceFT");
-static_assert(sizeof(MI_DestinationOptionsFT) == 120 &&
-                  offsetof(MI_DestinationOptionsFT, AddCredentials) == 24,
-              "MI_DestinationOptionsFT");
-static_assert(sizeof(MI_ClientFT_V1) == 80 && offsetof(MI_ClientFT_V1, destinationOptionsFT) == 56,
-              "MI_ClientFT_V1");
+static_assert(sizeof(MI_ArrayOf<MI_Char*>) == ByArch(16, 8) && offsetof(MI_ArrayOf<MI_Char*>, size) == ByArch(8, 4), "");
+static_assert(sizeof(MI_UserCredentials) == ByArch(32, 16) && offsetof(MI_UserCredentials, credentials) == ByArch(8, 4), "");
+static_assert(sizeof(MI_OperationCallbacks) == ByArch(72, 36) && offsetof(MI_OperationCallbacks, instanceResult) ==
+              ByArch(40, 20) && offsetof(MI_OperationCallbacks, indicationResult) == ByArch(48, 24), "callbacks");
+static_assert(sizeof(MI_SessionCallbacks) == ByArch(24, 12), "MI_SessionCallbacks");
+static_assert(sizeof(MI_ApplicationFT) == ByArch(88, 44) && offsetof(MI_ApplicationFT, NewInstance) == ByArch(24, 12) &&
+              offsetof(MI_ApplicationFT, NewDestinationOptions) == ByArch(32, 16), "MI_ApplicationFT");
+static_assert(sizeof(MI_SessionFT) == ByArch(120, 60) && offsetof(MI_SessionFT, Invoke) == ByArch(48, 24) &&
+                  offsetof(MI_SessionFT, QueryInstances) == ByArch(64, 32) &&
+                  offsetof(MI_SessionFT, Subscribe) == ByArch(88, 44), "MI_SessionFT");
+static_assert(sizeof(MI_OperationFT) == ByArch(48, 24) && offsetof(MI_OperationFT, Cancel) == ByArch(8, 4), "MI_OperationFT");
+static_assert(sizeof(MI_InstanceFT) == ByArch(144, 72) && offsetof(MI_InstanceFT, GetClassName_) == ByArch(32, 16) &&
+              offsetof(MI_InstanceFT, GetElementAt) == ByArch(96, 48), "MI_InstanceFT");
+static_assert(sizeof(MI_DestinationOptionsFT) == ByArch(120, 60) &&
+              offsetof(MI_DestinationOptionsFT, AddCredentials) == ByArch(24, 12), "MI_DestinationOptionsFT");
+static_assert(sizeof(MI_ClientFT_V1) == ByArch(80, 40) &&
+                  offsetof(MI_ClientFT_V1, destinationOptionsFT) == ByArch(56, 28), "MI_ClientFT_V1");
 static_assert(sizeof(MI_Result) == 4 && sizeof(MI_Type) == 4, "enums are 4 bytes");
 
 }  // namespace winops::mi_abi

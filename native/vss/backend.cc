@@ -248,16 +248,16 @@ class State : public std::enable_shared_from_this<State> {
         c->backup = std::move(backup);
         ok = true;
         const Handle h = c->handle;
-        return [h](Napi::Env env) -> Napi::Value { return Napi::Number::New(env, Num(h)); };
+        return [h](Napi::Env jsEnv) -> Napi::Value { return Napi::Number::New(jsEnv, Num(h)); };
       });
-      self->dispatcher_->Post([self, c, ok, deferred, finish](Napi::Env env) mutable {
+      self->dispatcher_->Post([self, c, ok, deferred, finish](Napi::Env jsEnv) mutable {
         self->dispatcher_->Unhold();
         if (ok) {
           c->visible = true;
         } else {
           self->Unregister(c);  // nothing was created: the thread goes back at once
         }
-        Settle(env, deferred, finish);
+        Settle(jsEnv, deferred, finish);
       });
     });
     return deferred.Promise();
@@ -339,10 +339,10 @@ class State : public std::enable_shared_from_this<State> {
     c->worker->Post([self, c, deferred]() {
       c->backup.Reset();  // IVssBackupComponents::Release on the thread it lives on
       c->api.reset();
-      self->dispatcher_->Post([self, c, deferred](Napi::Env env) mutable {
+      self->dispatcher_->Post([self, c, deferred](Napi::Env jsEnv) mutable {
         self->Unregister(c);
         self->dispatcher_->Unhold();
-        deferred.Resolve(env.Undefined());
+        deferred.Resolve(jsEnv.Undefined());
       });
     });
     return deferred.Promise();
@@ -409,8 +409,8 @@ class State : public std::enable_shared_from_this<State> {
       if (SUCCEEDED(hr) && status == VSS_S_ASYNC_FINISHED && a.step == "doSnapshotSet" && a.owner) {
         a.owner->snapshotDone = true;
       }
-      return [hr, status](Napi::Env env) -> Napi::Value {
-        Napi::Object o = Napi::Object::New(env);
+      return [hr, status](Napi::Env jsEnv) -> Napi::Value {
+        Napi::Object o = Napi::Object::New(jsEnv);
         o.Set("hr", HrNum(hr));
         o.Set("status", HrNum(status));
         return o;
@@ -421,7 +421,7 @@ class State : public std::enable_shared_from_this<State> {
   Napi::Value AsyncCancel(Napi::Env env, Handle h) {
     return OnAsync(env, h, "IVssAsync::Cancel", [](AsyncObj& a) -> Finish {
       const HRESULT hr = a.async->Cancel();
-      return [hr](Napi::Env env) -> Napi::Value { return Napi::Number::New(env, HrNum(hr)); };
+      return [hr](Napi::Env jsEnv) -> Napi::Value { return Napi::Number::New(jsEnv, HrNum(hr)); };
     });
   }
 
@@ -439,13 +439,13 @@ class State : public std::enable_shared_from_this<State> {
       a->async.Reset();
       a->api.reset();
       a->owner.reset();
-      self->dispatcher_->Post([self, a, deferred](Napi::Env env) mutable {
+      self->dispatcher_->Post([self, a, deferred](Napi::Env jsEnv) mutable {
         {
           std::lock_guard<std::mutex> lock(self->mu_);
           self->asyncs_.erase(a->handle);
         }
         self->dispatcher_->Unhold();
-        deferred.Resolve(env.Undefined());
+        deferred.Resolve(jsEnv.Undefined());
       });
     });
     return deferred.Promise();
@@ -492,14 +492,14 @@ class State : public std::enable_shared_from_this<State> {
           snapshotOwner->snapshotDone = true;
         }
       }
-      self->dispatcher_->Post([self, id, hr, withStatus, queried, queryHr, status, deferred](Napi::Env env) mutable {
+      self->dispatcher_->Post([self, id, hr, withStatus, queried, queryHr, status, deferred](Napi::Env jsEnv) mutable {
         self->FinishWait(id);
         self->dispatcher_->Unhold();
         if (!withStatus) {
-          deferred.Resolve(Napi::Number::New(env, HrNum(hr)));
+          deferred.Resolve(Napi::Number::New(jsEnv, HrNum(hr)));
           return;
         }
-        Napi::Object o = Napi::Object::New(env);
+        Napi::Object o = Napi::Object::New(jsEnv);
         o.Set("wait", HrNum(hr));
         if (queried) {
           o.Set("hr", HrNum(queryHr));

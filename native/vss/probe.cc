@@ -1,20 +1,14 @@
 #include "vss/probe.h"
 
-#include <vss.h>
-#include <vsbackup.h>
-
 #include "common/apartment.h"
 #include "common/com_ptr.h"
 #include "common/handles.h"
 #include "common/hresult.h"
 #include "common/worker.h"
+#include "vss/vss_api.h"  // the VSS SDK headers, in the SDK's order; CreateInternalFn
 
 namespace winops::vss {
 namespace {
-
-// The C export. Never the x64 MSVC-mangled ?CreateVssBackupComponents@@... one: Wine's x64 vssapi
-// does not export it and a binary importing it is killed at load.
-using CreateInternalFn = HRESULT(STDAPICALLTYPE*)(IVssBackupComponents**);
 
 Finish Report(HResultError e) {
   return [e = std::move(e)](Napi::Env env) -> Napi::Value { return ToJsData(env, e); };

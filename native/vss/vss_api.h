@@ -8,14 +8,14 @@
 #include "common/handles.h"
 #include "common/hresult.h"
 #include "common/win.h"
-
+// In this order: the SDK's vsbackup.h needs both and includes neither (docs: "include VsBackup.h, Vss.h, VsWriter.h").
 #include <vss.h>
+#include <vswriter.h>
 #include <vsbackup.h>
 
 namespace winops::vss {
 
-// The C exports. Never the x64 MSVC-mangled ?CreateVssBackupComponents@@... one: Wine's x64 vssapi
-// does not export it and a binary importing it is killed at load.
+// The C exports, never the x64 MSVC-mangled ?CreateVssBackupComponents@@...: Wine's lacks it (load fails).
 using CreateInternalFn = HRESULT(STDAPICALLTYPE*)(IVssBackupComponents**);
 using FreeSnapshotPropertiesFn = void(APIENTRY*)(VSS_SNAPSHOT_PROP*);
 
