@@ -25,6 +25,7 @@
         "native/common/utf.cc",
         "native/common/worker.cc",
         "native/diag/diag.cc",
+        "native/diag/system.cc",
         "native/imapi2/imapi2.cc",
         "native/imapi2/probe.cc",
         "native/imapi2/recorders.cc",
@@ -65,7 +66,7 @@
           { "sources": ["native/axe/unavailable.cc"] },
           { "sources": ["native/axe/engine.cc"], "include_dirs": ["<(winops_axe_sdk)"], "defines": ["WINOPS_AXE_SDK"] }],
         ["OS=='win'", {
-          "libraries": ["ole32.lib", "oleaut32.lib", "uuid.lib"],
+          "libraries": ["ole32.lib", "oleaut32.lib", "uuid.lib", "advapi32.lib"],
           "defines": ["_HAS_EXCEPTIONS=1"],
           "defines!": ["_HAS_EXCEPTIONS=0"],
           "msvs_settings": {

@@ -73,3 +73,4 @@ export { Imapi2, WRITE_ACTIONS, type WriteProgress, type WriteResult, type Imapi
 export { Axe, AxeJob, type AxeRun, type AxeRunOptions, type AxeEvent, type AxeCancelOutcome, type AxeRunResult, type AxeEscalationStep, type AxeEscalationRecord, type AxeAssessmentResult } from './axe';
 export type * from '../types/backend';
 export type { Scenario } from '../types/scenario';
+export { doctor, DOCTOR_SERVICES, type DoctorCheck, type DoctorOptions, type DoctorReport, type DoctorStatus } from './doctor';

@@ -106,7 +106,7 @@ export function checkProject(xml, gyp) {
     }
     const libs = list(tag(link, 'AdditionalDependencies')[0], ';').map((l) => l.replace(/^.*[\\/]/, '').toLowerCase());
     // ole32/oleaut32/uuid: binding.gyp's libraries, which node-gyp's addon.gypi links for every addon anyway.
-    for (const l of ['ole32.lib', 'oleaut32.lib', 'uuid.lib', 'node.lib']) if (!libs.includes(l)) say(`library ${l} not linked`);
+    for (const l of ['ole32.lib', 'oleaut32.lib', 'uuid.lib', 'advapi32.lib', 'node.lib']) if (!libs.includes(l)) say(`library ${l} not linked`);
   }
   return problems;
 }

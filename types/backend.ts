@@ -54,6 +54,53 @@ export interface Backend {
   readonly axe: AxeBackend;
   /** Every backend object that has not been released yet. An empty list after an operation means nothing leaked. */
   openHandles(): OpenHandle[];
+  /**
+   * What `doctor()` reports about the process and the machine, each fact from a real call (the native addon's
+   * probes; the fake's simulated machine). Optional: a user's own backend may not have it, and doctor says so.
+   */
+  diagnostics?(services: readonly string[]): Promise<DiagnosticFacts>;
+}
+
+/** A Windows call that failed: its name and GetLastError / HRESULT. */
+export interface DiagnosticFailure {
+  readonly call: string;
+  readonly win32Error?: number;
+  readonly hresult?: number;
+}
+
+/** The facts behind `doctor()` (native/diag/system.cc and the three family probes on native). */
+export interface DiagnosticFacts {
+  /** True on the fake: every fact is the simulated machine's. */
+  readonly simulated: boolean;
+  /** RtlGetVersion. */
+  readonly os: { readonly major: number; readonly minor: number; readonly build: number } | DiagnosticFailure;
+  /** Wine's version when the process runs under Wine (ntdll's wine_get_version), else null. */
+  readonly wine: string | null;
+  /** IsWow64Process2: the process's and the machine's architecture ('x64', 'ia32', 'arm64', ...). */
+  readonly machines: { readonly wow64: boolean; readonly processMachine: string; readonly nativeMachine: string } | DiagnosticFailure;
+  /** The module file the addon was loaded from (GetModuleFileNameW); null on the fake (nothing is loaded). */
+  readonly addon: { readonly path: string } | DiagnosticFailure | null;
+  /** GetTokenInformation: elevation (null when it could not be read) and the token's privileges. */
+  readonly token: { readonly elevated: boolean | null; readonly privileges: readonly { readonly name: string; readonly enabled: boolean }[] } | DiagnosticFailure;
+  /** The services asked for, through the service control manager. installed: null when the SCM gave another error. */
+  readonly services: readonly DiagnosticService[] | DiagnosticFailure;
+  /** CreateVssBackupComponents (created and released), loading mi.dll, CoCreateInstance(MsftDiscMaster2). */
+  readonly probes: {
+    readonly vss: { readonly call: string; readonly hresult: number };
+    readonly mi: { readonly call: string; readonly hresult: number };
+    readonly imapi2: { readonly call: string; readonly hresult: number };
+  };
+  /** CoInitializeSecurity's result in this process (null before the first VSS components were created). */
+  readonly comSecurityHr: number | null;
+}
+
+export interface DiagnosticService {
+  readonly name: string;
+  readonly installed: boolean | null;
+  readonly state?: string;
+  readonly startType?: string;
+  readonly call?: string;
+  readonly win32Error?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------- VSS

@@ -9,6 +9,7 @@ import { BackendUnavailableError, WinopsError } from '../errors';
 import { isAbortError } from '../operation';
 import { assessCommand } from './commands/axe';
 import { demoCommand } from './commands/demo';
+import { doctorCommand } from './commands/doctor';
 import { explainCommand } from './commands/explain';
 import { burnCommand, recordersCommand } from './commands/imapi2';
 import { invokeCommand, queryCommand, watchCommand } from './commands/mi';
@@ -39,7 +40,7 @@ function packageVersion(): string {
 export const EXIT_STATUS_HELP = `
 Exit status:
   0    success
-  1    a Windows call failed (code, HRESULT and message are printed), or an assessment failed
+  1    a Windows call failed (code, HRESULT and message are printed), an assessment failed, or a doctor check is ERROR
   2    usage error (unknown command or option, bad value, missing argument)
   3    backend unavailable (not Windows without --backend fake, no native addon, AXE not installed)
   124  --timeout ran out (the operation was cancelled and cleaned up)
@@ -60,6 +61,7 @@ Examples:
   winops query "SELECT Caption, Version FROM Win32_OperatingSystem" --json
   winops watch "SELECT * FROM __InstanceCreationEvent WITHIN 1 WHERE TargetInstance ISA 'Win32_Process'"
   winops explain 0x80042306
+  winops doctor --json
   winops --backend fake demo
 `;
 
@@ -178,6 +180,18 @@ function buildProgram(io: CliIo, command: readonly string[], setHandler: (h: Han
     .summary('name, family, message and retryability of an HRESULT: winops explain 0x80042306')
     .argument('<code...>', 'an HRESULT in hex (0x80042306) or decimal (-2147212538), or a name (VSS_E_PROVIDER_VETO, MI_RESULT_ACCESS_DENIED)')
     .action((codes: string[]) => setHandler((ctx) => explainCommand(ctx, codes), false));
+
+  program
+    .command('doctor')
+    .summary('what runs where: OS, architecture, Node, the addon and its SHA-256, elevation, services, each API')
+    .description(
+      'One line per check (ok, MISSING, warn, ERROR) with a next step where something is missing: OS, architecture ' +
+        'and WOW64, Node/Electron and N-API, where the addon was loaded from and its SHA-256 against the shipped ' +
+        'manifest, elevation and the backup privileges, the VSS, Winmgmt and WinRM services, the VSS API and ' +
+        'providers, mi.dll, the IMAPI2 classes and recorders, AXE, and the process COM security. Exit status 1 ' +
+        'when a check is ERROR. On the fake backend every line is the simulated machine.',
+    )
+    .action(() => setHandler((ctx) => doctorCommand(ctx), false));
 
   program
     .command('demo')

@@ -15,6 +15,7 @@ import type { Scenario } from '../../types/scenario';
 import { FakeAxe } from './axe';
 import { FakeCore, globalClock, type FakeCall, type FakeClock } from './core';
 import { FakeImapi } from './imapi2';
+import { fakeDiagnostics } from './diagnostics';
 import { FakeMi } from './mi';
 import { validateScenario } from './scenario';
 import { FakeVss } from './vss';
@@ -88,6 +89,7 @@ export function createFakeBackend(scenario: Scenario = {}, options: FakeBackendO
       core.calls.length = 0;
     },
     openHandles: () => core.openHandles(),
+    diagnostics: (services: readonly string[]) => Promise.resolve(fakeDiagnostics(services)),
     get pendingWork() {
       return core.pendingTimers;
     },

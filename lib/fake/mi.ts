@@ -55,6 +55,11 @@ export const DEFAULT_CLASSES: Record<string, Record<string, unknown>[]> = {
     { Name: 'WinRM', DisplayName: "Windows Remote Management (WS-Management)", State: 'Running', StartMode: 'Auto', ProcessId: 612 },
     { Name: 'Spooler', DisplayName: 'Print Spooler', State: 'Running', StartMode: 'Auto', ProcessId: 1712 },
   ],
+  // Win32_ShadowProvider (previous-versions/windows/desktop/vsswmi/win32-shadowprovider): ID, Name, CLSID,
+  // Type (1 = System), Version, VersionID. One provider, the system's; the GUIDs are the simulated machine's own.
+  Win32_ShadowProvider: [
+    { ID: '{b5946137-7b9f-4925-af80-51abd60b20d5}', Name: 'Microsoft Software Shadow Copy provider 1.0', CLSID: '{65ee1dba-8ff4-4a58-ac1c-3470ee2f376a}', Type: 1, Version: '1.0.0.7', VersionID: '{00000001-0000-0000-0007-000000000001}' },
+  ],
   Win32_LogicalDisk: [
     { DeviceID: 'C:', DriveType: 3, FileSystem: 'NTFS', Size: { $uint64: '510770802688' }, FreeSpace: { $uint64: '123456789012' }, VolumeName: 'Windows' },
     { DeviceID: 'D:', DriveType: 3, FileSystem: 'NTFS', Size: { $uint64: '1000186310656' }, FreeSpace: { $uint64: '900000000000' }, VolumeName: 'Data' },

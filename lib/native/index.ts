@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Backend } from '../../types/backend';
+import type { Backend, DiagnosticFacts } from '../../types/backend';
 import { BackendUnavailableError } from '../errors';
 import { NativeAxeBackend, type NativeAxe } from './axe';
 import { NativeImapi, type NativeImapi2 } from './imapi2';
@@ -38,10 +38,47 @@ export function loadNativeBackend(): Backend {
 
 /** What the addon exports, family by family (each family's adapter lives beside this file). */
 export interface NativeAddon {
+  /** native/diag: the probes doctor() reports (systemProbe is native/diag/system.cc). */
+  readonly diag?: NativeDiag;
   readonly imapi2?: NativeImapi2;
   readonly axe?: NativeAxe;
   readonly vss?: NativeVss;
   readonly mi?: NativeMi;
+}
+
+/** The addon's `diag` object, as far as doctor() uses it (native/diag/diag.cc). */
+export interface NativeDiag {
+  systemProbe(services: readonly string[]): Omit<DiagnosticFacts, 'simulated' | 'wine' | 'probes' | 'comSecurityHr'>;
+  wineVersion(): string | null;
+  vssCreateProbe(): Promise<{ call: string; hresult: number }>;
+  miLoadProbe(): Promise<{ call: string; hresult: number }>;
+  imapi2Probe(): Promise<{ call: string; hresult: number }>;
+}
+
+/** doctor()'s facts from the addon: the system probe, the three family probes, then the VSS backend's stats. */
+async function nativeDiagnostics(addon: NativeAddon, services: readonly string[]): Promise<DiagnosticFacts> {
+  const diag = addon.diag;
+  if (!diag || typeof diag.systemProbe !== 'function') {
+    throw new BackendUnavailableError({ family: 'core', code: 'WINOPS_NATIVE_INCOMPLETE', hresult: undefined, call: 'diag.systemProbe', message: 'this build of the winops addon has no diag.systemProbe (built before doctor existed?)' });
+  }
+  const sys = diag.systemProbe([...services]);
+  const probe = async (p: () => Promise<{ call: string; hresult: number }>) => {
+    const r = await p();
+    return { call: r.call, hresult: r.hresult >>> 0 };
+  };
+  const [vss, mi, imapi2] = await Promise.all([probe(() => diag.vssCreateProbe()), probe(() => diag.miLoadProbe()), probe(() => diag.imapi2Probe())]);
+  const stats = addon.vss?.stats();
+  return {
+    simulated: false,
+    os: sys.os,
+    wine: diag.wineVersion(),
+    machines: sys.machines,
+    addon: sys.addon,
+    token: sys.token,
+    services: sys.services,
+    probes: { vss, mi, imapi2 },
+    comSecurityHr: stats?.comSecurityHr === null || stats?.comSecurityHr === undefined ? null : stats.comSecurityHr >>> 0,
+  };
 }
 
 /** A family this build of the addon does not provide: every call throws WINOPS_NATIVE_INCOMPLETE. */
@@ -78,5 +115,6 @@ export function composeNativeBackend(addon: NativeAddon): Backend {
     imapi2: imapi2 ?? missingFamily<Backend['imapi2']>('imapi2'),
     axe: axe ?? missingFamily<Backend['axe']>('axe'),
     openHandles: () => [...(vss?.openHandles() ?? []), ...(mi?.openHandles() ?? []), ...(imapi2?.openHandles() ?? []), ...(axe?.openHandles() ?? [])],
+    diagnostics: (services) => nativeDiagnostics(addon, services),
   };
 }

@@ -1,4 +1,5 @@
 #include "diag/diag.h"
+#include "diag/system.h"
 
 #include <cstring>
 
@@ -123,6 +124,7 @@ Napi::Object Create(Napi::Env env) {
   diag.Set("wineVersion", Napi::Function::New(env, WineVersion, "wineVersion"));
   diag.Set("vssCreateProbe", Napi::Function::New(env, vss::CreateProbe, "vssCreateProbe"));
   diag.Set("miLoadProbe", Napi::Function::New(env, mi::LoadProbe, "miLoadProbe"));
+  diag.Set("systemProbe", Napi::Function::New(env, SystemProbe, "systemProbe"));
   diag.Set("imapi2Probe", Napi::Function::New(env, imapi2::Probe, "imapi2Probe"));
   return diag;
 }
