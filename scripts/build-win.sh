@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Cross-build the Windows x64 addon with mingw-w64 (npm run build:win).
-#   -> build/win32-x64/winops.node and prebuilds/win32-x64/winops.napi.node (what node-gyp-build loads)
+#   -> build/win32-x64/winops.node, prebuilds/win32-x64/winops.napi.node (what node-gyp-build loads; the Wine suites
+#   test it and `npm pack` ships it) and prebuilds/win32-x64/manifest.json (its SHA-256, size, commit and toolchain:
+#   scripts/prebuild.mjs; prepack refuses a prebuild whose bytes are not the manifest's). The copy and the manifest
+#   are left alone when the bytes did not change, so a second run does not replace what was tested.
 # --arch ia32 (npm run build:win:ia32): the 32-bit build, i686-w64-mingw32, same sources and -Werror, AXE
-#   unavailable. -> build/win32-ia32/winops.node only: compiled to keep x86 building, never run or tested here, so
-#   it is not put in prebuilds/ (the shipped ia32 prebuild is the Windows workflow's MSVC build).
+#   unavailable. -> build/win32-ia32/winops.node only: compiled to keep x86 building, never run or tested anywhere,
+#   so it is not put in prebuilds/ and no win32-ia32 prebuild is shipped or claimed.
 # Env: WINOPS_BUILD_TYPE (Release), WINOPS_JOBS (nproc).
 set -euo pipefail
 arch=x64
@@ -39,10 +42,13 @@ cmake -S . -B "$out" -DCMAKE_TOOLCHAIN_FILE="$WINOPS_ROOT/cmake/$toolchain" \
 cmake --build "$out" -j "${WINOPS_JOBS:-$(nproc)}" --target "${targets[@]}"
 if [ "$arch" = x64 ]; then
   mkdir -p prebuilds/win32-x64
-  cp "$out/winops.node" prebuilds/win32-x64/winops.napi.node
+  cmp -s "$out/winops.node" prebuilds/win32-x64/winops.napi.node || cp "$out/winops.node" prebuilds/win32-x64/winops.napi.node
 fi
 winops_log "built $out/winops.node in $(winops_elapsed "$t0") s"
 # The DLL must import nothing named node.exe (see native/host/delay_load_host.c).
 imports=$($triple-objdump -p "$out/winops.node" | awk '/DLL Name:/ { print $3 }' | sort -u | tr '\n' ' ')
 winops_log "imports: $imports"
 case " ${imports,,} " in *" node.exe "*) winops_log "error: winops.node imports node.exe directly"; exit 1 ;; esac
+# Static runtime: no libstdc++/libgcc/winpthread DLL (CMakeLists.txt links -static -static-libgcc -static-libstdc++).
+case " ${imports,,} " in *" libstdc++-6.dll "*|*" libgcc_s_"*|*" libwinpthread-1.dll "*) winops_log "error: winops.node imports a mingw runtime DLL"; exit 1 ;; esac
+if [ "$arch" = x64 ]; then node scripts/prebuild.mjs write && node scripts/prebuild.mjs check; fi

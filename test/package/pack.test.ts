@@ -6,13 +6,21 @@
 // read, is never rewritten while they run; `npm pack` then applies the real package.json `files` list to the stage.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { ROOT } from '../cli/helpers';
+import { MINGW_RUNTIME_DLLS, peImports } from '../../scripts/pe-imports.mjs';
+import { sha256Of } from '../../scripts/prebuild.mjs';
+
+/** The x64 prebuild scripts/build-win.sh wrote; npm test on Linux runs without it (no toolchain), .ci/run with it. */
+const PREBUILD = join(ROOT, 'prebuilds', 'win32-x64', 'winops.napi.node');
+const HAVE_PREBUILD = existsSync(PREBUILD);
+const NEED_PREBUILD = process.env.CI === 'true';
 
 const WORK = join(ROOT, 'node_modules', '.cache', `winops-pack-test-${process.pid}`);
 const STAGE = join(WORK, 'stage');
 const CONSUMER = join(WORK, 'consumer');
+const NOSCRIPTS = join(WORK, 'noscripts');
 const SKIP = new Set(['node_modules', '.git', 'dist', 'build', '.cache', 'coverage']);
 
 /** The npm CLI as a script, so it can run with a PATH that holds nothing but node. */
@@ -48,11 +56,20 @@ function ok(r: SpawnSyncReturns<string>, what: string): string {
   return r.stdout;
 }
 
-/** PATH with node's own folder only: no cc, g++, make, python, node-gyp. */
+/**
+ * PATH with a folder that holds node and sh only (node's own folder may be /usr/bin; npm runs install scripts with
+ * sh): no cc, g++, make, python, node-gyp, mingw.
+ */
 function bareEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('WINOPS_') && !k.startsWith('npm_')) env[k] = v;
-  env.PATH = [dirname(process.execPath)].join(delimiter);
+  const bin = join(WORK, 'bin');
+  if (!existsSync(join(bin, 'node')) && process.platform !== 'win32') {
+    mkdirSync(bin, { recursive: true });
+    symlinkSync(process.execPath, join(bin, 'node'));
+    symlinkSync('/bin/sh', join(bin, 'sh'));
+  }
+  env.PATH = [process.platform === 'win32' ? dirname(process.execPath) : bin].join(delimiter);
   return env;
 }
 
@@ -86,6 +103,10 @@ beforeAll(() => {
   const r = run(process.execPath, [npm, 'install', '--no-audit', '--no-fund', tarball], CONSUMER, env);
   installOutput = `${r.stdout}\n${r.stderr}`;
   ok(r, 'npm install of the tarball (no compiler on PATH)');
+  // The way pnpm and npm's allowScripts treat it: no install script at all.
+  mkdirSync(NOSCRIPTS, { recursive: true });
+  writeFileSync(join(NOSCRIPTS, 'package.json'), JSON.stringify({ name: 'winops-noscripts', version: '1.0.0', private: true }, null, 2));
+  ok(run(process.execPath, [npm, 'install', '--ignore-scripts', '--no-audit', '--no-fund', tarball], NOSCRIPTS, env), 'npm install --ignore-scripts of the tarball');
 }, 180_000);
 
 afterAll(() => {
@@ -105,7 +126,8 @@ describe('npm pack', () => {
       /^dist\/types\/.+\.(js|d\.ts)$/,
       /^types\/[^/]+\.ts$/,
       /^native\/.+\.(cc|h|c)$/,
-      /^prebuilds\/[a-z0-9]+-[a-z0-9]+\/[^/]+\.node$/,
+      /^prebuilds\/win32-x64\/winops\.napi\.node$/,
+      /^prebuilds\/win32-x64\/manifest\.json$/,
     ];
     const stray = packed.map((f) => f.path).filter((p) => !allowed.some((re) => re.test(p)));
     expect(stray).toEqual([]);
@@ -250,5 +272,50 @@ describe('installed from the tarball into an empty folder (no compiler on PATH)'
       expect(noBackend.status).toBe(3);
       expect(noBackend.stderr).toMatch(/WINOPS_NO_BACKEND/);
     }
+  });
+});
+
+describe('the x64 prebuild in the tarball', () => {
+  it.runIf(!HAVE_PREBUILD && NEED_PREBUILD)('CI=true: prebuilds/win32-x64/winops.napi.node exists (bash scripts/build-win.sh)', () => {
+    expect(existsSync(PREBUILD)).toBe(true);
+  });
+  const have = it.skipIf(!HAVE_PREBUILD);
+  const tag = HAVE_PREBUILD ? '' : ' (skipped: no prebuilds/win32-x64 here, bash scripts/build-win.sh builds it; .ci/run requires it)';
+
+  have(`carries prebuilds/win32-x64/winops.napi.node and its manifest.json${tag}`, () => {
+    const paths = packed.map((f) => f.path);
+    expect(paths).toContain('prebuilds/win32-x64/winops.napi.node');
+    expect(paths).toContain('prebuilds/win32-x64/manifest.json');
+  });
+
+  have(`the installed file is the built file, byte for byte, and its SHA-256 and size are the manifest's${tag}`, () => {
+    for (const dir of [CONSUMER, NOSCRIPTS]) {
+      const installed = join(dir, 'node_modules', 'winops', 'prebuilds', 'win32-x64');
+      const manifest = JSON.parse(readFileSync(join(installed, 'manifest.json'), 'utf8')) as { file: string; sha256: string; size: number; commit: string | null; toolchain: string | null };
+      const sha = sha256Of(join(installed, 'winops.napi.node'));
+      expect(sha).toBe(sha256Of(PREBUILD));
+      expect(manifest).toMatchObject({ file: 'winops.napi.node', sha256: sha, size: readFileSync(PREBUILD).length });
+      expect(manifest.toolchain).toMatch(/mingw32/);
+    }
+  });
+
+  have(`is a static x64 build: imports no libstdc++/libgcc/winpthread DLL and not node.exe${tag}`, () => {
+    const pe = peImports(join(CONSUMER, 'node_modules', 'winops', 'prebuilds', 'win32-x64', 'winops.napi.node'));
+    expect(pe.machine).toBe('x64');
+    const all = [...pe.imports, ...pe.delayImports].map((d) => d.toLowerCase());
+    for (const dll of MINGW_RUNTIME_DLLS) expect(all, dll).not.toContain(dll);
+    expect(all).not.toContain('node.exe');
+    // What it does import: Windows' own system DLLs, nothing else.
+    expect([...all].sort()).toEqual(['advapi32.dll', 'kernel32.dll', 'msvcrt.dll', 'ole32.dll', 'oleaut32.dll']);
+  });
+});
+
+describe('installed with --ignore-scripts (no install script ever runs)', () => {
+  it('require and import work (doctor on the fake); nothing was built', () => {
+    expect(existsSync(join(NOSCRIPTS, 'node_modules', 'winops', 'build'))).toBe(false);
+    const out = run(process.execPath, ['-e', "const w = require('winops'); console.log(typeof w.doctor, typeof w.createWinops)"], NOSCRIPTS, bareEnv());
+    expect(ok(out, 'require').trim()).toBe('function function');
+    const esm = run(process.execPath, ['--input-type=module', '-e', "import { doctor } from 'winops'; const r = await doctor({ backend: 'fake' }); console.log(r.simulated, r.ok)"], NOSCRIPTS, bareEnv());
+    expect(ok(esm, 'import').trim()).toBe('true true');
   });
 });
