@@ -10,7 +10,7 @@
  *   expect(fake.violations).toEqual([]);      // no call out of the documented order
  */
 import { readFileSync } from 'node:fs';
-import type { Backend, OpenHandle } from '../../types/backend';
+import type { Backend, DiagnosticFacts, OpenHandle } from '../../types/backend';
 import type { Scenario } from '../../types/scenario';
 import { FakeAxe } from './axe';
 import { FakeCore, globalClock, type FakeCall, type FakeClock } from './core';
@@ -43,6 +43,8 @@ export interface FakeBackend extends Backend {
   /** Empties the call log (for long-running tests; the log otherwise grows with every call). */
   clearCalls(): void;
   openHandles(): OpenHandle[];
+  /** doctor()'s facts: the simulated machine (lib/fake/diagnostics.ts). */
+  diagnostics(services: readonly string[]): Promise<DiagnosticFacts>;
   /** Timers the simulation still has scheduled. */
   readonly pendingWork: number;
   /**

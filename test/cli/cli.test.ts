@@ -17,7 +17,7 @@ describe.concurrent('usage and help', () => {
   it('--help lists every command and the exit statuses; exit 0', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['snapshot', 'query', 'invoke', 'watch', 'burn', 'recorders', 'assess', 'explain', 'demo']) expect(r.stdout).toContain(`  ${c}`);
+    for (const c of ['snapshot', 'query', 'invoke', 'watch', 'burn', 'recorders', 'assess', 'explain', 'doctor', 'demo']) expect(r.stdout).toContain(`  ${c}`);
     expect(r.stdout).toMatch(/Exit status:[\s\S]*124[\s\S]*130/);
   });
 
