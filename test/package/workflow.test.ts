@@ -32,7 +32,7 @@ describe('scripts/check-workflow.mjs', () => {
 
   it.each<[string, (t: string) => string, RegExp]>([
     ['matrix-typo', (t) => t.replace('--arch ${{ matrix.arch }}', '--arch ${{ matrix.archh }}'), /matrix\.archh is not in the job's matrix/],
-    ['no-arm64', (t) => t.replace(/ {10}- runner: windows-11-arm\n {12}arch: arm64\n {12}node-arch: arm64\n/, ''), /builds no prebuild for arm64/],
+    ['ia32-claimed', (t) => t.replace(/( {10}- runner: windows-2022\n {12}arch: x64\n {12}node-arch: x64\n)/, '$1          - runner: windows-2022\n            arch: ia32\n            node-arch: x86\n'), /builds a prebuild for ia32, which nothing tests/],
     ['linux-runner', (t) => t.replace('runs-on: windows-2022\n    timeout-minutes: 20', 'runs-on: ubuntu-latest\n    timeout-minutes: 20'), /runs on "ubuntu-latest", not a Windows runner/],
     ['old-action', (t) => t.replace('actions/upload-artifact@v4', 'actions/upload-artifact@v3'), /actions\/upload-artifact@v3 is older than v4/],
     ['unpinned', (t) => t.replace('actions/checkout@v4', 'actions/checkout@main'), /not pinned \(@main\)/],
