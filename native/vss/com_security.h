@@ -4,8 +4,10 @@
 // the process must allow those calls: CoInitializeSecurity (common/apartment.h), as the VSS requester
 // security page describes (MicrosoftDocs/win32 desktop-src/VSS/security-considerations-for-requestors.md).
 // CoInitializeSecurity can be called once per process and only before any interface was marshalled or
-// unmarshalled (sdk-api combaseapi/nf-combaseapi-coinitializesecurity: RPC_E_TOO_LATE "CoInitializeSecurity
-// has already been called"; COM sets default security the first time an interface is marshalled). In a
+// unmarshalled (winerror.h RPC_E_TOO_LATE: "Security must be initialized before any interfaces are
+// marshalled or unmarshalled. It cannot be changed once initialized."; COM applies default security
+// itself when a process marshals without having called it: sdk-api combaseapi/nf-combaseapi-coinitializesecurity,
+// Remarks). In a
 // host that used COM first (Electron, another addon, our own MI session) it returns RPC_E_TOO_LATE and the
 // process keeps the security COM chose: writers running as other accounts (the System Writer runs as
 // Network Service) may then be refused when they call back (E_ACCESSDENIED), and the set is not

@@ -53,7 +53,7 @@ std::optional<HResultError> Wow64Refusal(const ProcessArch& arch) {
   HResultError e;
   e.hresult = static_cast<uint32_t>(HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED));
   e.call = arch.via;
-  e.systemMessage = std::string("this is a ") + MachineName(arch.processMachine) + " process on " +
+  e.systemMessage = std::string("this process is ") + MachineName(arch.processMachine) + " on " +
                     MachineName(arch.nativeMachine) +
                     " Windows (WOW64), and VSS does not support requesters running under WOW64: run a native "
                     "build of Node.js or Electron (e.g. x64 on x64 Windows)";
