@@ -34,10 +34,15 @@
         "native/mi/backend.cc",
         "native/mi/probe.cc",
         "native/mi/values.cc",
+        "native/vss/async.cc",
         "native/vss/backend.cc",
+        "native/vss/com_security.cc",
         "native/vss/mta_worker.cc",
         "native/vss/probe.cc",
-        "native/vss/vss_api.cc"
+        "native/vss/state.cc",
+        "native/vss/threads.cc",
+        "native/vss/vss_api.cc",
+        "native/vss/wow64.cc"
       ],
       "include_dirs": [
         "native",

@@ -41,8 +41,31 @@ export class WinopsError extends Error {
   }
 }
 
+/**
+ * The process's COM security for VSS (README "VSS: COM security"). `applied` is false when winops'
+ * CoInitializeSecurity came too late (code 'RPC_E_TOO_LATE': something in the process used COM first, so COM
+ * chose the security): writers running under other accounts, such as the System Writer (Network Service), may
+ * then be refused when they call back (E_ACCESSDENIED), and a snapshot set is not application-consistent.
+ */
+export interface VssComSecurity {
+  /** CoInitializeSecurity's HRESULT (unsigned). */
+  readonly hresult: number;
+  /** Its symbolic name: 'S_OK', 'RPC_E_TOO_LATE', ... */
+  readonly code: string;
+  /** True when winops' CoInitializeSecurity took effect (S_OK). */
+  readonly applied: boolean;
+  /** IGlobalOptions::Set(COMGLB_EXCEPTION_HANDLING, COMGLB_EXCEPTION_DONOT_HANDLE)'s HRESULT and name. */
+  readonly exceptionHandling: { readonly hresult: number; readonly code: string };
+}
+
 export class VssError extends WinopsError {
   override name = 'VssError';
+  /**
+   * The process's COM security when the error came from a snapshot-set flow that got as far as creating the
+   * components (undefined otherwise). When `comSecurity.applied` is false the message says so too: a writer's
+   * E_ACCESSDENIED or a writer failure may come from it.
+   */
+  comSecurity?: VssComSecurity;
 }
 
 export class ImapiError extends WinopsError {

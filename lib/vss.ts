@@ -1,8 +1,9 @@
-import type { Backend, Handle, VssBackend, VssSnapshotProperties, VssWriterInfo } from '../types/backend';
+import type { Backend, Handle, VssBackend, VssComSecurityRaw, VssSnapshotProperties, VssWriterInfo } from '../types/backend';
 import { VSS_BT, VSS_CTX } from '../types/backend';
 import { codeOf } from './codes';
 import { releaseOnClose, releaseWhenCollected } from './finalize';
-import { hresultError, StateError, toWinopsError, VssError } from './errors';
+import { hresultError, StateError, toWinopsError, VssError, type VssComSecurity } from './errors';
+export type { VssComSecurity } from './errors';
 import {
   AbortError,
   CancelScope,
@@ -65,6 +66,25 @@ function vssCall<T>(call: string, fn: () => Promise<T>): Promise<T> {
 
 function codeName(hr: number): string {
   return codeOf(hr);
+}
+
+/** The backend's COM security state as the public shape; undefined where the backend reports none yet. */
+export function comSecurityOf(vss: VssBackend): VssComSecurity | undefined {
+  const raw: VssComSecurityRaw | null | undefined = vss.comSecurity?.();
+  if (!raw) return undefined;
+  const hresult = raw.securityHr >>> 0;
+  const ex = raw.exceptionHandlingHr >>> 0;
+  return { hresult, code: codeName(hresult), applied: hresult === 0, exceptionHandling: { hresult: ex, code: codeName(ex) } };
+}
+
+/** e, with the COM security state attached when it is a VssError (and a sentence when security was not applied). */
+function withComSecurity(e: unknown, sec: VssComSecurity | undefined): unknown {
+  if (!(e instanceof VssError) || sec === undefined || e.comSecurity !== undefined) return e;
+  e.comSecurity = sec;
+  if (!sec.applied) {
+    e.message += ` (COM security for VSS was not set: CoInitializeSecurity returned ${sec.code}, so writers running under other accounts may have been unable to call back; README "VSS: COM security")`;
+  }
+  return e;
 }
 
 function isFailure(hr: number): boolean {
@@ -330,13 +350,20 @@ export class SnapshotSet implements AsyncDisposable {
   readonly writers: readonly VssWriterInfo[];
   /** True when the shadow copies outlive close() (a persistent context). */
   readonly persistent: boolean;
+  /**
+   * The process's COM security when the set was made. `applied: false` (RPC_E_TOO_LATE) means writers running
+   * under other accounts may not have been able to call back: check the writers before trusting the set as
+   * application-consistent (README "VSS: COM security"). Undefined when the backend does not report it.
+   */
+  readonly comSecurity: VssComSecurity | undefined;
   readonly #components: VssBackupComponents;
   readonly #token: object;
   #closing: Promise<void> | undefined;
 
   /** @internal */
-  constructor(init: { id: string; snapshots: Snapshot[]; writers: VssWriterInfo[]; persistent: boolean; components: VssBackupComponents }) {
+  constructor(init: { id: string; snapshots: Snapshot[]; writers: VssWriterInfo[]; persistent: boolean; components: VssBackupComponents; comSecurity?: VssComSecurity | undefined }) {
     this.id = init.id;
+    this.comSecurity = init.comSecurity;
     this.snapshots = init.snapshots;
     this.writers = init.writers;
     this.persistent = init.persistent;
@@ -385,7 +412,7 @@ export class SnapshotSet implements AsyncDisposable {
   }
 
   toJSON(): object {
-    return { id: this.id, persistent: this.persistent, snapshots: this.snapshots, writers: this.writers };
+    return { id: this.id, persistent: this.persistent, snapshots: this.snapshots, writers: this.writers, comSecurity: this.comSecurity };
   }
 }
 
@@ -418,6 +445,14 @@ export class Vss {
   /** @internal */
   constructor(backend: () => Backend) {
     this.#backend = backend;
+  }
+
+  /**
+   * The process's COM security for VSS (CoInitializeSecurity's outcome, set by the first components object), or
+   * undefined before the first one. README "VSS: COM security".
+   */
+  comSecurity(): VssComSecurity | undefined {
+    return comSecurityOf(this.#backend().vss);
   }
 
   /** Creates IVssBackupComponents for a caller who drives the requester flow step by step. */
@@ -607,8 +642,9 @@ class SnapshotSetFlow {
         const r = await this.#cancelResult;
         this.#outcome.resolve({ family: 'vss', status: 'already-finished', step: 'doSnapshotSet', hresult: r?.hresult, code: r?.code, backupAborted: false });
       }
-      return new SnapshotSet({ id: setId, snapshots, writers, persistent: config.persistent, components });
+      return new SnapshotSet({ id: setId, snapshots, writers, persistent: config.persistent, components, comSecurity: comSecurityOf(vss) });
     } catch (error) {
+      withComSecurity(error, comSecurityOf(vss));
       await this.#cleanup(components, started);
       if (this.#scope.aborted || this.#outcomeRequested) this.#outcome.reject(error);
       throw error;

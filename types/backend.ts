@@ -148,6 +148,12 @@ export interface VssSnapshotProperties {
  * are carried out in the order they are made, also when the previous one has not settled yet (winops releases the
  * components right after asking for AbortBackup, without waiting in between).
  */
+/** VssBackend.comSecurity: HRESULTs as unsigned 32-bit numbers. */
+export interface VssComSecurityRaw {
+  readonly securityHr: number;
+  readonly exceptionHandlingHr: number;
+}
+
 export interface VssBackend {
   /** CreateVssBackupComponents (through the C export CreateVssBackupComponentsInternal). */
   createBackupComponents(): Promise<Handle>;
@@ -185,6 +191,13 @@ export interface VssBackend {
   /** IVssAsync::Cancel; resolves with its HRESULT, whatever it is (success codes and errors alike are outcomes). */
   asyncCancel(async: Handle): Promise<number>;
   asyncRelease(async: Handle): Promise<void>;
+  /**
+   * The process's COM security for VSS, as the first createBackupComponents left it: CoInitializeSecurity's HRESULT
+   * (RPC_E_TOO_LATE when something in the process used COM first) and IGlobalOptions::Set's for
+   * COMGLB_EXCEPTION_DONOT_HANDLE. Null before the first createBackupComponents. Optional: a backend without it
+   * reports nothing.
+   */
+  comSecurity?(): VssComSecurityRaw | null;
 }
 
 // ----------------------------------------------------------------------------------------------------------------- MI

@@ -64,6 +64,17 @@ export interface VssScenario {
   readonly steps?: Partial<Record<VssAsyncStep, VssStepScript>>;
   /** A synchronous call fails with this code. */
   readonly failCall?: Partial<Record<VssSyncCall, Code>>;
+  /**
+   * What CoInitializeSecurity returns when the first components object is created (default 'S_OK'). 'RPC_E_TOO_LATE'
+   * models a host that used COM before VSS (Electron, another addon, an MI session): the set is still made, and
+   * `SnapshotSet.comSecurity` / `VssError.comSecurity` say that winops' COM security did not take effect.
+   */
+  readonly comSecurity?: Code;
+  /**
+   * The process is 32-bit on 64-bit Windows (WOW64): createBackupComponents rejects with ERROR_NOT_SUPPORTED before
+   * any VSS call, as the native backend does (VSS does not support requesters under WOW64).
+   */
+  readonly wow64?: boolean;
 }
 
 export interface MiScenario {

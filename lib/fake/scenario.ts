@@ -143,6 +143,8 @@ const vss = fields<VssScenario>({
     createBackupComponents: code, initializeForBackup: code, setContext: code, setBackupState: code, startSnapshotSet: code,
     addToSnapshotSet: code, getSnapshotProperties: code, abortBackup: code, deleteSnapshotSet: code,
   }),
+  comSecurity: code,
+  wow64: bool,
 });
 
 const mi = fields<MiScenario>({

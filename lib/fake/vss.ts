@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Handle, VssBackend, VssBackupState, VssSnapshotProperties, VssWriterInfo } from '../../types/backend';
+import type { Handle, VssBackend, VssBackupState, VssComSecurityRaw, VssSnapshotProperties, VssWriterInfo } from '../../types/backend';
 import type { VssAsyncStep, VssScenario, VssSyncCall } from '../../types/scenario';
 import { FakeCore, hresultOf, rawError, resolveCode } from './core';
 
@@ -9,6 +9,9 @@ const VSS_S_ASYNC_FINISHED = 0x0004230a;
 const VSS_S_ASYNC_CANCELLED = 0x0004230b;
 const E_UNEXPECTED = 0x8000ffff;
 const INFINITE = 0xffffffff;
+/** native/vss/wow64.cc's text for an x86 process on x64 Windows. */
+const WOW64_MESSAGE =
+  'this process is x86 on x64 Windows (WOW64), and VSS does not support requesters running under WOW64: run a native build of Node.js or Electron (e.g. x64 on x64 Windows)';
 
 /** A shadow copy that exists on the simulated machine. */
 export interface FakeShadowCopy {
@@ -114,7 +117,20 @@ export class FakeVss implements VssBackend {
     throw rawError(winCall, 'VSS_E_BAD_STATE');
   }
 
+  /** Set by the first createBackupComponents, as the native backend's CoInitializeSecurity call is. */
+  #comSecurity: VssComSecurityRaw | null = null;
+
+  comSecurity(): VssComSecurityRaw | null {
+    return this.#comSecurity ? { ...this.#comSecurity } : null;
+  }
+
   async createBackupComponents(): Promise<Handle> {
+    if (this.#scenario.wow64) {
+      // native/vss/wow64.cc: refused before any VSS call (VSS does not support requesters under WOW64).
+      this.#core.record('vss', 'IsWow64Process2', undefined).result = 'ERROR_NOT_SUPPORTED';
+      throw { ...rawError('IsWow64Process2', 'ERROR_NOT_SUPPORTED'), systemMessage: WOW64_MESSAGE };
+    }
+    this.#comSecurity ??= { securityHr: hresultOf(this.#scenario.comSecurity ?? 'S_OK'), exceptionHandlingHr: 0 };
     this.#sync('createBackupComponents', 'CreateVssBackupComponents');
     const handle = this.#core.open('vss', 'IVssBackupComponents');
     this.#components.set(handle, {

@@ -1,4 +1,4 @@
-import type { Handle, OpenHandle, VssBackend, VssBackupState, VssSnapshotProperties, VssWriterInfo } from '../../types/backend';
+import type { Handle, OpenHandle, RawError, VssBackend, VssBackupState, VssComSecurityRaw, VssSnapshotProperties, VssWriterInfo } from '../../types/backend';
 import { shutdownOnExit } from './exit';
 
 /**
@@ -13,6 +13,12 @@ export interface NativeVss extends VssBackend {
   openHandles(): OpenHandle[];
   /** Threads the binding holds now, and CoInitializeSecurity's result (null before the first create). */
   stats(): { componentThreads: number; waitThreads: number; spareThreads: number; endingThreads: number; controlThread: boolean; comSecurityHr: number | null };
+  /** CoInitializeSecurity's and IGlobalOptions::Set's HRESULTs (native/vss/com_security.h); null before the first create. */
+  comSecurity(): VssComSecurityRaw | null;
+  /** What IsWow64Process2 (or IsWow64Process) says about this process (native/vss/wow64.h). */
+  processArch(): { processMachine: number; nativeMachine: number; via: 'IsWow64Process2' | 'IsWow64Process' | 'none' };
+  /** The WOW64 decision for a machine pair (IMAGE_FILE_MACHINE_*): null, or the error createBackupComponents rejects with. */
+  wow64Refusal(processMachine: number, nativeMachine: number): RawError | null;
   /**
    * What environment teardown does, now and synchronously: cancel pending IVssAsync operations, AbortBackup on
    * started sets, release everything, join the threads. Later calls fail with E_ABORT.
@@ -41,6 +47,10 @@ export class NativeVssBackend implements VssBackend {
 
   openHandles(): OpenHandle[] {
     return this.#n.openHandles();
+  }
+
+  comSecurity(): VssComSecurityRaw | null {
+    return this.#n.comSecurity();
   }
 
   createBackupComponents(): Promise<Handle> {

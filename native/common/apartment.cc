@@ -15,4 +15,15 @@ HRESULT InitializeComSecurityForVss() noexcept {
                                 RPC_C_IMP_LEVEL_IDENTIFY, nullptr, EOAC_DYNAMIC_CLOAKING, nullptr);
 }
 
+HRESULT DisableComExceptionHandling() noexcept {
+  IGlobalOptions* options = nullptr;
+  HRESULT hr = ::CoCreateInstance(CLSID_GlobalOptions, nullptr, CLSCTX_INPROC_SERVER, IID_IGlobalOptions,
+                                  reinterpret_cast<void**>(&options));
+  if (FAILED(hr)) return hr;
+  if (!options) return E_POINTER;
+  hr = options->Set(COMGLB_EXCEPTION_HANDLING, COMGLB_EXCEPTION_DONOT_HANDLE);
+  options->Release();
+  return hr;
+}
+
 }  // namespace winops

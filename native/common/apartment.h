@@ -30,4 +30,12 @@ class ComApartment {
 // host) already did it, which callers should treat as "as good as it gets" rather than a failure.
 HRESULT InitializeComSecurityForVss() noexcept;
 
+// IGlobalOptions::Set(COMGLB_EXCEPTION_HANDLING, COMGLB_EXCEPTION_DONOT_HANDLE): COM no longer swallows a
+// fatal exception in a COM method (it would return RPC_E_SERVERFAULT and leave the process in an unknown
+// state). The VSS requester security page asks requesters to set it (MicrosoftDocs/win32
+// desktop-src/VSS/security-considerations-for-requestors.md, "Disabling COM Exception Handling"; the values:
+// sdk-api objidlbase/nn-objidlbase-iglobaloptions). Process-wide; needs COM initialised on the calling thread.
+// Returns CoCreateInstance(CLSID_GlobalOptions)'s or Set's HRESULT.
+HRESULT DisableComExceptionHandling() noexcept;
+
 }  // namespace winops

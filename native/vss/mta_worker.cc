@@ -3,15 +3,15 @@
 #include <utility>
 
 #include "common/apartment.h"
-#include "common/handles.h"
 
 namespace winops::vss {
 
-MtaWorker::MtaWorker() : thread_([this] { Run(); }) {}
+MtaWorker::MtaWorker() : ended_(::CreateEventW(nullptr, TRUE, FALSE, nullptr)), thread_([this] { Run(); }) {}
 
 MtaWorker::~MtaWorker() {
   Stop();
   Join();
+  if (ended_) ::CloseHandle(ended_);
 }
 
 bool MtaWorker::Post(std::function<void()> task) {
@@ -43,16 +43,31 @@ void MtaWorker::Join() {
   }
 }
 
-void MtaWorker::RunAndWait(std::function<void()> task) {
-  UniqueHandle done(::CreateEventW(nullptr, TRUE, FALSE, nullptr));
-  HANDLE event = done.Get();
-  if (!event || !Post([&task, event] {
+bool MtaWorker::RunAndWait(std::function<void()> task, DWORD ms) {
+  // Shared with the task: if the wait gives up, the task (run later, or never) keeps the event alive.
+  auto done = std::shared_ptr<void>(::CreateEventW(nullptr, TRUE, FALSE, nullptr), [](void* h) {
+    if (h) ::CloseHandle(static_cast<HANDLE>(h));
+  });
+  if (!done.get() || !Post([task = std::move(task), done] {
         task();
-        ::SetEvent(event);
+        ::SetEvent(static_cast<HANDLE>(done.get()));
       })) {
-    return;
+    return false;
   }
-  ::WaitForSingleObject(event, INFINITE);
+  return ::WaitForSingleObject(static_cast<HANDLE>(done.get()), ms) == WAIT_OBJECT_0;
+}
+
+bool MtaWorker::JoinFor(DWORD ms) {
+  if (!thread_.joinable()) return true;
+  if (ended_ && ::WaitForSingleObject(ended_, ms) != WAIT_OBJECT_0) return false;
+  thread_.join();  // Run has returned: only the thread's exit is left
+  return true;
+}
+
+void MtaWorker::Abandon(std::unique_ptr<MtaWorker> worker) {
+  if (!worker) return;
+  if (worker->thread_.joinable()) worker->thread_.detach();
+  (void)worker.release();  // intentionally kept: the detached thread still runs in it
 }
 
 void MtaWorker::Run() {
@@ -76,6 +91,7 @@ void MtaWorker::Run() {
     }
   }  // CoUninitialize
   if (afterExit) afterExit();
+  if (ended_) ::SetEvent(ended_);
 }
 
 }  // namespace winops::vss

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -28,8 +29,15 @@ class MtaWorker {
   void Stop(std::function<void()> afterExit = {});
   // Any thread but the worker's own. Blocks until the thread has ended (after Stop).
   void Join();
-  // Posts task and blocks until it ran (teardown only: the JS thread never does this otherwise).
-  void RunAndWait(std::function<void()> task);
+  // Teardown only (the JS thread never waits otherwise). Posts task and waits at most `ms` for it to
+  // have run; false when it did not run in time (or could not be posted). The task is on the heap: a
+  // thread that runs it late touches nothing of the caller's.
+  bool RunAndWait(std::function<void()> task, DWORD ms);
+  // Teardown only: after Stop, waits at most `ms` for the thread to end and joins it; false if it did not.
+  bool JoinFor(DWORD ms);
+  // A worker whose thread did not end within the teardown bound (common/teardown.h): the thread is
+  // detached and the object kept for the life of the process (the thread still uses it).
+  static void Abandon(std::unique_ptr<MtaWorker> worker);
 
   // CoInitializeEx's result on the worker thread (S_OK once the thread runs).
   HRESULT ApartmentResult() const noexcept { return comHr_.load(); }
@@ -43,6 +51,7 @@ class MtaWorker {
   std::function<void()> afterExit_;
   bool stop_ = false;
   std::atomic<HRESULT> comHr_{S_OK};
+  HANDLE ended_ = nullptr;  // manual reset: Run has returned everything but its stack frame
   std::thread thread_;
 };
 

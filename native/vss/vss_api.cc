@@ -1,10 +1,16 @@
 #include "vss/vss_api.h"
 
 #include <cstdio>
+#include <mutex>
 
 namespace winops::vss {
 
-std::shared_ptr<VssApi> VssApi::Load(HResultError* error) {
+namespace {
+std::mutex g_loadMu;
+// Never destroyed: a static destructor would FreeLibrary at process exit, while DLL threads may still run.
+std::shared_ptr<VssApi>* g_api = nullptr;
+
+std::shared_ptr<VssApi> LoadOnce(HResultError* error) {
   auto api = std::make_shared<VssApi>();
   // System32 only: vssapi.dll is a system DLL; a copy beside the host must not win.
   api->module.Reset(::LoadLibraryExW(L"vssapi.dll", nullptr, LOAD_LIBRARY_SEARCH_SYSTEM32));
@@ -19,6 +25,15 @@ std::shared_ptr<VssApi> VssApi::Load(HResultError* error) {
   }
   api->freeSnapshotProperties =
       api->module.Proc<FreeSnapshotPropertiesFn>("VssFreeSnapshotPropertiesInternal");
+  return api;
+}
+}  // namespace
+
+std::shared_ptr<VssApi> VssApi::Load(HResultError* error) {
+  std::lock_guard<std::mutex> lock(g_loadMu);
+  if (g_api) return *g_api;
+  auto api = LoadOnce(error);
+  if (api) g_api = new std::shared_ptr<VssApi>(api);  // held for the life of the process
   return api;
 }
 

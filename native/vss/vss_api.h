@@ -19,14 +19,19 @@ namespace winops::vss {
 using CreateInternalFn = HRESULT(STDAPICALLTYPE*)(IVssBackupComponents**);
 using FreeSnapshotPropertiesFn = void(APIENTRY*)(VSS_SNAPSHOT_PROP*);
 
-// One reference to vssapi.dll (LoadLibraryExW/FreeLibrary). Every COM object that came from the DLL
-// holds a shared_ptr to it, so the module is freed only after the last of them was released.
+// vssapi.dll, loaded once for the life of the process and never freed (issue 11 item 8), as mi.dll is.
+// Objects that live in the DLL can be released by COM after our last reference went (the callback
+// object IVssBackupComponents hands to the writers is held by their processes through COM), so code of
+// the DLL may run at any time: unmapping it would leave COM calling into freed memory. The VSS docs say
+// nothing about unloading vssapi.dll (they assume it is linked, and a linked DLL is never unloaded); we
+// keep it as linking would. The objects still hold the shared_ptr (it says what they come from).
 struct VssApi {
   UniqueModule module;
   CreateInternalFn create = nullptr;
   FreeSnapshotPropertiesFn freeSnapshotProperties = nullptr;  // optional export
 
-  // Any thread. On failure returns null and fills *error (LoadLibraryExW / GetProcAddress).
+  // Any thread. The one process-wide instance (loaded by the first call that succeeds; a failed load is
+  // tried again by the next call). On failure returns null and fills *error (LoadLibraryExW / GetProcAddress).
   static std::shared_ptr<VssApi> Load(HResultError* error);
   // VssFreeSnapshotPropertiesInternal when exported, else the CoTaskMemFree calls it makes.
   void FreeSnapshotProperties(VSS_SNAPSHOT_PROP* prop) const;

@@ -44,6 +44,22 @@ export function vssContract(name: string, make: BackendFactory): void {
       expect(callNames(inspect)).toContain('IVssBackupComponents::BackupComplete');
     });
 
+    it('a set reports the process COM security: CoInitializeSecurity and COMGLB_EXCEPTION_DONOT_HANDLE outcomes', async () => {
+      const { winops } = await make({});
+      const set = await winops.vss.createSnapshotSet('C:\\');
+      try {
+        const sec = set.comSecurity;
+        expect(sec).toBeDefined();
+        expect(typeof sec!.hresult).toBe('number');
+        expect(typeof sec!.code).toBe('string');
+        expect(sec!.applied).toBe(sec!.hresult === 0);
+        expect(typeof sec!.exceptionHandling.hresult).toBe('number');
+        expect(winops.vss.comSecurity()).toEqual(sec);
+      } finally {
+        await set.close();
+      }
+    });
+
     it('releases the set with await using (Symbol.asyncDispose)', async () => {
       const { winops, inspect } = await make({});
       {

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { binding } from './helpers.mjs';
-import { lib, runs, settle } from './doubles.mjs';
+import { distIndex, lib, runChild, runs, settle, useScenario } from './doubles.mjs';
 import { CYCLES, heapMb, outsideHeapMb } from './memory.mjs';
 
 const { double: skipDouble } = runs('WINOPS_VSS_DOUBLE', 'vssapi', 'real Windows has VSS');
@@ -58,4 +58,33 @@ test(`double: ${CYCLES} VSS start/cancel cycles leave heap, threads and COM obje
   assert.ok(heapGrowth < 2, `heap grew ${heapGrowth.toFixed(2)} MB over ${CYCLES} cycles`);
   assert.ok(rssGrowth < 8, `resident memory outside the V8 heap grew ${rssGrowth.toFixed(2)} MB over ${CYCLES} cycles`);
   for (const f of [logPath, `${base}.scenario.json`]) fs.rmSync(f, { force: true });
+});
+
+// Teardown never hangs the host (issue 11 item 15): a DoSnapshotSet that ignores its cancel (the double accepts
+// IVssAsync::Cancel but reports VSS_S_ASYNC_CANCELLED only after cancelLatencyMs, here 10 minutes) and an
+// IVssAsync::Wait(INFINITE) blocked on it. process.exit runs the binding's teardown (shutdown() on 'exit'): it waits
+// at most the family's bound (2 s, native/common/teardown.h), then abandons the operation, the waiting thread and
+// the components object (never released: the operation may still use it) and says so on stderr. The child's
+// deadline (runChild kills it after 20 s) only turns a hang into a failure.
+test('double: process.exit while DoSnapshotSet ignores its cancel: the child exits, stderr names what was abandoned', { skip: skipDouble }, async () => {
+  const readLog = useScenario('vss', { steps: { gatherWriterMetadata: { durationMs: 0 }, prepareForBackup: { durationMs: 0 }, doSnapshotSet: { durationMs: 600_000, cancelLatencyMs: 600_000 } } });
+  const r = await runChild(`
+    const lib = require(${JSON.stringify(distIndex)});
+    const winops = lib.createWinops({ backend: 'native' });
+    winops.vss.createSnapshotSet('C:\\\\', { onStep: (e) => {
+      // The flow asks for IVssAsync::Wait synchronously after this callback: by setImmediate the wait is registered.
+      if (e.step === 'doSnapshotSet') setImmediate(() => { console.log('exiting'); process.exit(5); });
+    } }).catch((e) => console.log('rejected', e.message));
+  `, 20_000);
+  assert.equal(r.code, 5, `the child did not exit by itself (code ${r.code}): ${r.output}`);
+  assert.match(r.output, /exiting/);
+  assert.match(r.output, /winops: teardown: vss: abandoned IVssAsync\(doSnapshotSet\), still pending after IVssAsync::Cancel after \d+ ms/);
+  assert.match(r.output, /winops: teardown: vss: abandoned IVssAsync::Wait thread after \d+ ms/);
+  const log = readLog.file(); // the child's double wrote it; the child has exited
+  const n = log.calls.map((c) => c.call);
+  for (const call of ['IVssAsync::Cancel', 'IVssBackupComponents::AbortBackup']) assert.ok(n.includes(call), `${call} in ${n.join(', ')}`);
+  // Abandoned, so never released: releasing it while its operation runs would be the double's violation.
+  assert.ok(!n.includes('IVssBackupComponents::Release'), `the components object was released: ${n.join(', ')}`);
+  assert.equal(log.live.IVssBackupComponents, 1, 'the abandoned components object is still alive');
+  assert.deepEqual(log.violations, []);
 });

@@ -360,3 +360,51 @@ test('double: a worker_thread whose cancelled sets left idle threads exits on it
   assert.ok(Date.now() - t0 < 5000, `the worker took ${Date.now() - t0} ms to end`);
   assertClean(readLog());
 });
+
+// WOW64 (issue 11 item 9). This x64 build never runs under WOW64, so the refusal itself is tested through the
+// decision function (wow64Refusal: the same code createBackupComponents runs on DetectWow64's answer), and the
+// detection only for the answer an x64 process must get.
+const skipWindows = process.platform !== 'win32' && 'Windows node.exe only (npm run test:wine)';
+const IMAGE_FILE_MACHINE_I386 = 0x014c;
+const IMAGE_FILE_MACHINE_AMD64 = 0x8664;
+const IMAGE_FILE_MACHINE_ARM64 = 0xaa64;
+
+test('WOW64: this x64 process is not under WOW64, by IsWow64Process2 or its IsWow64Process fallback', { skip: skipWindows }, () => {
+  const a = binding.vss.processArch();
+  assert.equal(a.processMachine, 0, `IMAGE_FILE_MACHINE_UNKNOWN means "not WOW64": ${JSON.stringify(a)}`);
+  assert.ok(a.via === 'IsWow64Process2' || a.via === 'IsWow64Process', JSON.stringify(a));
+});
+
+test('WOW64: the decision refuses x86 on x64 and on arm64 with ERROR_NOT_SUPPORTED saying why, and lets a native process through', { skip: skipWindows }, () => {
+  assert.equal(binding.vss.wow64Refusal(0, IMAGE_FILE_MACHINE_AMD64), null);
+  assert.equal(binding.vss.wow64Refusal(0, IMAGE_FILE_MACHINE_ARM64), null);
+  for (const native of [IMAGE_FILE_MACHINE_AMD64, IMAGE_FILE_MACHINE_ARM64]) {
+    const e = binding.vss.wow64Refusal(IMAGE_FILE_MACHINE_I386, native);
+    assert.equal(e.hresult, 0x80070032, 'HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED)');
+    assert.equal(e.call, 'IsWow64Process2');
+    assert.match(e.systemMessage, /WOW64/);
+    assert.match(e.systemMessage, native === IMAGE_FILE_MACHINE_AMD64 ? /x86 on x64 Windows/ : /x86 on arm64 Windows/);
+  }
+  assert.throws(() => binding.vss.wow64Refusal('x86', 0), (e) => e instanceof TypeError && /wow64Refusal: processMachine/.test(e.message));
+});
+
+// COM security (issue 11 item 7): Wine's CoInitializeSecurity does not model RPC_E_TOO_LATE (the fake's
+// scenario key vss.comSecurity does: test/unit/vss-com-security.test.ts), so this checks that the state is
+// reported, consistently, on the set and by the binding.
+test('double: the set reports the process COM security as the binding has it (CoInitializeSecurity, COMGLB_EXCEPTION_DONOT_HANDLE)', { skip: skipDouble }, async () => {
+  useScenario({});
+  const winops = lib.createWinops({ backend: 'native' });
+  const set = await winops.vss.createSnapshotSet('C:\\');
+  try {
+    const raw = binding.vss.comSecurity();
+    assert.ok(raw && typeof raw.securityHr === 'number' && typeof raw.exceptionHandlingHr === 'number', JSON.stringify(raw));
+    assert.equal(binding.vss.stats().comSecurityHr, raw.securityHr);
+    assert.equal(set.comSecurity.hresult, raw.securityHr);
+    assert.equal(set.comSecurity.applied, raw.securityHr === 0);
+    assert.equal(set.comSecurity.exceptionHandling.hresult, raw.exceptionHandlingHr);
+    assert.equal(typeof set.comSecurity.code, 'string');
+    assert.deepEqual(winops.vss.comSecurity(), set.comSecurity);
+  } finally {
+    await set.close();
+  }
+});
