@@ -32,6 +32,7 @@
         "native/imapi2/write.cc",
         "native/mi/backend.cc",
         "native/mi/probe.cc",
+        "native/mi/starter.cc",
         "native/mi/values.cc",
         "native/vss/backend.cc",
         "native/vss/mta_worker.cc",

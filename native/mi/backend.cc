@@ -20,9 +20,11 @@
 #include "common/dispatcher.h"
 #include "common/handles.h"
 #include "common/hresult.h"
+#include "common/teardown.h"
 #include "common/utf.h"
 #include "common/win.h"
 #include "mi/mi_abi.h"
+#include "mi/starter.h"
 #include "mi/values.h"
 
 namespace winops::mi {
@@ -34,8 +36,8 @@ using Handle = uint32_t;
 // The most values one onBatch call carries as arguments (a larger batch is split between instances).
 constexpr size_t kCallValues = 4096;
 
-// How long teardown waits for a cancelled operation's final result, and for a session to close.
-constexpr DWORD kTeardownWaitMs = 10000;
+// Teardown waits for MI within the shared budget of common/teardown.h (kTeardownBoundMs for the whole family).
+constexpr const char* kFamily = "mi";
 
 const MI_Char* W(const std::u16string& s) { return reinterpret_cast<const MI_Char*>(s.c_str()); }
 std::u16string U16(const MI_Char* s) {
@@ -113,7 +115,10 @@ struct Session {
   bool closing = false;
   std::set<Handle> ops;
   std::optional<Napi::Promise::Deferred> closeDeferred;
+  // The thread that starts this session's operations (and then closes it, in that order); made at the first one.
+  std::shared_ptr<StartQueue> starter;
   // any thread
+  std::atomic<bool> closeCalled{false};  // MI_Session_Close was called (with a completion)
   std::atomic<bool> closed{false};
   UniqueHandle closedEvent{::CreateEventW(nullptr, TRUE, FALSE, nullptr)};
 };
@@ -130,7 +135,13 @@ struct Op {
   Handle handle = 0;
   std::shared_ptr<Session> session;
   MI_Operation op{};
-  bool started = false;  // a MI_SessionFT call filled `op`
+  // Where the MI_SessionFT call that fills `op` is (guarded by mu): none (never: the session was not valid, or
+  // teardown dropped the start), queued on the session's starter, calling (inside the MI call), returned.
+  enum class Start { kNone, kQueued, kCalling, kReturned };
+  Start start = Start::kNone;
+  bool cancelRequested = false;  // cancel() before the MI call returned: cancelled as soon as it has
+  MI_CancellationReason cancelReason = MI_REASON_NONE;
+  bool closeDeferred = false;  // close() while the MI call had not returned: the starter closes it after
   // The strings and instances the MI call was given, kept until the operation is closed.
   std::u16string nameSpace, text1, text2;
   std::vector<MI_Instance*> inbound;
@@ -174,9 +185,25 @@ struct Op {
 
 class State;
 
+void WINOPS_MI_CALL OnInstanceResult(MI_Operation* operation, void* context, const MI_Instance* instance,
+                                     MI_Boolean moreResults, MI_Result resultCode, const MI_Char* errorString,
+                                     const MI_Instance* errorDetails, MI_ResultAcknowledgement ack);
+void WINOPS_MI_CALL OnIndicationResult(MI_Operation* operation, void* context, const MI_Instance* instance,
+                                       const MI_Char* bookmark, const MI_Char* machineID, MI_Boolean moreResults,
+                                       MI_Result resultCode, const MI_Char* errorString,
+                                       const MI_Instance* errorDetails, MI_ResultAcknowledgement ack);
+
 struct CallbackContext {
   std::shared_ptr<State> state;
   std::shared_ptr<Op> op;
+};
+
+// What the starter needs to make the MI call (the strings and instances are the operation's own).
+struct StartRequest {
+  std::string kind;
+  bool keysOnly = false;
+  MI_Instance* keys = nullptr;
+  MI_Instance* params = nullptr;
 };
 
 struct SessionCloseContext {
@@ -257,9 +284,12 @@ class State : public std::enable_shared_from_this<State> {
     auto self = shared_from_this();
     const uint64_t id = nextThread_++;
     dispatcher_->Hold();
-    std::lock_guard<std::mutex> lock(threadsMu_);
-    try {
-      threads_[id] = std::thread([self, session, req, deferred, id]() {
+    auto opener = std::make_shared<StartQueue>();
+    {
+      std::lock_guard<std::mutex> lock(threadsMu_);
+      threads_[id] = opener;
+    }
+    const bool posted = opener->Post([self, session, req, deferred, id]() {
         MiFailure failure;
         const bool ok = self->NewSession(*session, *req, &failure);
         req->Wipe();
@@ -279,9 +309,13 @@ class State : public std::enable_shared_from_this<State> {
           deferred.Resolve(Napi::Number::New(jsEnv, session->handle));
         });
       });
-    } catch (const std::system_error& e) {
+    if (!posted) {
+      {
+        std::lock_guard<std::mutex> lock(threadsMu_);
+        threads_.erase(id);
+      }
       dispatcher_->Unhold();
-      deferred.Reject(Napi::Error::New(env, std::string("could not start a thread: ") + e.what()).Value());
+      deferred.Reject(Napi::Error::New(env, "could not start a thread for MI_Application_NewSession").Value());
     }
     return deferred.Promise();
   }
@@ -324,8 +358,9 @@ class State : public std::enable_shared_from_this<State> {
     return true;
   }
 
+  // JS thread: the session thread posted its outcome as its last step, so it ends now.
   void JoinThread(uint64_t id) {
-    std::thread t;
+    std::shared_ptr<StartQueue> t;
     {
       std::lock_guard<std::mutex> lock(threadsMu_);
       auto it = threads_.find(id);
@@ -333,7 +368,8 @@ class State : public std::enable_shared_from_this<State> {
       t = std::move(it->second);
       threads_.erase(it);
     }
-    if (t.joinable()) t.join();
+    t->Stop();
+    t->WaitEnded(INFINITE);
   }
 
   Napi::Value CloseSession(Napi::Env env, Handle h) {
@@ -351,20 +387,31 @@ class State : public std::enable_shared_from_this<State> {
     s->closing = true;
     s->closeDeferred.emplace(deferred);
     dispatcher_->Hold();
+    // After every start queued for this session (its starter makes the call, in order), else here.
+    auto self = shared_from_this();
+    if (!s->starter || !s->starter->Post([self, s] { self->CallSessionClose(s); })) CallSessionClose(s);
+    return deferred.Promise();
+  }
+
+  // Any thread. Asynchronous: MI calls back once every operation of the session is closed.
+  void CallSessionClose(const std::shared_ptr<Session>& s) {
+    if (tearingDown_.load()) return;  // teardown closes it
     auto* ctx = new SessionCloseContext{shared_from_this(), s};
-    // Asynchronous: MI calls back once every operation of the session is closed.
+    s->closeCalled = true;
     const MI_Result r = s->session.ft->Close(&s->session, ctx, &OnSessionClosed);
-    if (r != MI_RESULT_OK) {
-      delete ctx;
+    if (r == MI_RESULT_OK) return;
+    delete ctx;
+    s->closeCalled = false;
+    auto self = shared_from_this();
+    dispatcher_->Post([self, s, r](Napi::Env env) {
       s->closing = false;
-      s->closeDeferred.reset();
-      dispatcher_->Unhold();
+      self->dispatcher_->Unhold();
       MiFailure f;
       f.miResult = r;
       f.call = "MI_Session_Close";
-      deferred.Reject(ToJsError(env, f).Value());
-    }
-    return deferred.Promise();
+      if (s->closeDeferred) s->closeDeferred->Reject(ToJsError(env, f).Value());
+      s->closeDeferred.reset();
+    });
   }
 
   static void WINOPS_MI_CALL OnSessionClosed(void* context) {
@@ -380,6 +427,7 @@ class State : public std::enable_shared_from_this<State> {
     ::SetEvent(session->closedEvent.Get());
     state->dispatcher_->Post([state, session](Napi::Env env) {
       state->sessions_.erase(session->handle);
+      state->RetireStarter(*session);
       state->dispatcher_->Unhold();
       if (session->closeDeferred) {
         session->closeDeferred->Resolve(env.Undefined());
@@ -388,9 +436,69 @@ class State : public std::enable_shared_from_this<State> {
     });
   }
 
+  // JS thread: a closed session's starter ends (it may still be returning from MI_Session_Close); joined later.
+  void RetireStarter(Session& s) {
+    if (!s.starter) return;
+    s.starter->Stop();
+    retired_.push_back(std::move(s.starter));
+    retired_.erase(std::remove_if(retired_.begin(), retired_.end(), [](auto& q) { return q->TryJoin(); }),
+                   retired_.end());
+  }
+
   // ------------------------------------------------------------------------------ operations
 
   Napi::Value StartOperation(const Napi::CallbackInfo& info);
+
+  // The session's starter thread: the MI_SessionFT call, then what JS asked for meanwhile (a cancel, a close).
+  void RunStart(const std::shared_ptr<Op>& op, const StartRequest& r) {
+    {
+      std::lock_guard<SlimMutex> lock(op->mu);
+      if (tearingDown_.load()) {  // teardown began before this start: it never reaches MI
+        op->start = Op::Start::kNone;
+        return;
+      }
+      op->start = Op::Start::kCalling;
+    }
+    MI_OperationCallbacks callbacks{};
+    callbacks.callbackContext = new CallbackContext{shared_from_this(), op};
+    callbacks.instanceResult = &OnInstanceResult;
+    callbacks.indicationResult = &OnIndicationResult;
+    MI_Session* s = &op->session->session;
+    // STANDARD_RTTI: every element comes with its own MI type (mi.h MI_OPERATIONFLAGS_STANDARD_RTTI; the
+    // wmi_v2/mi-flags page). Without an RTTI flag the protocol handler picks, and NO_RTTI / BASIC_RTTI allow
+    // strings in place of typed values, where winops promises number, bigint and Date. FULL_RTTI adds class
+    // hierarchy accuracy winops does not read, at a documented cost ("the slowest option").
+    const MI_Uint32 flags = MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS | MI_OPERATIONFLAGS_STANDARD_RTTI;
+    // MI may call back before returning (on this thread or its own): the callback only posts.
+    if (r.kind == "query") {
+      s->ft->QueryInstances(s, flags, nullptr, W(op->nameSpace), W(op->text1), W(op->text2), &callbacks, &op->op);
+    } else if (r.kind == "subscribe") {
+      s->ft->Subscribe(s, flags, nullptr, W(op->nameSpace), W(op->text1), W(op->text2), nullptr, &callbacks, &op->op);
+    } else if (r.kind == "enumerate") {
+      const MI_Boolean ko = r.keysOnly ? MI_TRUE : MI_FALSE;
+      s->ft->EnumerateInstances(s, flags, nullptr, W(op->nameSpace), W(op->text1), ko, &callbacks, &op->op);
+    } else if (r.kind == "get") {
+      s->ft->GetInstance(s, flags, nullptr, W(op->nameSpace), r.keys, &callbacks, &op->op);
+    } else {
+      s->ft->Invoke(s, flags, nullptr, W(op->nameSpace), W(op->text1), W(op->text2), r.keys, r.params, &callbacks,
+                    &op->op);
+    }
+    bool cancel = false, close = false;
+    MI_CancellationReason reason = MI_REASON_NONE;
+    {
+      std::lock_guard<SlimMutex> lock(op->mu);
+      op->start = Op::Start::kReturned;
+      cancel = op->cancelRequested && !op->finalArrived;
+      reason = op->cancelReason;
+      close = op->closeDeferred;
+    }
+    if (cancel) op->op.ft->Cancel(&op->op, reason);
+    if (close) {  // JS closed it after its final result, before this call returned: always closed, here
+      op->AckPending();
+      op->op.ft->Close(&op->op);
+      ReleaseOp(*op);
+    }
+  }
 
   // MI's thread, inside the callback: the instance is copied into the pending batch (valid only until it is
   // acknowledged), and acknowledged at once while fewer than `window` instances are outstanding; the one that
@@ -563,7 +671,16 @@ class State : public std::enable_shared_from_this<State> {
     auto it = ops_.find(h);
     if (it == ops_.end()) return MI_RESULT_INVALID_PARAMETER;
     Op& op = *it->second;
-    if (!op.started) return MI_RESULT_OK;
+    {
+      std::lock_guard<SlimMutex> lock(op.mu);
+      if (op.start == Op::Start::kNone) return MI_RESULT_OK;
+      if (op.start != Op::Start::kReturned) {
+        // The MI call has not returned the operation yet: the starter cancels it as soon as it has (RunStart).
+        op.cancelRequested = true;
+        op.cancelReason = reason;
+        return MI_RESULT_OK;
+      }
+    }
     return op.op.ft->Cancel(&op.op, reason);
   }
 
@@ -571,16 +688,23 @@ class State : public std::enable_shared_from_this<State> {
     auto it = ops_.find(h);
     if (it == ops_.end()) return MI_RESULT_INVALID_PARAMETER;
     std::shared_ptr<Op> op = it->second;
+    bool deferred = false, started = false;
     {
       std::lock_guard<SlimMutex> lock(op->mu);
       // MI_Operation_Close belongs after the final result (cancel first, then drain): refused before it, and
       // nothing changes, so the caller can still cancel, drain and close.
-      if (op->started && !op->finalArrived) return MI_RESULT_INVALID_PARAMETER;
+      if (op->start != Op::Start::kNone && !op->finalArrived) return MI_RESULT_INVALID_PARAMETER;
       op->closed = true;
+      // The final result came before the MI call returned the operation: the starter closes it (RunStart).
+      deferred = op->closeDeferred = op->start == Op::Start::kCalling;
+      started = op->start == Op::Start::kReturned;
     }
-    op->AckPending();  // the final result's acknowledgement: Close would stall without it
-    const MI_Result r = op->started ? op->op.ft->Close(&op->op) : MI_RESULT_OK;
-    ReleaseOp(*op);
+    MI_Result r = MI_RESULT_OK;
+    if (!deferred) {
+      op->AckPending();  // the final result's acknowledgement: Close would stall without it
+      if (started) r = op->op.ft->Close(&op->op);
+      ReleaseOp(*op);
+    }
     ops_.erase(it);
     callbacks_.erase(h);
     if (op->session) op->session->ops.erase(h);
@@ -627,70 +751,140 @@ class State : public std::enable_shared_from_this<State> {
 
   // ------------------------------------------------------------------------------ teardown
 
-  // JS thread: environment teardown, or shutdown() on process 'exit'. Runs once.
+  // JS thread: environment teardown, or shutdown() on process 'exit'. Runs once, and never longer than
+  // kTeardownBoundMs in all (common/teardown.h): what MI has not ended by then is abandoned, one stderr line each,
+  // and what needs it closed first is left too (mi.h: MI_Session_Close completes only once all its operations are
+  // closed, MI_Application_Close only once all operations and sessions are; MI_Operation_Close before the final
+  // result stops responding, MI_Operation_GetInstance page). The docs give no bound for any of these waits.
   void Teardown() {
     if (tornDown_) return;
     tornDown_ = true;
     tearingDown_ = true;  // from now on MI's results are acknowledged on MI's threads, not delivered
-    // Session threads end when NewSession returns.
-    std::vector<std::thread> threads;
+    const ULONGLONG t0 = ::GetTickCount64();
+    bool abandoned = false;  // MI still runs something of ours: the application stays open
+    // Session threads end when MI_Application_NewSession returns.
+    std::vector<std::shared_ptr<StartQueue>> openers;
     {
       std::lock_guard<std::mutex> lock(threadsMu_);
-      for (auto& [id, t] : threads_) threads.push_back(std::move(t));
+      for (auto& [id, t] : threads_) openers.push_back(t);
       threads_.clear();
     }
-    for (auto& t : threads) {
-      if (t.joinable()) t.join();
+    for (auto& t : openers) t->Stop();
+    for (auto& t : openers) {
+      if (!t->WaitEnded(TeardownRemainingMs(t0))) {
+        ReportAbandoned(kFamily, "a session being opened (MI_Application_NewSession)", t0);
+        abandoned = true;
+      }
     }
+    // Starters: queued starts are dropped (they never reach MI); one inside an MI call is waited for.
+    std::set<Session*> left;  // sessions MI may still use: not closed
+    std::vector<std::pair<Session*, std::shared_ptr<StartQueue>>> starters;
+    for (auto& [h, s] : sessions_) {
+      if (s->starter) starters.emplace_back(s.get(), s->starter);
+    }
+    for (auto& q : retired_) starters.emplace_back(nullptr, q);
+    for (auto& [s, q] : starters) q->Stop();
+    for (auto& [s, q] : starters) {
+      if (!q->WaitEnded(TeardownRemainingMs(t0))) {
+        ReportAbandoned(kFamily, "an operation start (an MI_Session call that did not return)", t0);
+        abandoned = true;
+        if (s) left.insert(s);
+      }
+    }
+    retired_.clear();
     // Cancel what runs, drain it to the final result, close it.
     std::vector<std::shared_ptr<Op>> ops;
     for (auto& [h, op] : ops_) ops.push_back(op);
-    for (auto& op : ops) {
+    std::vector<bool> returned(ops.size(), false);
+    for (size_t i = 0; i < ops.size(); ++i) {
+      auto& op = ops[i];
       bool final;
       {
         std::lock_guard<SlimMutex> lock(op->mu);
+        if (op->start == Op::Start::kQueued) op->start = Op::Start::kNone;  // dropped with its starter
+        returned[i] = op->start == Op::Start::kReturned;
         final = op->finalArrived;
       }
-      if (op->started && !final) op->op.ft->Cancel(&op->op, MI_REASON_SHUTDOWN);
+      if (returned[i] && !final) op->op.ft->Cancel(&op->op, MI_REASON_SHUTDOWN);
       op->AckPending();
     }
-    for (auto& op : ops) {
-      if (op->started) ::WaitForSingleObject(op->finalEvent.Get(), kTeardownWaitMs);
+    for (size_t i = 0; i < ops.size(); ++i) {
+      auto& op = ops[i];
+      bool calling;
+      {
+        std::lock_guard<SlimMutex> lock(op->mu);
+        calling = op->start == Op::Start::kCalling;  // its starter was abandoned (reported above)
+      }
+      if (calling) continue;
+      if (returned[i] && ::WaitForSingleObject(op->finalEvent.Get(), TeardownRemainingMs(t0)) != WAIT_OBJECT_0) {
+        ReportAbandoned(kFamily, "an MI_Operation (no final result after MI_Operation_Cancel)", t0);
+        abandoned = true;
+        if (op->session) left.insert(op->session.get());
+        continue;
+      }
       {
         std::lock_guard<SlimMutex> lock(op->mu);
         op->closed = true;
       }
       op->AckPending();
-      if (op->started) op->op.ft->Close(&op->op);
+      if (returned[i]) op->op.ft->Close(&op->op);
       ReleaseOp(*op);
     }
     ops_.clear();
     for (auto& [h, cb] : callbacks_) cb.SuppressDestruct();
     callbacks_.clear();
-    // Sessions: those closing asynchronously finish now; the rest close synchronously.
+    // Sessions: asynchronous closes (those JS began, and the rest now), each waited for within the budget.
     std::vector<std::shared_ptr<Session>> sessions;
     {
       std::lock_guard<std::mutex> lock(threadsMu_);
       sessions = allSessions_;
-      allSessions_.clear();
     }
     for (auto& s : sessions) {
-      if (s->closing) {
-        ::WaitForSingleObject(s->closedEvent.Get(), kTeardownWaitMs);
-      } else if (!s->closed.load()) {
-        s->session.ft->Close(&s->session, nullptr, nullptr);
-        s->closed = true;
+      if (left.count(s.get())) {
+        ReportAbandoned(kFamily, "an MI_Session (an operation of it was abandoned)", t0);
+        abandoned = true;
+        continue;
+      }
+      if (!s->closeCalled.load() && !s->closed.load()) {
+        auto* ctx = new SessionCloseContext{shared_from_this(), s};
+        s->closeCalled = true;
+        if (s->session.ft->Close(&s->session, ctx, &OnSessionClosed) != MI_RESULT_OK) {
+          delete ctx;
+          s->closed = true;
+        }
+      }
+      if (!s->closed.load() && ::WaitForSingleObject(s->closedEvent.Get(), TeardownRemainingMs(t0)) != WAIT_OBJECT_0) {
+        ReportAbandoned(kFamily, "an MI_Session (MI_Session_Close did not complete)", t0);
+        abandoned = true;
       }
       s->closeDeferred.reset();
     }
+    {
+      std::lock_guard<std::mutex> lock(threadsMu_);
+      allSessions_.clear();
+    }
     sessions_.clear();
+    if (abandoned) {
+      // Never taken now: an abandoned session thread may hold appMu_, and MI_Application_Close would wait for it.
+      if (appReady_) ReportAbandoned(kFamily, "the MI_Application (MI still runs something of it)", t0);
+      return;
+    }
+    bool ready;
     {
       std::lock_guard<std::mutex> lock(appMu_);
-      if (appReady_) app_.ft->Close(&app_);
+      ready = appReady_;
       appReady_ = false;
-      // mi.dll stays loaded (module_ is never freed): its own threads may still be at their last
-      // instructions, and other environments of the process may use it.
     }
+    if (!ready) return;
+    // MI_Application_Close is synchronous: on a thread of its own, waited for within what is left of the budget.
+    auto self = shared_from_this();
+    StartQueue closer;
+    if (closer.Post([self] { self->app_.ft->Close(&self->app_); })) {
+      closer.Stop(false);
+      if (!closer.WaitEnded(TeardownRemainingMs(t0))) ReportAbandoned(kFamily, "the MI_Application (MI_Application_Close did not return)", t0);
+    }
+    // mi.dll stays loaded (module_ is never freed): its own threads may still be at their last
+    // instructions, and other environments of the process may use it.
   }
 
   MI_Application* app() { return &app_; }
@@ -713,10 +907,11 @@ class State : public std::enable_shared_from_this<State> {
   HMODULE module_ = nullptr;
   MI_Application_InitializeV1Fn initialize_ = nullptr;
   MI_Application app_{};
-  bool appReady_ = false;
+  std::atomic<bool> appReady_{false};
 
   std::mutex threadsMu_;
-  std::map<uint64_t, std::thread> threads_;
+  std::map<uint64_t, std::shared_ptr<StartQueue>> threads_;  // session threads (MI_Application_NewSession)
+  std::vector<std::shared_ptr<StartQueue>> retired_;           // starters of closed sessions (JS thread)
   std::vector<std::shared_ptr<Session>> allSessions_;
 };
 
@@ -894,26 +1089,24 @@ Napi::Value State::StartOperation(const Napi::CallbackInfo& info) {
     if (!keysInstance) op->inbound.erase(op->inbound.begin());
   }
 
-  MI_OperationCallbacks callbacks{};
-  callbacks.callbackContext = new CallbackContext{shared_from_this(), op};
-  callbacks.instanceResult = &OnInstanceResult;
-  callbacks.indicationResult = &OnIndicationResult;
-  MI_Session* s = &op->session->session;
-  const MI_Uint32 flags = MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS;
-  op->started = true;
-  // MI may call back on this thread before returning (an invalid parameter): the callback only posts.
-  if (kind == "query") {
-    s->ft->QueryInstances(s, flags, nullptr, W(op->nameSpace), W(op->text1), W(op->text2), &callbacks, &op->op);
-  } else if (kind == "subscribe") {
-    s->ft->Subscribe(s, flags, nullptr, W(op->nameSpace), W(op->text1), W(op->text2), nullptr, &callbacks, &op->op);
-  } else if (kind == "enumerate") {
-    const MI_Boolean ko = keysOnly ? MI_TRUE : MI_FALSE;
-    s->ft->EnumerateInstances(s, flags, nullptr, W(op->nameSpace), W(op->text1), ko, &callbacks, &op->op);
-  } else if (kind == "get") {
-    s->ft->GetInstance(s, flags, nullptr, W(op->nameSpace), keysInstance, &callbacks, &op->op);
-  } else {
-    s->ft->Invoke(s, flags, nullptr, W(op->nameSpace), W(op->text1), W(op->text2), keysInstance,
-                  paramsInstance, &callbacks, &op->op);
+  // Started on the session's own thread, never here (starter.h): the MI call may take as long as a connect.
+  auto start = std::make_shared<StartRequest>();
+  start->kind = kind;
+  start->keysOnly = keysOnly;
+  start->keys = keysInstance;
+  start->params = paramsInstance;
+  {
+    std::lock_guard<SlimMutex> lock(op->mu);
+    op->start = Op::Start::kQueued;
+  }
+  if (!op->session->starter) op->session->starter = std::make_shared<StartQueue>();
+  auto self = shared_from_this();
+  if (!op->session->starter->Post([self, op, start] { self->RunStart(op, *start); })) {
+    {
+      std::lock_guard<SlimMutex> lock(op->mu);
+      op->start = Op::Start::kNone;
+    }
+    DeliverSynthetic(op, MI_RESULT_FAILED, u"could not start the thread that starts MI operations");
   }
   return Napi::Number::New(env, op->handle);
 }
