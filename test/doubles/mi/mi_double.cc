@@ -18,6 +18,10 @@
 // with an object). WQL: SELECT <*|names> FROM <class> [WHERE prop op literal {AND|OR ...}], op one of
 // = <> != < > <= >= LIKE; subscriptions only read the FROM class. Generated classes ("generated": count +
 // row template, for 100,000s of instances): one instance per operation, patched before each delivery.
+// Double-only scenario keys (not in MiScenario: the fake has no MI call to block and no thread to hold): "holdStart"
+// (an MI_Session_* call name: that call does not return until "mi:start" is released), "holdFinal": "always" (the
+// final result waits for "mi:final" even after a cancel) and "holdSessionClose" (MI_Session_Close completes only once
+// "mi:sessionClose" is released).
 // Log: WINOPS_DOUBLE_LOG (test/doubles/common/double_support.h). Every result and acknowledgement is logged,
 // "ackHeld" (n: the result) when a result callback returned without acknowledging it (the client holds MI back),
 // and at MI_Operation_Close "longestAckWait" (n: the longest time, in ms, a result waited for its
