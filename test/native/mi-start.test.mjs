@@ -76,17 +76,26 @@ test('double: invoke with a mixed numeric array holding bigints (MI_REAL64A) is 
 });
 
 test('double: a start held inside MI_Session_QueryInstances blocks neither JS nor another session; a cancel meanwhile cancels and closes it once it returned', { skip: skipDouble }, async () => {
-  const readLog = useScenario({ classes: { Big: [{ Id: 1 }, { Id: 2 }, { Id: 3 }] }, holdStart: 'MI_Session_QueryInstances' });
+  // holdFinal: no final result comes unless a cancel brings it, so the query cannot end before the deferred cancel.
+  const readLog = useScenario({ classes: { Big: [{ Id: 1 }, { Id: 2 }, { Id: 3 }] }, holdStart: 'MI_Session_QueryInstances', holdFinal: true, indications: { intervalMs: 5 } });
   const winops = lib.createWinops({ backend: 'native' });
   const a = await winops.mi.openSession();
   const stream = a.query('SELECT * FROM Big');
   const reading = settle(stream.toArray());
   await readLog.held('mi:start'); // the start is inside MI_Session_QueryInstances, on the session's thread
-  // JS runs meanwhile: a setImmediate callback, a timer, and a whole operation on another session.
+  // JS runs meanwhile: a setImmediate callback, a timer, and a whole operation on another session (a subscription
+  // read once and left: cancelled, drained, closed), and the backend's own calls.
   await new Promise((resolve) => setImmediate(resolve));
   await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.equal(winops.backend.openHandles().filter((h) => h.kind === 'MI_Operation').length, 1);
   const b = await winops.mi.openSession();
-  assert.deepEqual((await b.enumerate('Big').toArray()).map((x) => x.Id), [1, 2, 3]);
+  let events = 0;
+  for await (const e of b.subscribe('SELECT * FROM __InstanceCreationEvent WITHIN 1 WHERE TargetInstance ISA "Win32_Process"')) {
+    assert.ok(e);
+    events++;
+    break;
+  }
+  assert.equal(events, 1);
   await b.close();
   assert.equal(calls(readLog(), 'MI_Session_QueryInstances').length, 0, 'the held call has not returned');
   // Cancel before the MI call returned the operation handle: defined (the cancel waits for it).
