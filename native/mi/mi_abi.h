@@ -121,6 +121,11 @@ enum MI_SubscriptionDeliveryType : int32_t {
 
 // Operation flags (the flags argument of MI_SessionFT operations).
 constexpr MI_Uint32 MI_OPERATIONFLAGS_MANUAL_ACK_RESULTS = 0x0001;
+// mi.h (win32metadata RecompiledIdlHeaders/um/mi.h; learn.microsoft.com wmi_v2/mi-flags): "All instance elements are of
+// the correct type, but some hierarchy information may be lost due to optimizations". NO_RTTI (0x0400: every element a
+// string) and BASIC_RTTI (0x0002: "may be strings or the correct type") are the weaker ones, FULL_RTTI (0x0004) the
+// expensive one; 0 lets the protocol handler pick.
+constexpr MI_Uint32 MI_OPERATIONFLAGS_STANDARD_RTTI = 0x0800;
 // Element flags.
 constexpr MI_Uint32 MI_FLAG_KEY = 0x1000;
 constexpr MI_Uint32 MI_FLAG_NULL = 0x20000000;

@@ -655,8 +655,18 @@ MI_Type SetArray(Napi::Env env, MI_Value& out, Napi::Array arr, Scratch& s, cons
     std::memset(&items[i], 0, sizeof(MI_Value));
     Napi::Value e = arr.Get(i);
     const std::string w = what + "[" + std::to_string(i) + "]";
-    if (t == MI_REAL64) items[i].real64 = e.IsBigInt() ? static_cast<double>(e.As<Napi::BigInt>().Int64Value(nullptr)) : e.As<Napi::Number>().DoubleValue();
-    else SetScalar(env, items[i], t, e, s, w);
+    if (t == MI_REAL64 && e.IsBigInt()) {
+      // node-addon-api's BigInt::Int64Value(bool* lossless) hands `lossless` to napi_get_value_bigint_int64,
+      // which refuses a null pointer (napi_invalid_arg, thrown as an Error): the flag is required.
+      bool lossless = false;
+      const int64_t v = e.As<Napi::BigInt>().Int64Value(&lossless);
+      if (!lossless) Bad(env, w + " does not fit in 64 bits");
+      items[i].real64 = static_cast<double>(v);
+    } else if (t == MI_REAL64) {
+      items[i].real64 = e.As<Napi::Number>().DoubleValue();
+    } else {
+      SetScalar(env, items[i], t, e, s, w);
+    }
   }
   auto collect = [&](auto member) {
     using T = std::remove_reference_t<decltype(items[0].*member)>;

@@ -18,6 +18,10 @@
 // with an object). WQL: SELECT <*|names> FROM <class> [WHERE prop op literal {AND|OR ...}], op one of
 // = <> != < > <= >= LIKE; subscriptions only read the FROM class. Generated classes ("generated": count +
 // row template, for 100,000s of instances): one instance per operation, patched before each delivery.
+// Double-only scenario keys (not in MiScenario: the fake has no MI call to block and no thread to hold): "holdStart"
+// (an MI_Session_* call name: that call does not return until "mi:start" is released), "holdFinal": "always" (the
+// final result waits for "mi:final" even after a cancel) and "holdSessionClose" (MI_Session_Close completes only once
+// "mi:sessionClose" is released).
 // Log: WINOPS_DOUBLE_LOG (test/doubles/common/double_support.h). Every result and acknowledgement is logged,
 // "ackHeld" (n: the result) when a result callback returned without acknowledging it (the client holds MI back),
 // and at MI_Operation_Close "longestAckWait" (n: the longest time, in ms, a result waited for its
@@ -594,6 +598,14 @@ std::string TextOfElement(const Element& e) {
     case MI_SINT64: return std::to_string(e.value.sint64);
     case MI_REAL64: std::snprintf(buf, sizeof buf, "%.17g", e.value.real64); return buf;
     case MI_REAL32: std::snprintf(buf, sizeof buf, "%.9g", e.value.real32); return buf;
+    case MI_REAL64A: {
+      std::string out = "[";
+      for (MI_Uint32 i = 0; i < e.value.real64a.size; ++i) {
+        std::snprintf(buf, sizeof buf, "%.17g", e.value.real64a.data[i]);
+        out += (i ? "," : "") + std::string(buf);
+      }
+      return out + "]";
+    }
     case MI_STRINGA: {
       std::string out = "[";
       for (MI_Uint32 i = 0; i < e.value.stringa.size; ++i) {
@@ -634,6 +646,15 @@ struct Scenario {
   int extraResultsAfterCancel = 0;
   DWORD cancelLatencyMs = 0;
   bool holdFinal = false;  // a final result (not a cancel's) waits until the test releases "mi:final"
+  // "holdFinal": "always": the final result waits for "mi:final" even after MI_Operation_Cancel (mi.h and the
+  // MI_Operation_Cancel page give no bound for when the final result comes after a cancel).
+  bool holdFinalThroughCancel = false;
+  // "holdStart": the MI_Session_* call of that name (e.g. "MI_Session_QueryInstances") does not return until the
+  // test releases "mi:start" (nothing documents how long a start may take: a first remote DCOM connect).
+  std::string holdStart;
+  // "holdSessionClose": MI_Session_Close does not complete until the test releases "mi:sessionClose" (mi.h gives no
+  // bound for it).
+  bool holdSessionClose = false;
   bool hasFailAfter = false;
   size_t failAfterResults = 0;
   MI_Result failAfterResult = MI_RESULT_FAILED;
@@ -697,7 +718,13 @@ std::shared_ptr<const Scenario> LoadScenario() {
   s->resultIntervalMs = static_cast<DWORD>(s->mi.Num("resultIntervalMs", 1));
   s->extraResultsAfterCancel = static_cast<int>(s->mi.Num("extraResultsAfterCancel", 0));
   s->cancelLatencyMs = static_cast<DWORD>(s->mi.Num("cancelLatencyMs", 0));
-  s->holdFinal = s->mi.Bool("holdFinal", false);
+  if (const Json* h = s->mi.Get("holdFinal"); h && h->IsString() && h->s == "always") {
+    s->holdFinal = s->holdFinalThroughCancel = true;
+  } else {
+    s->holdFinal = s->mi.Bool("holdFinal", false);
+  }
+  s->holdStart = s->mi.Str("holdStart", "");
+  s->holdSessionClose = s->mi.Bool("holdSessionClose", false);
   if (const Json* f = s->mi.Get("failAfter"); f && f->type == Json::Type::kObject) {
     s->hasFailAfter = true;
     s->failAfterResults = static_cast<size_t>(f->Num("results", 0));
@@ -1263,9 +1290,9 @@ void Run(std::shared_ptr<DOperation> op) {
     // Scenario holdFinal: the final result of an operation that was not cancelled waits until the test releases
     // "mi:final", so the test decides whether it has come. A cancel (or Close) wakes the wait; the cancel's own
     // results then come instead of this one.
-    if (!r.more && !op->cancelled && op->scenario->holdFinal) {
+    if (!r.more && (!op->cancelled || op->scenario->holdFinalThroughCancel) && op->scenario->holdFinal) {
       bool released = false;
-      while (!released && !op->cancelled && !op->closed) {
+      while (!released && (!op->cancelled || op->scenario->holdFinalThroughCancel) && !op->closed) {
         lock.unlock();
         released = Log::Get().Hold("mi:final", op->wake);
         lock.lock();
@@ -1589,6 +1616,10 @@ void StartOperation(MI_Session* session, MI_Uint32 flags, MI_OperationCallbacks*
     operation->reserved2 = reinterpret_cast<ptrdiff_t>(new std::shared_ptr<DOperation>(op));
     operation->ft = &g_operationFT;
   }
+  {
+    auto* held = session ? reinterpret_cast<DSession*>(session->reserved2) : nullptr;
+    if (held && !held->closed && held->scenario && held->scenario->holdStart == call) Log::Get().Hold("mi:start", nullptr);
+  }
   std::lock_guard<SlimMutex> lock(g_mu);
   auto* s = session ? reinterpret_cast<DSession*>(session->reserved2) : nullptr;
   const std::string flagText = op->manualAck ? "MANUAL_ACK" : "AUTO_ACK";
@@ -1601,7 +1632,8 @@ void StartOperation(MI_Session* session, MI_Uint32 flags, MI_OperationCallbacks*
     op->session = s;
     op->scenario = s->scenario;
     s->ops.insert(op);
-    Log::Get().Call(call, "MI_RESULT_OK", detail + " [" + flagText + "]");
+    // n: the flags as given (the tests check the RTTI flags on every operation kind).
+    Log::Get().Call(call, "MI_RESULT_OK", detail + " [" + flagText + "]", static_cast<long long>(flags));
     Plan(*op, kind, ns, a, b, keysOnly, keys, params);
   }
   Log::Get().Live("MI_Operation", +1);
@@ -1798,6 +1830,7 @@ MI_Result WINOPS_MI_CALL SessClose(MI_Session* session, void* context, MI_Sessio
     return MI_RESULT_OK;
   }
   std::thread([s, context, completion] {
+    if (s->scenario && s->scenario->holdSessionClose) Log::Get().Hold("mi:sessionClose", nullptr);
     {
       std::unique_lock<SlimMutex> lock(g_mu);
       WaitForOps(s, lock);
