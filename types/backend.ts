@@ -294,6 +294,11 @@ export interface RecorderInfo {
   readonly productRevision: string;
   readonly volumePaths: readonly string[];
   readonly media: MediaInfo;
+  /**
+   * A getter of this recorder that failed (e.g. IDiscRecorder2::get_ProductRevision): the list still has the
+   * recorder, with the fields read before the failure and empty ones after it. Undefined when everything was read.
+   */
+  readonly error?: RawError | undefined;
 }
 
 export interface MediaInfo {

@@ -72,6 +72,20 @@ export class FakeImapi implements ImapiBackend {
       const m = r.media ?? {};
       const present = m.present ?? true;
       const total = m.totalSectors ?? 2_295_104;
+      // A getter that fails is reported on its recorder (the addon's rule, native/imapi2/recorders.cc): the fields
+      // read after it (in the addon's order: revision, volume paths, media) stay empty.
+      const fails = r.productRevisionFails;
+      if (fails !== undefined) {
+        return {
+          id: r.id,
+          vendorId: r.vendorId ?? 'WINOPS',
+          productId: r.productId ?? 'Simulated recorder',
+          productRevision: '',
+          volumePaths: [],
+          media: { physicalType: 'NONE', present: false, blank: false, writeProtected: false, totalSectors: 0, freeSectors: 0 },
+          error: rawError('IDiscRecorder2::get_ProductRevision', fails),
+        };
+      }
       return {
         id: r.id,
         vendorId: r.vendorId ?? 'WINOPS',

@@ -64,6 +64,9 @@ struct RecorderScript {
   std::string id, vendorId = "WINOPS", productId = "Simulated recorder", productRevision = "1.00";
   std::vector<std::string> volumePaths;
   MediaScript media;
+  // get_ProductRevision fails with this (scenario productRevisionFails; S_OK = it does not). Its page,
+  // nf-imapi2-idiscrecorder2-get_productrevision.md, lists E_POINTER, E_FAIL and E_OUTOFMEMORY.
+  HRESULT productRevisionFails = S_OK;
 };
 
 struct Scenario {
@@ -107,6 +110,7 @@ Scenario LoadScenario() {
     r.vendorId = j.Str("vendorId", r.vendorId);
     r.productId = j.Str("productId", r.productId);
     r.productRevision = j.Str("productRevision", r.productRevision);
+    r.productRevisionFails = doubles::CodeOf(j.Get("productRevisionFails"), S_OK);
     if (const Json* v = j.Get("volumePaths")) {
       for (const Json& p : v->a) r.volumePaths.push_back(p.s);
     }
@@ -279,7 +283,14 @@ class Recorder final : public doubles::ComObject<Recorder, DispatchStub<IDiscRec
   HRESULT STDMETHODCALLTYPE get_ActiveDiscRecorder(BSTR* v) override { return Str(v, script_.id); }
   HRESULT STDMETHODCALLTYPE get_VendorId(BSTR* v) override { return Str(v, script_.vendorId); }
   HRESULT STDMETHODCALLTYPE get_ProductId(BSTR* v) override { return Str(v, script_.productId); }
-  HRESULT STDMETHODCALLTYPE get_ProductRevision(BSTR* v) override { return Str(v, script_.productRevision); }
+  HRESULT STDMETHODCALLTYPE get_ProductRevision(BSTR* v) override {
+    if (initialized_ && FAILED(script_.productRevisionFails)) {
+      if (v) *v = nullptr;
+      Log::Get().Call("IDiscRecorder2::get_ProductRevision", doubles::CodeName(script_.productRevisionFails), script_.id);
+      return script_.productRevisionFails;
+    }
+    return Str(v, script_.productRevision);
+  }
   HRESULT STDMETHODCALLTYPE get_VolumeName(BSTR* v) override { return Str(v, "\\\\?\\Volume{winops}\\"); }
   HRESULT STDMETHODCALLTYPE get_VolumePathNames(SAFEARRAY** value) override {
     if (!value) return E_POINTER;
