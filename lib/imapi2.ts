@@ -1,4 +1,4 @@
-import type { Backend, Handle, ImapiSource, ImapiUpdate, ImapiWriteRequest, MediaInfo, RawError, RecorderInfo } from '../types/backend';
+import type { Backend, BurnVerification, Handle, ImapiSource, ImapiUpdate, ImapiWriteRequest, MediaInfo, RawError, RecorderInfo } from '../types/backend';
 import { stat } from 'node:fs/promises';
 import { codeByValue, codeOf } from './codes';
 import { aboutFile, hresultError, ImapiError, toWinopsError } from './errors';
@@ -55,6 +55,15 @@ export interface BurnOptions extends OperationOptions {
   readonly clientName?: string;
   /** Write over non-blank rewritable media. Default false. */
   readonly forceOverwrite?: boolean;
+  /**
+   * IMAPI's check of the disc after the burn (IBurnVerification, IMAPI_BURN_VERIFICATION_LEVEL): 'none'; 'quick'
+   * (READ_DISC_INFO and READ_TRACK_INFO work, checksums of a small set of disc sectors compared to the stream's
+   * bits); 'full' (quick, and the whole last session read back and its checksum compared to the burned stream; takes
+   * as long as reading the disc). Default 'quick' for a file or bytes, 'none' for { stream, size }: the docs do not
+   * say whether verifying reads the source again, and a stream can be read only once, so a stream refuses 'quick'
+   * and 'full' (RangeError).
+   */
+  readonly verification?: BurnVerification;
   readonly onProgress?: (progress: WriteProgress) => void;
 }
 
@@ -78,6 +87,7 @@ export interface Recorder extends Omit<RecorderInfo, 'error'> {
 }
 
 export type WriteOperation = Operation<WriteResult, ImapiCancelOutcome>;
+export type { BurnVerification };
 
 /** Adapts a stream to the sequential read(offset, length) the backend's IStream calls. */
 function pullSource(stream: AsyncIterable<Uint8Array>, size: number): ImapiSource {
@@ -161,6 +171,19 @@ async function checkFileSectorMultiple(path: string, fn: string): Promise<void> 
     return;
   }
   sizeRule(size, fn, `the image file ${JSON.stringify(path)}`);
+}
+
+const VERIFICATIONS: readonly BurnVerification[] = ['none', 'quick', 'full'];
+
+function checkVerification(value: unknown, source: ImapiSource, fn: string): BurnVerification {
+  if (value === undefined) return source.kind === 'pull' ? 'none' : 'quick';
+  if (typeof value !== 'string' || !VERIFICATIONS.includes(value as BurnVerification)) {
+    throw new TypeError(`${fn}: options.verification must be 'none', 'quick' or 'full', got ${describeValue(value)}`);
+  }
+  if (source.kind === 'pull' && value !== 'none') {
+    throw new RangeError(`${fn}: options.verification '${value}' needs an image that can be read again (a file or bytes); a { stream, size } image is read once, so it burns with verification 'none'`);
+  }
+  return value as BurnVerification;
 }
 
 function checkCallback(cb: unknown, fn: string, arg: string): void {
@@ -351,10 +374,11 @@ export class Imapi2 {
     const clientName = checkClientName(o.clientName, fn);
     checkCallback(o.onProgress, fn, 'options.onProgress');
     if (o.forceOverwrite !== undefined && typeof o.forceOverwrite !== 'boolean') throw new TypeError(`${fn}: options.forceOverwrite must be a boolean`);
+    const verification = checkVerification(o.verification, source, fn);
     return new WriteDriver(this.#backend, async () => {
       if (source.kind === 'file') await checkFileSectorMultiple(source.path, fn);
       const r = await this.#pick(o.recorder, fn);
-      return { api: 'format2data', recorderId: r.id, clientName, forceOverwrite: o.forceOverwrite === true, source };
+      return { api: 'format2data', recorderId: r.id, clientName, forceOverwrite: o.forceOverwrite === true, verification, source };
     }, o, fn, source).operation;
   }
 

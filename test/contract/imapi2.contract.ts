@@ -195,6 +195,18 @@ export function imapiContract(name: string, make: BackendFactory): void {
       expect(() => i.writeSection(image(1), { recorder: 'E:', startLba: 0, sectorCount: 1, clientName: 'bad/name' })).toThrow(/options\.clientName/);
     });
 
+    it('burn sets the verification level through IBurnVerification before Write; a stream gets none and refuses quick/full', async () => {
+      const { winops, inspect } = await make({ imapi2: FAST });
+      const levels = (): unknown[] => inspect.calls().filter((c) => c.call === 'IBurnVerification::put_BurnVerificationLevel').map((c) => c.detail);
+      await winops.imapi2.burn(image(4));
+      await winops.imapi2.burn(image(4), { verification: 'full' });
+      await winops.imapi2.burn(image(4), { verification: 'none' });
+      await winops.imapi2.burn({ stream: Readable.from([Buffer.alloc(4 * 2048)]), size: 4 * 2048 });
+      expect(levels()).toEqual(['quick', 'full', 'none', 'none']);
+      expect(() => winops.imapi2.burn({ stream: Readable.from([]), size: 2048 }, { verification: 'quick' })).toThrow(RangeError);
+      expect(() => winops.imapi2.burn(image(4), { verification: 'fast' as never })).toThrow(/options\.verification/);
+    });
+
     it('a recorder whose getter fails is listed with its error; the others are unaffected', async () => {
       const { winops } = await make({ imapi2: { recorders: [
         { id: 'r1', volumePaths: ['E:\\'], productRevisionFails: 'E_FAIL' },
