@@ -1,4 +1,5 @@
-import type { Backend, Handle, ImapiSource, ImapiUpdate, ImapiWriteRequest, MediaInfo, RawError, RecorderInfo } from '../types/backend';
+import type { Backend, BurnVerification, Handle, ImapiSource, ImapiUpdate, ImapiWriteRequest, MediaInfo, RawError, RecorderInfo } from '../types/backend';
+import { stat } from 'node:fs/promises';
 import { codeByValue, codeOf } from './codes';
 import { aboutFile, hresultError, ImapiError, toWinopsError } from './errors';
 import { AbortError, CancelScope, checkOptions, deferred, describeValue, Operation, Settlement, type CancelOutcomeBase, type OperationOptions } from './operation';
@@ -54,6 +55,15 @@ export interface BurnOptions extends OperationOptions {
   readonly clientName?: string;
   /** Write over non-blank rewritable media. Default false. */
   readonly forceOverwrite?: boolean;
+  /**
+   * IMAPI's check of the disc after the burn (IBurnVerification, IMAPI_BURN_VERIFICATION_LEVEL): 'none'; 'quick'
+   * (READ_DISC_INFO and READ_TRACK_INFO work, checksums of a small set of disc sectors compared to the stream's
+   * bits); 'full' (quick, and the whole last session read back and its checksum compared to the burned stream; takes
+   * as long as reading the disc). Default 'quick' for a file or bytes, 'none' for { stream, size }: the docs do not
+   * say whether verifying reads the source again, and a stream can be read only once, so a stream refuses 'quick'
+   * and 'full' (RangeError).
+   */
+  readonly verification?: BurnVerification;
   readonly onProgress?: (progress: WriteProgress) => void;
 }
 
@@ -67,11 +77,17 @@ export interface WriteSectionOptions extends OperationOptions {
   readonly onProgress?: (progress: WriteProgress) => void;
 }
 
-export interface Recorder extends RecorderInfo {
+export interface Recorder extends Omit<RecorderInfo, 'error'> {
   readonly media: MediaInfo;
+  /**
+   * Set when one of this recorder's getters failed (its `call` names which): the recorder is still listed, with what
+   * could be read; one drive that answers badly does not fail the whole list.
+   */
+  readonly error?: ImapiError | undefined;
 }
 
 export type WriteOperation = Operation<WriteResult, ImapiCancelOutcome>;
+export type { BurnVerification };
 
 /** Adapts a stream to the sequential read(offset, length) the backend's IStream calls. */
 function pullSource(stream: AsyncIterable<Uint8Array>, size: number): ImapiSource {
@@ -127,13 +143,71 @@ function toSource(image: unknown, fn: string, arg: string): ImapiSource {
   throw new TypeError(`${fn}: ${arg} must be a file path, a Uint8Array or { stream, size }, got ${describeValue(image)}${isStream ? ` (a stream goes in as { stream, size }, with its size in bytes)` : ''}`);
 }
 
+/**
+ * IDiscFormat2Data::Write: "For write success, the size of the passed-in stream must be a multiple of the sector size,
+ * 2048" (nf-imapi2-idiscformat2data-write.md; otherwise E_IMAPI_DF2DATA_STREAM_NOT_SUPPORTED, after the recorder was
+ * opened). Checked before anything starts.
+ */
+const SECTOR_SIZE = 2048;
+
+function sizeRule(size: number, fn: string, what: string): void {
+  if (size === 0) throw new RangeError(`${fn}: ${what} is empty: there is nothing to burn`);
+  if (size % SECTOR_SIZE !== 0) throw new RangeError(`${fn}: ${what} is ${size} bytes, not a multiple of the ${SECTOR_SIZE}-byte sector (IDiscFormat2Data::Write needs whole sectors; pad the image)`);
+}
+
+function checkSectorMultiple(source: ImapiSource, fn: string): void {
+  if (source.kind === 'bytes') sizeRule(source.data.byteLength, fn, 'image');
+  else if (source.kind === 'pull') sizeRule(source.size, fn, 'image.size');
+}
+
+/** A file's size is known only once it is looked at: a file that cannot be looked at is left to the write to report. */
+async function checkFileSectorMultiple(path: string, fn: string): Promise<void> {
+  let size: number;
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) return;
+    size = s.size;
+  } catch {
+    return;
+  }
+  sizeRule(size, fn, `the image file ${JSON.stringify(path)}`);
+}
+
+const VERIFICATIONS: readonly BurnVerification[] = ['none', 'quick', 'full'];
+
+function checkVerification(value: unknown, source: ImapiSource, fn: string): BurnVerification {
+  if (value === undefined) return source.kind === 'pull' ? 'none' : 'quick';
+  if (typeof value !== 'string' || !VERIFICATIONS.includes(value as BurnVerification)) {
+    throw new TypeError(`${fn}: options.verification must be 'none', 'quick' or 'full', got ${describeValue(value)}`);
+  }
+  if (source.kind === 'pull' && value !== 'none') {
+    throw new RangeError(`${fn}: options.verification '${value}' needs an image that can be read again (a file or bytes); a { stream, size } image is read once, so it burns with verification 'none'`);
+  }
+  return value as BurnVerification;
+}
+
 function checkCallback(cb: unknown, fn: string, arg: string): void {
   if (cb !== undefined && typeof cb !== 'function') throw new TypeError(`${fn}: ${arg} must be a function, got ${describeValue(cb)}`);
 }
 
+/**
+ * The client name goes to the CD-ROM driver as the exclusive-access caller name (IDiscFormat2Data::put_ClientName and
+ * IDiscRecorder2::AcquireExclusiveAccess: "restricted to the same character set as required by the
+ * IOCTL_CDROM_EXCLUSIVE_ACCESS control code"). CDROM_EXCLUSIVE_LOCK.CallerName (ntddcdrm.h): NUL-terminated, at most
+ * CDROM_EXCLUSIVE_CALLER_LENGTH (64) bytes with the NUL, only A-Z a-z 0-9, space, period, comma, colon, semicolon,
+ * hyphen and underscore. Checked here: otherwise the burn fails late with E_IMAPI_DF2DATA_CLIENT_NAME_IS_NOT_VALID.
+ */
+export const CLIENT_NAME_MAX_LENGTH = 63;
+const CLIENT_NAME_CHARS = /^[A-Za-z0-9 .,:;_-]+$/;
+
 function checkClientName(name: unknown, fn: string): string {
   if (name === undefined) return 'winops';
-  if (typeof name !== 'string' || name.length === 0 || name.length > 256 || name.includes('\0')) throw new TypeError(`${fn}: options.clientName must be a non-empty string without NUL`);
+  if (typeof name !== 'string' || name.length === 0) throw new TypeError(`${fn}: options.clientName must be a non-empty string, got ${describeValue(name)}`);
+  if (name.length > CLIENT_NAME_MAX_LENGTH) throw new TypeError(`${fn}: options.clientName must be at most ${CLIENT_NAME_MAX_LENGTH} characters (CDROM_EXCLUSIVE_CALLER_LENGTH), got ${name.length}`);
+  if (!CLIENT_NAME_CHARS.test(name)) {
+    const bad = [...name].find((c) => !CLIENT_NAME_CHARS.test(c)) ?? '';
+    throw new TypeError(`${fn}: options.clientName may only contain A-Z a-z 0-9, space and . , : ; - _ (the IOCTL_CDROM_EXCLUSIVE_ACCESS caller name rule), got ${JSON.stringify(bad)} in ${JSON.stringify(name)}`);
+  }
   return name;
 }
 
@@ -170,6 +244,11 @@ class WriteDriver {
         update: (u) => {
           this.#updates++;
           sectors = u.sectorCount;
+          // IWriteEngine2EventArgs::get_LastWrittenLba is "the address of the sector most recently written"
+          // (nf-imapi2-iwriteengine2eventargs-get_lastwrittenlba.md), so sectors written = last - start + 1.
+          // Microsoft's VBScript sample (desktop-src/imapi/monitoring-progress-with-events.md) shows
+          // LastWrittenLba - StartLba: one sector less, which never reaches 100 % by the reference page's meaning.
+          // The reference page decides here; the docs say nothing of LastWrittenLba before the first sector.
           const written = Math.max(0, u.lastWrittenLba - u.startLba + 1);
           const progress: WriteProgress = {
             ...u,
@@ -253,7 +332,12 @@ export class Imapi2 {
   /** Every recorder with the state of its media. */
   async listRecorders(): Promise<Recorder[]> {
     try {
-      return await this.#backend().imapi2.listRecorders();
+      const all = await this.#backend().imapi2.listRecorders();
+      return all.map((r) => {
+        if (r.error === undefined) return r as Recorder;
+        const { error, ...rest } = r;
+        return { ...rest, error: toWinopsError('imapi2', error, 'IDiscRecorder2') as ImapiError };
+      });
     } catch (e) {
       throw toWinopsError('imapi2', e, 'IDiscMaster2');
     }
@@ -284,14 +368,17 @@ export class Imapi2 {
   burn(image: ImageSource, options?: BurnOptions): WriteOperation {
     const fn = 'imapi2.burn';
     const source = toSource(image, fn, 'image');
+    checkSectorMultiple(source, fn);
     const o = checkOptions<BurnOptions>(options, fn);
     if (o.recorder !== undefined && (typeof o.recorder !== 'string' || o.recorder.length === 0 || o.recorder.includes('\0'))) throw new TypeError(`${fn}: options.recorder must be a non-empty string, got ${describeValue(o.recorder)}`);
     const clientName = checkClientName(o.clientName, fn);
     checkCallback(o.onProgress, fn, 'options.onProgress');
     if (o.forceOverwrite !== undefined && typeof o.forceOverwrite !== 'boolean') throw new TypeError(`${fn}: options.forceOverwrite must be a boolean`);
+    const verification = checkVerification(o.verification, source, fn);
     return new WriteDriver(this.#backend, async () => {
+      if (source.kind === 'file') await checkFileSectorMultiple(source.path, fn);
       const r = await this.#pick(o.recorder, fn);
-      return { api: 'format2data', recorderId: r.id, clientName, forceOverwrite: o.forceOverwrite === true, source };
+      return { api: 'format2data', recorderId: r.id, clientName, forceOverwrite: o.forceOverwrite === true, verification, source };
     }, o, fn, source).operation;
   }
 

@@ -69,7 +69,7 @@ export { AbortError, isAbortError, Operation, type CancelOutcomeBase, type Opera
 export { Vss, VssAsync, VssBackupComponents, SnapshotSet, normalizeVolume, type VssCancelOutcome, type VssComSecurity, type VssStep, type Snapshot, type SnapshotSetOptions, type SnapshotSetOperation, type VssAsyncStatus, type BackupStateOptions } from './vss';
 export { Mi, MiSession, MiStream, MI_CLASS, MI_NAMESPACE, MI_REASON, miClassName, type MiInstance, type MiJsValue, type MiCancelOutcome, type MiSessionOptions, type MiOperationOptions, type MiQueryOptions, type MiCredentials, type MiIntervalValue } from './mi';
 export { wql, isWqlQuery, type WqlQuery } from './wql';
-export { Imapi2, WRITE_ACTIONS, type WriteProgress, type WriteResult, type ImapiCancelOutcome, type BurnOptions, type WriteSectionOptions, type ImageSource, type Recorder, type WriteOperation, type WriteAction } from './imapi2';
+export { Imapi2, WRITE_ACTIONS, type WriteProgress, type WriteResult, type ImapiCancelOutcome, type BurnOptions, type WriteSectionOptions, type ImageSource, type Recorder, type WriteOperation, type WriteAction, type BurnVerification, CLIENT_NAME_MAX_LENGTH } from './imapi2';
 export { Axe, AxeJob, type AxeRun, type AxeRunOptions, type AxeEvent, type AxeCancelOutcome, type AxeRunResult, type AxeEscalationStep, type AxeEscalationRecord, type AxeAssessmentResult } from './axe';
 export type * from '../types/backend';
 export type { Scenario } from '../types/scenario';

@@ -354,6 +354,11 @@ export interface RecorderInfo {
   readonly productRevision: string;
   readonly volumePaths: readonly string[];
   readonly media: MediaInfo;
+  /**
+   * A getter of this recorder that failed (e.g. IDiscRecorder2::get_ProductRevision): the list still has the
+   * recorder, with the fields read before the failure and empty ones after it. Undefined when everything was read.
+   */
+  readonly error?: RawError | undefined;
 }
 
 export interface MediaInfo {
@@ -372,12 +377,17 @@ export type ImapiSource =
   /** A stream of known size: the backend calls read(offset, length) and waits for the bytes. */
   | { readonly kind: 'pull'; readonly size: number; read(offset: number, length: number): Promise<Uint8Array> };
 
+/** IMAPI_BURN_VERIFICATION_LEVEL: what IMAPI checks on the disc after a burn. */
+export type BurnVerification = 'none' | 'quick' | 'full';
+
 export type ImapiWriteRequest =
   | {
       readonly api: 'format2data';
       readonly recorderId: string;
       readonly clientName: string;
       readonly forceOverwrite: boolean;
+      /** IBurnVerification::put_BurnVerificationLevel (IMAPI_BURN_VERIFICATION_NONE / _QUICK / _FULL), set before Write. */
+      readonly verification: BurnVerification;
       readonly source: ImapiSource;
     }
   | {

@@ -131,6 +131,11 @@ export interface ImapiScenario {
     readonly productRevision?: string;
     readonly volumePaths?: readonly string[];
     readonly media?: { readonly physicalType?: string; readonly present?: boolean; readonly blank?: boolean; readonly writeProtected?: boolean; readonly totalSectors?: number; readonly freeSectors?: number };
+    /**
+     * IDiscRecorder2::get_ProductRevision fails with this code for this recorder. Use a code its page lists
+     * (nf-imapi2-idiscrecorder2-get_productrevision.md: E_POINTER, E_FAIL, E_OUTOFMEMORY).
+     */
+    readonly productRevisionFails?: Code;
   }[];
   /** Time between Update events. Default 500 (the documented interval). */
   readonly updateIntervalMs?: number;

@@ -72,6 +72,20 @@ export class FakeImapi implements ImapiBackend {
       const m = r.media ?? {};
       const present = m.present ?? true;
       const total = m.totalSectors ?? 2_295_104;
+      // A getter that fails is reported on its recorder (the addon's rule, native/imapi2/recorders.cc): the fields
+      // read after it (in the addon's order: revision, volume paths, media) stay empty.
+      const fails = r.productRevisionFails;
+      if (fails !== undefined) {
+        return {
+          id: r.id,
+          vendorId: r.vendorId ?? 'WINOPS',
+          productId: r.productId ?? 'Simulated recorder',
+          productRevision: '',
+          volumePaths: [],
+          media: { physicalType: 'NONE', present: false, blank: false, writeProtected: false, totalSectors: 0, freeSectors: 0 },
+          error: rawError('IDiscRecorder2::get_ProductRevision', fails),
+        };
+      }
       return {
         id: r.id,
         vendorId: r.vendorId ?? 'WINOPS',
@@ -137,6 +151,9 @@ export class FakeImapi implements ImapiBackend {
     }
     if (w.ended) return;
     if (req.api === 'format2data') {
+      // IBurnVerification::put_BurnVerificationLevel, before Write (nn-imapi2-iburnverification.md). Only recorded:
+      // the docs do not say that verifying reads the source stream again, so the fake does not.
+      this.#core.record('imapi2', 'IBurnVerification::put_BurnVerificationLevel', w.handle, req.verification).result = 'S_OK';
       if (!rec.media.blank && !req.forceOverwrite) return this.#end(w, rawError(call, 'E_IMAPI_DF2DATA_MEDIA_NOT_BLANK'));
       if (size === 0 || size % SECTOR !== 0) return this.#end(w, rawError(call, 'E_IMAPI_DF2DATA_STREAM_NOT_SUPPORTED'));
       if (size / SECTOR > rec.media.freeSectors) return this.#end(w, rawError(call, 'E_IMAPI_DF2DATA_STREAM_TOO_LARGE_FOR_CURRENT_MEDIA'));

@@ -167,6 +167,7 @@ const imapi2 = fields<ImapiScenario>({
   recorders: arrayOf(fields<Recorder>({
     id: str, vendorId: str, productId: str, productRevision: str, volumePaths: arrayOf(str),
     media: fields<NonNullable<Recorder['media']>>({ physicalType: str, present: bool, blank: bool, writeProtected: bool, totalSectors: count, freeSectors: count }),
+    productRevisionFails: code,
   })),
   updateIntervalMs: ms,
   sectorsPerUpdate: num({ integer: true, min: 1 }),

@@ -1,4 +1,4 @@
-import type { Handle, ImapiBackend, ImapiSource, ImapiUpdate, ImapiWriteRequest, ImapiWriteSink, OpenHandle, RawError, RecorderInfo } from '../../types/backend';
+import type { BurnVerification, Handle, ImapiBackend, ImapiSource, ImapiUpdate, ImapiWriteRequest, ImapiWriteSink, OpenHandle, RawError, RecorderInfo } from '../../types/backend';
 
 /** A source as the addon takes it: 'pull' reads answer through a node-style deliver callback. */
 export type NativeImapiSource =
@@ -11,7 +11,7 @@ export type NativeImapiSource =
     };
 
 export type NativeImapiWriteRequest =
-  | { readonly api: 'format2data'; readonly recorderId: string; readonly clientName: string; readonly forceOverwrite: boolean; readonly source: NativeImapiSource }
+  | { readonly api: 'format2data'; readonly recorderId: string; readonly clientName: string; readonly forceOverwrite: boolean; readonly verification: BurnVerification; readonly source: NativeImapiSource }
   | {
       readonly api: 'writeEngine2';
       readonly recorderId: string;
@@ -31,6 +31,8 @@ export interface NativeImapi2 {
   listRecorders(): Promise<RecorderInfo[]>;
   /** Starts the write on a thread of the addon's own; every sink call comes later, on the JS thread. */
   startWrite(request: NativeImapiWriteRequest, sink: NativeImapiWriteSink): { requestCancel(): void };
+  /** What the family counts in this environment (native/imapi2/write.cc), for tests. */
+  stats?(): { threads: number; executionStateHeld: number; executionStateRequests: number; executionStateFailures: number; abandoned: number };
 }
 
 function toNativeSource(source: ImapiSource): NativeImapiSource {
@@ -62,7 +64,7 @@ function toNativeSource(source: ImapiSource): NativeImapiSource {
 function toNativeRequest(request: ImapiWriteRequest): NativeImapiWriteRequest {
   const source = toNativeSource(request.source);
   if (request.api === 'format2data') {
-    return { api: 'format2data', recorderId: request.recorderId, clientName: request.clientName, forceOverwrite: request.forceOverwrite, source };
+    return { api: 'format2data', recorderId: request.recorderId, clientName: request.clientName, forceOverwrite: request.forceOverwrite, verification: request.verification, source };
   }
   return {
     api: 'writeEngine2',

@@ -2,6 +2,7 @@
 
 #include "common/handles.h"
 #include "common/hresult.h"
+#include "imapi2/write_job.h"
 
 namespace winops::imapi2 {
 
@@ -27,7 +28,14 @@ std::string ImapiMessage(HRESULT hr) {
 Napi::Object Create(Napi::Env env) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("listRecorders", Napi::Function::New(env, ListRecorders, "listRecorders"));
-  o.Set("startWrite", Napi::Function::New(env, StartWrite, "startWrite"));
+  // One Family per environment, shared by the functions below and every write they start.
+  auto family = std::make_shared<Family>();
+  o.Set("startWrite", Napi::Function::New(env, [family](const Napi::CallbackInfo& info) {
+    return StartWrite(info, family);
+  }, "startWrite"));
+  o.Set("stats", Napi::Function::New(env, [family](const Napi::CallbackInfo& info) {
+    return WriteStatsObject(info.Env(), *family);
+  }, "stats"));
   return o;
 }
 

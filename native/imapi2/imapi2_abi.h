@@ -35,6 +35,10 @@ inline constexpr IID kIID_IDiscFormat2 = WINOPS_IMAPI2_GUID(0x27354152, 0x8F64);
 inline constexpr IID kIID_IDiscFormat2Data = WINOPS_IMAPI2_GUID(0x27354153, 0x9F64);
 inline constexpr IID kIID_DDiscFormat2DataEvents = WINOPS_IMAPI2_GUID(0x2735413C, 0x7F64);
 inline constexpr IID kIID_IDiscFormat2DataEventArgs = WINOPS_IMAPI2_GUID(0x2735413D, 0x7F64);
+// Not in imapi2-abi.md: taken from the SDK header itself (win32metadata RecompiledIdlHeaders/um/imapi2.h,
+// MIDL_INTERFACE("D2FFD834-958B-426d-8470-2A13879C6A91") IBurnVerification), the same in windows-rs
+// (Win32/Storage/Imapi: GUID::from_u128(0xd2ffd834_958b_426d_8470_2a13879c6a91)). Not of the 0x27354xxx family.
+inline constexpr IID kIID_IBurnVerification = {0xD2FFD834, 0x958B, 0x426D, {0x84, 0x70, 0x2A, 0x13, 0x87, 0x9C, 0x6A, 0x91}};
 
 inline constexpr CLSID kCLSID_MsftDiscMaster2 = WINOPS_IMAPI2_GUID(0x2735412E, 0x7F64);
 inline constexpr CLSID kCLSID_MsftDiscRecorder2 = WINOPS_IMAPI2_GUID(0x2735412D, 0x7F64);
@@ -101,6 +105,13 @@ enum IMAPI_MEDIA_WRITE_PROTECT_STATE : int {
   IMAPI_WRITEPROTECTED_BY_SOFTWARE_WRITE_PROTECT = 0x8,
   IMAPI_WRITEPROTECTED_BY_DISC_CONTROL_BLOCK = 0x10,
   IMAPI_WRITEPROTECTED_READ_ONLY_MEDIA = 0x4000,
+};
+
+// imapi2.h (SDK, see kIID_IBurnVerification): [v1_enum] _IMAPI_BURN_VERIFICATION_LEVEL, 32-bit.
+enum IMAPI_BURN_VERIFICATION_LEVEL : int {
+  IMAPI_BURN_VERIFICATION_NONE = 0,
+  IMAPI_BURN_VERIFICATION_QUICK = 1,
+  IMAPI_BURN_VERIFICATION_FULL = 2,
 };
 
 enum IMAPI_READ_TRACK_ADDRESS_TYPE : int {
@@ -294,6 +305,19 @@ struct IDiscFormat2Data : public IDiscFormat2 {
   virtual HRESULT STDMETHODCALLTYPE CancelWrite() = 0;                                               // 42
   virtual HRESULT STDMETHODCALLTYPE SetWriteSpeed(LONG RequestedSectorsPerSecond,
                                                   VARIANT_BOOL RotationTypeIsPureCAV) = 0;           // 43
+};
+
+// ---------------------------------------------------------------------------------------------------
+// IBurnVerification : IUnknown (not IDispatch). Not in imapi2-abi.md; from the SDK header
+// (win32metadata RecompiledIdlHeaders/um/imapi2.h: IBurnVerificationVtbl = QueryInterface, AddRef, Release,
+// put_BurnVerificationLevel, get_BurnVerificationLevel; imapi2.idl: propput/propget id(0x400)), checked slot
+// by slot against windows-rs (IBurnVerification_Vtbl { base__: IUnknown_Vtbl, SetBurnVerificationLevel,
+// BurnVerificationLevel }). MsftDiscFormat2Data implements it (imapi2-abi.md GUIDs table, coclass row).
+// Slots 3/4 were checked as imapi2-abi.md's S4 was (the SDK header's C IBurnVerificationVtbl compiled with
+// x86_64-w64-mingw32-gcc -DCINTERFACE, offsetof / sizeof(void*)); abi_check.cc checks this declaration.
+struct IBurnVerification : public IUnknown {
+  virtual HRESULT STDMETHODCALLTYPE put_BurnVerificationLevel(IMAPI_BURN_VERIFICATION_LEVEL value) = 0;   // 3
+  virtual HRESULT STDMETHODCALLTYPE get_BurnVerificationLevel(IMAPI_BURN_VERIFICATION_LEVEL* value) = 0;  // 4
 };
 
 // ---------------------------------------------------------------------------------------------------

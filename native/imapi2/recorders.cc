@@ -1,4 +1,5 @@
 // listRecorders: IDiscMaster2 -> every recorder's IDiscRecorder2 -> its media through IDiscFormat2Data.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,8 @@ struct Recorder {
   std::string id, vendorId, productId, productRevision;
   std::vector<std::string> volumePaths;
   Media media;
+  // The getter of this recorder that failed: the recorder stays in the list with what was read before it.
+  std::optional<HResultError> error;
 };
 
 // IMAPI_MEDIA_PHYSICAL_TYPE names without the IMAPI_MEDIA_TYPE_ prefix (imapi2-abi.md, Enums).
@@ -118,22 +121,29 @@ std::vector<Recorder> List() {
   for (LONG i = 0; i < count; ++i) {
     Bstr id;
     CheckImapi(master->get_Item(i, id.Put()), "IDiscMaster2::get_Item");
+    Recorder r;
+    r.id = BstrUtf8(id);
+    // One recorder that answers badly must not fail the whole list (issue 11 item 12): what fails from here on is
+    // reported on this recorder (its `error`), with the fields read before it. A failure to create the class
+    // (MsftDiscRecorder2 not registered) is not one recorder's: it fails the list, as it always did.
     ComPtr<IDiscRecorder2> rec;
     CheckImapi(::CoCreateInstance(kCLSID_MsftDiscRecorder2, nullptr, CLSCTX_ALL, kIID_IDiscRecorder2,
                                   rec.PutVoid()),
                "CoCreateInstance(MsftDiscRecorder2)");
-    CheckImapi(rec->InitializeDiscRecorder(id.Get()), "IDiscRecorder2::InitializeDiscRecorder");
-    Recorder r;
-    r.id = BstrUtf8(id);
-    Bstr s;
-    CheckImapi(rec->get_VendorId(s.Put()), "IDiscRecorder2::get_VendorId");
-    r.vendorId = BstrUtf8(s);
-    CheckImapi(rec->get_ProductId(s.Put()), "IDiscRecorder2::get_ProductId");
-    r.productId = BstrUtf8(s);
-    CheckImapi(rec->get_ProductRevision(s.Put()), "IDiscRecorder2::get_ProductRevision");
-    r.productRevision = BstrUtf8(s);
-    r.volumePaths = VolumePaths(rec.Get());
-    r.media = MediaOf(rec.Get());
+    try {
+      CheckImapi(rec->InitializeDiscRecorder(id.Get()), "IDiscRecorder2::InitializeDiscRecorder");
+      Bstr s;
+      CheckImapi(rec->get_VendorId(s.Put()), "IDiscRecorder2::get_VendorId");
+      r.vendorId = BstrUtf8(s);
+      CheckImapi(rec->get_ProductId(s.Put()), "IDiscRecorder2::get_ProductId");
+      r.productId = BstrUtf8(s);
+      CheckImapi(rec->get_ProductRevision(s.Put()), "IDiscRecorder2::get_ProductRevision");
+      r.productRevision = BstrUtf8(s);
+      r.volumePaths = VolumePaths(rec.Get());
+      r.media = MediaOf(rec.Get());
+    } catch (const HResultException& e) {
+      r.error = e.error();
+    }
     out.push_back(std::move(r));
   }
   return out;
@@ -177,6 +187,7 @@ Napi::Value ListRecorders(const Napi::CallbackInfo& info) {
         m.Set("freeSectors", r.media.freeSectors);
         m.Set("totalSectors", r.media.totalSectors);
         o.Set("media", m);
+        if (r.error) o.Set("error", ToJsData(env, *r.error));
         arr.Set(i++, o);
       }
       return arr;

@@ -19,16 +19,19 @@
 // threadsafe function). Neither case needs a message pump on this thread.
 //
 // Every report reaches JS through one threadsafe function per write, so JS callbacks run on the JS
-// thread and never inside startWrite. Env teardown (worker_threads terminate, exit) requests the
-// cancel, fails pending 'pull' reads and joins the thread (blocks until the write returns: on real
-// hardware a CD can take minutes to stop; no API exists to make it faster).
-#include <atomic>
-#include <chrono>
-#include <condition_variable>
-#include <cstring>
+// thread and never inside startWrite; the function is called under WriteJob's lock and never after the
+// write thread released it (a late Update is dropped). Env teardown (worker_threads terminate, exit)
+// requests the cancel, fails pending 'pull' reads and waits for the thread, but all IMAPI2 writes of
+// an environment together wait at most kTeardownBoundMs (common/teardown.h): on real hardware a CD can
+// take minutes to stop and no API makes it faster. A thread still running then is abandoned (detached,
+// its COM objects left as they are, one stderr line "winops: teardown: imapi2: abandoned ...").
+//
+// Files: write_job.* (the shared state, pull reads, the threadsafe function's guard), update_sink.*
+// (the event sink and the cancel inside Update), write_thread.* (COM, the execution state, done), this
+// file (the JS side: arguments, reports to JS, teardown).
+#include <cstdio>
 #include <initializer_list>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -36,192 +39,20 @@
 #include <utility>
 #include <vector>
 
-#include "common/apartment.h"
 #include "common/args.h"
-#include "common/com_ptr.h"
 #include "common/handles.h"
 #include "common/hresult.h"
 #include "common/instance.h"
-#include "common/utf.h"
-#include "imapi2/com_impl.h"
+#include "common/teardown.h"
 #include "imapi2/imapi2.h"
+#include "imapi2/write_job.h"
 #include "imapi2/imapi2_abi.h"
-#include "imapi2/source_stream.h"
+#include "imapi2/write_thread.h"
 
 namespace winops::imapi2 {
 namespace {
 
 using namespace abi;
-
-// How long a read of a 'pull' source may still take once a cancel is requested (see WriteJob::Pull).
-constexpr int kCancelReadGraceMs = 1000;
-
-enum class Api { kFormat2Data, kWriteEngine2 };
-enum class SourceKind { kFile, kBytes, kPull };
-
-// At most this long the write thread keeps a 'bytes' source's copy after posting `done` (WriteJob::bytesKept).
-constexpr DWORD kReportWaitMs = 1000;
-
-struct UpdateFigures {
-  LONG startLba = 0, sectorCount = 0, lastReadLba = 0, lastWrittenLba = 0;
-  LONG totalSystemBuffer = 0, usedSystemBuffer = 0, freeSystemBuffer = 0;
-  bool hasFormatFigures = false;
-  LONG elapsedTime = 0, remainingTime = 0, totalTime = 0;
-  int currentAction = 0;
-};
-
-struct Event {
-  enum class Kind { kUpdate, kCancelAttempt, kRead, kDone } kind;
-  UpdateFigures update;
-  HRESULT hr = S_OK;
-  uint64_t offset = 0;
-  ULONG length = 0;
-  uint64_t seq = 0;
-  std::optional<HResultError> error;
-};
-
-// Shared by the JS thread, the write thread and whatever thread IMAPI calls the sink / stream on.
-struct WriteJob {
-  // The request (immutable once the thread starts).
-  Api api = Api::kFormat2Data;
-  std::wstring recorderId, clientName, path;
-  bool forceOverwrite = false;
-  LONG startLba = 0, sectorCount = 0, bytesPerSector = 2048;
-  SourceKind sourceKind = SourceKind::kBytes;
-  std::vector<uint8_t> bytes;
-  uint64_t size = 0;
-  // The copy of a 'bytes' source, shared with the stream. The write thread lets go of it only once the
-  // JS thread has handled `done` and what reacts to it (`reported`, set from a setImmediate, or at
-  // teardown; bounded by kReportWaitMs): freeing a large copy takes milliseconds (16 MiB: 1 to 3 ms
-  // under Wine) and, while it runs, holds up the JS thread. Write thread only.
-  std::shared_ptr<const std::vector<uint8_t>> bytesKept;
-  UniqueHandle reported;  // manual-reset event; may be null (then no wait)
-
-  std::atomic<bool> cancelRequested{false};
-  std::atomic<bool> cancelAccepted{false};
-  std::atomic<bool> stopping{false};  // env teardown
-  napi_threadsafe_function tsfn = nullptr;
-
-  // 'pull' reads: one outstanding request at a time (IStream::Read is serialised).
-  std::mutex readMutex;
-  std::condition_variable readCv;
-  uint64_t readSeq = 0;
-  bool readReady = false;
-  std::vector<uint8_t> readData;
-  std::optional<std::string> readError;
-
-  // The first failure of the source, reported instead of what Write makes of it.
-  std::mutex failureMutex;
-  std::optional<HResultError> sourceFailure;
-
-  const char* WriteCall() const {
-    return api == Api::kFormat2Data ? "IDiscFormat2Data::Write" : "IWriteEngine2::WriteSection";
-  }
-
-  bool Post(std::unique_ptr<Event> e) {
-    if (napi_call_threadsafe_function(tsfn, e.get(), napi_tsfn_nonblocking) != napi_ok) return false;
-    e.release();
-    return true;
-  }
-
-  void RecordSourceFailure(HResultError e) {
-    std::lock_guard<std::mutex> lock(failureMutex);
-    if (!sourceFailure) sourceFailure = std::move(e);
-  }
-
-  void Stop() {
-    cancelRequested = true;
-    if (reported) ::SetEvent(reported.Get());
-    {
-      std::lock_guard<std::mutex> lock(readMutex);
-      stopping = true;
-    }
-    readCv.notify_all();
-  }
-
-  // Blocks the reading thread until JS delivered the bytes (or teardown).
-  HRESULT Pull(uint64_t offset, ULONG length, BYTE* dst) {
-    std::unique_lock<std::mutex> lock(readMutex);
-    if (stopping) return E_ABORT;
-    const uint64_t seq = ++readSeq;
-    readReady = false;
-    readData.clear();
-    readError.reset();
-    auto e = std::make_unique<Event>();
-    e->kind = Event::Kind::kRead;
-    e->offset = offset;
-    e->length = length;
-    e->seq = seq;
-    lock.unlock();
-    Post(std::move(e));
-    lock.lock();
-    // A cancel is carried out by CancelWrite in the next Update, but no Update comes while IMAPI waits
-    // for this read: a source that never answers would make the cancel (and the write) wait forever.
-    // Once a cancel is requested, the source gets kCancelReadGraceMs to answer; then the read fails and
-    // the write ends as cancelled.
-    const auto answered = [&] { return stopping.load() || (readReady && readSeq == seq); };
-    bool abandoned = false;
-    while (!answered()) {
-      if (cancelRequested) {
-        abandoned = !readCv.wait_for(lock, std::chrono::milliseconds(kCancelReadGraceMs), answered);
-        break;
-      }
-      readCv.wait(lock, [&] { return answered() || cancelRequested.load(); });
-    }
-    if (abandoned) {
-      HResultError f;
-      f.hresult = static_cast<uint32_t>(kE_IMAPI_REQUEST_CANCELLED);
-      f.call = "IStream::Read";
-      f.systemMessage = "the write was cancelled while it waited for the source's data";
-      lock.unlock();
-      RecordSourceFailure(std::move(f));
-      return E_ABORT;
-    }
-    if (!readReady) {
-      HResultError f;
-      f.hresult = static_cast<uint32_t>(E_ABORT);
-      f.call = "IStream::Read";
-      f.systemMessage = "the JavaScript environment is shutting down";
-      lock.unlock();
-      RecordSourceFailure(std::move(f));
-      return E_ABORT;
-    }
-    if (readError || readData.size() != length) {
-      HResultError f;
-      f.hresult = static_cast<uint32_t>(E_FAIL);
-      f.call = "IStream::Read";
-      f.systemMessage = readError ? *readError
-                                  : "the source delivered " + std::to_string(readData.size()) +
-                                        " bytes at offset " + std::to_string(offset) + ", not " +
-                                        std::to_string(length);
-      lock.unlock();
-      RecordSourceFailure(std::move(f));
-      return E_FAIL;
-    }
-    std::memcpy(dst, readData.data(), length);
-    return S_OK;
-  }
-
-  // JS thread: requestCancel(). Also wakes a read waiting for the source (see Pull).
-  void RequestCancel() {
-    {
-      std::lock_guard<std::mutex> lock(readMutex);
-      cancelRequested = true;
-    }
-    readCv.notify_all();
-  }
-
-  void Deliver(uint64_t seq, std::optional<std::string> error, std::vector<uint8_t> data) {
-    {
-      std::lock_guard<std::mutex> lock(readMutex);
-      if (seq != readSeq || readReady) return;  // stale or repeated delivery
-      readError = std::move(error);
-      readData = std::move(data);
-      readReady = true;
-    }
-    readCv.notify_all();
-  }
-};
 
 // JS-thread side of one write; owned by the threadsafe function (deleted in its finalizer).
 struct JsSide {
@@ -236,349 +67,47 @@ struct JsSide {
   void Join() {
     if (thread.joinable()) {
       thread.join();
-      if (state) state->liveThreads.fetch_sub(1);
+      Forget();
     }
   }
-};
-
-// ------------------------------------------------------------------------------------ event sink
-
-WINOPS_COM_IMPL_BEGIN
-// Implements DDiscFormat2DataEvents or DWriteEngine2Events (same layout: IDispatch + Update at slot
-// 7), answering Invoke(DISPID Update) and direct slot-7 calls alike (imapi2-abi.md, "Sink facts").
-class UpdateSink final : public DDiscFormat2DataEvents {
- public:
-  explicit UpdateSink(std::shared_ptr<WriteJob> job) : job_(std::move(job)) {}
-  virtual ~UpdateSink() = default;
-
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID iid, void** out) override {
-    if (!out) return E_POINTER;
-    if (IsEqualIID(iid, IID_IUnknown) || IsEqualIID(iid, IID_IDispatch) || IsEqualIID(iid, EventIid())) {
-      *out = static_cast<IDispatch*>(this);
-      AddRef();
-      return S_OK;
+  // Teardown: the thread goes on alone (it holds its own reference to the job).
+  void Abandon() {
+    if (thread.joinable()) {
+      job->AbandonTsfn();
+      thread.detach();
+      job->family->stats.abandoned.fetch_add(1);
+      Forget();
     }
-    *out = nullptr;
-    return E_NOINTERFACE;
-  }
-  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs_; }
-  ULONG STDMETHODCALLTYPE Release() override {
-    const ULONG n = --refs_;
-    if (n == 0) delete this;
-    return n;
-  }
-
-  HRESULT STDMETHODCALLTYPE GetTypeInfoCount(UINT* count) override {
-    if (count) *count = 0;
-    return S_OK;
-  }
-  HRESULT STDMETHODCALLTYPE GetTypeInfo(UINT, LCID, ITypeInfo** info) override {
-    if (info) *info = nullptr;
-    return E_NOTIMPL;
-  }
-  HRESULT STDMETHODCALLTYPE GetIDsOfNames(REFIID, LPOLESTR* names, UINT count, LCID, DISPID* ids) override {
-    if (!names || !ids) return E_POINTER;
-    HRESULT hr = S_OK;
-    for (UINT i = 0; i < count; ++i) {
-      if (names[i] && ::lstrcmpiW(names[i], L"Update") == 0 && i == 0) {
-        ids[i] = Dispid();
-      } else {
-        ids[i] = DISPID_UNKNOWN;
-        hr = DISP_E_UNKNOWNNAME;
-      }
-    }
-    return hr;
-  }
-  HRESULT STDMETHODCALLTYPE Invoke(DISPID id, REFIID, LCID, WORD flags, DISPPARAMS* params, VARIANT*,
-                                   EXCEPINFO*, UINT* argErr) override {
-    if (id != Dispid()) return DISP_E_MEMBERNOTFOUND;
-    if (!(flags & DISPATCH_METHOD)) return DISP_E_MEMBERNOTFOUND;
-    if (!params || params->cArgs != 2) return DISP_E_BADPARAMCOUNT;
-    // DISPPARAMS are in reverse order: rgvarg[0] = progress, rgvarg[1] = object.
-    ComPtr<IDispatch> progress, object;
-    if (!AsDispatch(params->rgvarg[0], progress)) {
-      if (argErr) *argErr = 0;
-      return DISP_E_TYPEMISMATCH;
-    }
-    if (!AsDispatch(params->rgvarg[1], object)) {
-      if (argErr) *argErr = 1;
-      return DISP_E_TYPEMISMATCH;
-    }
-    return Update(object.Get(), progress.Get());
-  }
-
-  HRESULT STDMETHODCALLTYPE Update(IDispatch* object, IDispatch* progress) override {
-    // Whether to cancel is decided before this Update reaches JS: a cancel that JS asks for in
-    // reaction to this very Update is issued in the next one, whatever the thread timing (as in the
-    // fake, where the request lands after the update callback returned).
-    const bool cancelNow = job_->cancelRequested && !job_->cancelAccepted;
-    auto e = std::make_unique<Event>();
-    e->kind = Event::Kind::kUpdate;
-    ReadFigures(progress, e->update);
-    job_->Post(std::move(e));
-    if (cancelNow) CancelInsideUpdate(object);
-    return S_OK;
   }
 
  private:
-  bool IsFormat() const { return job_->api == Api::kFormat2Data; }
-  const IID& EventIid() const { return IsFormat() ? kIID_DDiscFormat2DataEvents : kIID_DWriteEngine2Events; }
-  DISPID Dispid() const {
-    return IsFormat() ? kDispidDDiscFormat2DataEventsUpdate : kDispidDWriteEngine2EventsUpdate;
+  void Forget() {
+    if (state) state->liveThreads.fetch_sub(1);
+    job->family->stats.threads.fetch_sub(1);
   }
-
-  static bool AsDispatch(const VARIANT& v, ComPtr<IDispatch>& out) {
-    const VARIANT* p = &v;
-    if (p->vt == (VT_VARIANT | VT_BYREF) && p->pvarVal) p = p->pvarVal;
-    if (p->vt == VT_DISPATCH) {
-      if (p->pdispVal) p->pdispVal->AddRef();
-      out = ComPtr<IDispatch>::Attach(p->pdispVal);
-      return true;
-    }
-    if (p->vt == VT_UNKNOWN) {
-      return p->punkVal && SUCCEEDED(p->punkVal->QueryInterface(IID_IDispatch, out.PutVoid()));
-    }
-    return false;
-  }
-
-  void ReadFigures(IDispatch* progress, UpdateFigures& f) {
-    if (!progress) return;
-    ComPtr<IWriteEngine2EventArgs> args;
-    ComPtr<IDiscFormat2DataEventArgs> formatArgs;
-    if (IsFormat() && SUCCEEDED(progress->QueryInterface(kIID_IDiscFormat2DataEventArgs, formatArgs.PutVoid()))) {
-      formatArgs->AddRef();
-      args = ComPtr<IWriteEngine2EventArgs>::Attach(formatArgs.Get());
-    } else if (FAILED(progress->QueryInterface(kIID_IWriteEngine2EventArgs, args.PutVoid()))) {
-      return;
-    }
-    IWriteEngine2EventArgs* a = args.Get();
-    // A getter that fails leaves its figure at 0: progress is informative, never fatal.
-    a->get_StartLba(&f.startLba);
-    a->get_SectorCount(&f.sectorCount);
-    a->get_LastReadLba(&f.lastReadLba);
-    a->get_LastWrittenLba(&f.lastWrittenLba);
-    a->get_TotalSystemBuffer(&f.totalSystemBuffer);
-    a->get_UsedSystemBuffer(&f.usedSystemBuffer);
-    a->get_FreeSystemBuffer(&f.freeSystemBuffer);
-    if (formatArgs) {
-      f.hasFormatFigures = true;
-      formatArgs->get_ElapsedTime(&f.elapsedTime);
-      formatArgs->get_RemainingTime(&f.remainingTime);
-      formatArgs->get_TotalTime(&f.totalTime);
-      IMAPI_FORMAT2_DATA_WRITE_ACTION action = IMAPI_FORMAT2_DATA_WRITE_ACTION_VALIDATING_MEDIA;
-      if (SUCCEEDED(formatArgs->get_CurrentAction(&action))) f.currentAction = static_cast<int>(action);
-    }
-  }
-
-  // CancelWrite on the object the event came from (valid in the handler's context).
-  void CancelInsideUpdate(IDispatch* object) {
-    HRESULT hr = E_POINTER;
-    if (object) {
-      if (IsFormat()) {
-        ComPtr<IDiscFormat2Data> f;
-        hr = object->QueryInterface(kIID_IDiscFormat2Data, f.PutVoid());
-        if (SUCCEEDED(hr)) hr = f->CancelWrite();
-      } else {
-        ComPtr<IWriteEngine2> w;
-        hr = object->QueryInterface(kIID_IWriteEngine2, w.PutVoid());
-        if (SUCCEEDED(hr)) hr = w->CancelWrite();
-      }
-    }
-    auto e = std::make_unique<Event>();
-    e->kind = Event::Kind::kCancelAttempt;
-    e->hr = hr;
-    job_->Post(std::move(e));
-    const bool notYet = hr == kS_IMAPI_WRITE_NOT_IN_PROGRESS || hr == kE_IMAPI_DF2DATA_WRITE_NOT_IN_PROGRESS;
-    if (SUCCEEDED(hr) && !notYet) job_->cancelAccepted = true;
-    // Any other answer keeps the request: it is tried again on the next Update.
-  }
-
-  std::atomic<ULONG> refs_{1};
-  std::shared_ptr<WriteJob> job_;
 };
-WINOPS_COM_IMPL_END
 
-// ------------------------------------------------------------------------------------ write thread
-
-HResultError Capture(HRESULT hr, std::string call) {
-  HResultError e;
-  e.hresult = static_cast<uint32_t>(hr);
-  e.call = std::move(call);
-  e.systemMessage = ImapiMessage(hr);
-  return e;
-}
-
-// Builds the source stream, or fails with what went wrong.
-std::optional<HResultError> OpenSource(const std::shared_ptr<WriteJob>& job, ComPtr<IStream>& stream) {
-  switch (job->sourceKind) {
-    case SourceKind::kBytes: {
-      auto data = std::make_shared<const std::vector<uint8_t>>(std::move(job->bytes));
-      job->bytesKept = data;
-      stream = MakeSourceStream(data->size(), [data](uint64_t offset, ULONG length, BYTE* dst) -> HRESULT {
-        std::memcpy(dst, data->data() + offset, length);
-        return S_OK;
-      });
-      return std::nullopt;
-    }
-    case SourceKind::kPull: {
-      std::weak_ptr<WriteJob> weak = job;
-      stream = MakeSourceStream(job->size, [weak](uint64_t offset, ULONG length, BYTE* dst) -> HRESULT {
-        auto j = weak.lock();
-        return j ? j->Pull(offset, length, dst) : E_ABORT;
-      });
-      return std::nullopt;
-    }
-    case SourceKind::kFile: {
-      auto file = std::make_shared<UniqueHandle>(::CreateFileW(
-          job->path.c_str(), GENERIC_READ, FILE_SHARE_READ, nullptr, OPEN_EXISTING,
-          FILE_ATTRIBUTE_NORMAL | FILE_FLAG_SEQUENTIAL_SCAN, nullptr));
-      if (!*file) return CaptureWin32(::GetLastError(), "CreateFileW");
-      LARGE_INTEGER size{};
-      if (!::GetFileSizeEx(file->Get(), &size)) return CaptureWin32(::GetLastError(), "GetFileSizeEx");
-      std::weak_ptr<WriteJob> weak = job;
-      stream = MakeSourceStream(static_cast<uint64_t>(size.QuadPart),
-                                [file, weak](uint64_t offset, ULONG length, BYTE* dst) -> HRESULT {
-        ULONG done = 0;
-        while (done < length) {
-          OVERLAPPED at{};
-          const uint64_t pos = offset + done;
-          at.Offset = static_cast<DWORD>(pos & 0xFFFFFFFFu);
-          at.OffsetHigh = static_cast<DWORD>(pos >> 32);
-          DWORD got = 0;
-          if (!::ReadFile(file->Get(), dst + done, length - done, &got, &at) || got == 0) {
-            const DWORD err = got == 0 && ::GetLastError() == ERROR_SUCCESS ? ERROR_HANDLE_EOF : ::GetLastError();
-            if (auto j = weak.lock()) j->RecordSourceFailure(CaptureWin32(err, "ReadFile"));
-            return HRESULT_FROM_WIN32(err);
-          }
-          done += got;
-        }
-        return S_OK;
-      });
-      return std::nullopt;
-    }
-  }
-  return Capture(E_INVALIDARG, "source");
-}
-
-// Everything COM, inside the apartment. Returns what Write returned and the error to report.
-std::pair<HRESULT, std::optional<HResultError>> RunWrite(const std::shared_ptr<WriteJob>& job) {
-  ComApartment com(Apartment::kMta);
-  if (!com.ok()) return {com.hr(), CaptureHResult(com.hr(), "CoInitializeEx")};
-
-  ComPtr<IDiscRecorder2> recorder;
-  HRESULT hr = ::CoCreateInstance(kCLSID_MsftDiscRecorder2, nullptr, CLSCTX_ALL, kIID_IDiscRecorder2,
-                                  recorder.PutVoid());
-  if (FAILED(hr)) return {hr, Capture(hr, "CoCreateInstance(MsftDiscRecorder2)")};
-  {
-    Bstr id(job->recorderId);
-    hr = recorder->InitializeDiscRecorder(id.Get());
-    if (FAILED(hr)) return {hr, Capture(hr, "IDiscRecorder2::InitializeDiscRecorder")};
-  }
-
-  ComPtr<IDiscFormat2Data> format;
-  ComPtr<IWriteEngine2> engine;
-  ComPtr<IUnknown> writer;  // whichever of the two
-  bool exclusive = false;
-  if (job->api == Api::kFormat2Data) {
-    hr = ::CoCreateInstance(kCLSID_MsftDiscFormat2Data, nullptr, CLSCTX_ALL, kIID_IDiscFormat2Data,
-                            format.PutVoid());
-    if (FAILED(hr)) return {hr, Capture(hr, "CoCreateInstance(MsftDiscFormat2Data)")};
-    hr = format->put_Recorder(recorder.Get());
-    if (FAILED(hr)) return {hr, Capture(hr, "IDiscFormat2Data::put_Recorder")};
-    Bstr name(job->clientName);
-    hr = format->put_ClientName(name.Get());
-    if (FAILED(hr)) return {hr, Capture(hr, "IDiscFormat2Data::put_ClientName")};
-    hr = format->put_ForceOverwrite(job->forceOverwrite ? VARIANT_TRUE : VARIANT_FALSE);
-    if (FAILED(hr)) return {hr, Capture(hr, "IDiscFormat2Data::put_ForceOverwrite")};
-    format->AddRef();
-    writer = ComPtr<IUnknown>::Attach(format.Get());
-  } else {
-    hr = ::CoCreateInstance(kCLSID_MsftWriteEngine2, nullptr, CLSCTX_ALL, kIID_IWriteEngine2, engine.PutVoid());
-    if (FAILED(hr)) return {hr, Capture(hr, "CoCreateInstance(MsftWriteEngine2)")};
-    ComPtr<IDiscRecorder2Ex> recorderEx;
-    hr = recorder.As(kIID_IDiscRecorder2Ex, recorderEx);
-    if (FAILED(hr)) return {hr, Capture(hr, "IDiscRecorder2::QueryInterface(IDiscRecorder2Ex)")};
-    hr = engine->put_Recorder(recorderEx.Get());
-    if (FAILED(hr)) return {hr, Capture(hr, "IWriteEngine2::put_Recorder")};
-    hr = engine->put_BytesPerSector(job->bytesPerSector);
-    if (FAILED(hr)) return {hr, Capture(hr, "IWriteEngine2::put_BytesPerSector")};
-    // IWriteEngine2 leaves exclusive access to its caller (IDiscFormat2Data takes it itself, under
-    // the client name it is given).
-    Bstr name(job->clientName);
-    hr = recorder->AcquireExclusiveAccess(VARIANT_FALSE, name.Get());
-    if (FAILED(hr)) return {hr, Capture(hr, "IDiscRecorder2::AcquireExclusiveAccess")};
-    exclusive = true;
-    engine->AddRef();
-    writer = ComPtr<IUnknown>::Attach(engine.Get());
-  }
-  struct ExclusiveRelease {
-    IDiscRecorder2* recorder;
-    bool held;
-    ~ExclusiveRelease() {
-      if (held) recorder->ReleaseExclusiveAccess();
-    }
-  } exclusiveRelease{recorder.Get(), exclusive};
-
-  ComPtr<IStream> stream;
-  if (auto failure = OpenSource(job, stream)) return {static_cast<HRESULT>(failure->hresult), failure};
-
-  // Advise the Update sink.
-  const bool isFormat = job->api == Api::kFormat2Data;
-  const char* const cpCall = isFormat ? "IDiscFormat2Data::FindConnectionPoint(DDiscFormat2DataEvents)"
-                                      : "IWriteEngine2::FindConnectionPoint(DWriteEngine2Events)";
-  ComPtr<IConnectionPointContainer> container;
-  hr = writer.As(IID_IConnectionPointContainer, container);
-  if (FAILED(hr)) return {hr, Capture(hr, cpCall)};
-  ComPtr<IConnectionPoint> point;
-  hr = container->FindConnectionPoint(isFormat ? kIID_DDiscFormat2DataEvents : kIID_DWriteEngine2Events,
-                                      point.Put());
-  if (FAILED(hr)) return {hr, Capture(hr, cpCall)};
-  ComPtr<IDispatch> sink = ComPtr<IDispatch>::Attach(new UpdateSink(job));
-  DWORD cookie = 0;
-  hr = point->Advise(sink.Get(), &cookie);
-  if (FAILED(hr)) return {hr, Capture(hr, isFormat ? "IConnectionPoint::Advise(DDiscFormat2DataEvents)"
-                                                   : "IConnectionPoint::Advise(DWriteEngine2Events)")};
-
-  const HRESULT writeHr = isFormat ? format->Write(stream.Get())
-                                   : engine->WriteSection(stream.Get(), job->startLba, job->sectorCount);
-  point->Unadvise(cookie);
-
-  std::optional<HResultError> error;
-  if (FAILED(writeHr)) {
-    std::lock_guard<std::mutex> lock(job->failureMutex);
-    error = job->sourceFailure ? *job->sourceFailure : Capture(writeHr, job->WriteCall());
-  }
-  return {writeHr, error};
-}
-
-void ThreadMain(std::shared_ptr<WriteJob> job) {
-  std::pair<HRESULT, std::optional<HResultError>> result;
-  try {
-    result = RunWrite(job);  // every COM object is released (and COM uninitialised) when it returns
-  } catch (const std::exception& e) {
-    HResultError err;
-    err.hresult = static_cast<uint32_t>(E_UNEXPECTED);
-    err.call = job->WriteCall();
-    err.systemMessage = e.what();
-    result = {E_UNEXPECTED, err};
-  }
-  auto done = std::make_unique<Event>();
-  done->kind = Event::Kind::kDone;
-  done->hr = result.first;
-  done->error = std::move(result.second);
-  const bool posted = job->Post(std::move(done));
-  if (job->bytesKept && posted && job->reported) ::WaitForSingleObject(job->reported.Get(), kReportWaitMs);
-  job->bytesKept.reset();  // after the report was handled (see bytesKept); still before the thread ends
-  napi_release_threadsafe_function(job->tsfn, napi_tsfn_release);
-}
-
-// ------------------------------------------------------------------------------------ JS side
-
+// One per write, run by Node when the environment goes away (in reverse order of registration, so before
+// the threadsafe function's own cleanup). Every write's hook draws on one budget: the family's teardown,
+// from the first hook that runs, waits kTeardownBoundMs in all (common/teardown.h).
 void TeardownHook(void* arg) {
   auto* side = static_cast<JsSide*>(arg);
   side->hookRegistered = false;
+  Family& family = *side->job->family;
+  if (family.teardownStart == 0) family.teardownStart = ::GetTickCount64();
   side->job->Stop();
-  side->Join();
+  if (!side->thread.joinable()) return;
+  const DWORD left = TeardownRemainingMs(family.teardownStart);
+  const bool ended = side->job->threadEnded &&
+                     ::WaitForSingleObject(side->job->threadEnded.Get(), left) == WAIT_OBJECT_0;
+  if (ended) {
+    side->Join();  // the thread has done its last act; the join returns at once
+    return;
+  }
+  side->Abandon();
+  ReportAbandoned("imapi2", side->job->api == Api::kFormat2Data ? "an IDiscFormat2Data::Write thread"
+                                                                  : "an IWriteEngine2::WriteSection thread",
+                  family.teardownStart);
 }
 
 void Finalize(napi_env env, void*, void* context) {
@@ -711,6 +240,16 @@ std::wstring StringProp(const Napi::Object& o, const char* object, const char* n
   return args::WideString(o.Get(name), std::string("startWrite: ") + object + "." + name);
 }
 
+// request.verification: 'none' | 'quick' | 'full' -> IMAPI_BURN_VERIFICATION_LEVEL; undefined -> -1 (not set).
+int VerificationLevel(const Napi::Value& v) {
+  if (v.IsUndefined()) return -1;
+  const std::wstring s = args::WideString(v, "startWrite: request.verification");
+  if (s == L"none") return abi::IMAPI_BURN_VERIFICATION_NONE;
+  if (s == L"quick") return abi::IMAPI_BURN_VERIFICATION_QUICK;
+  if (s == L"full") return abi::IMAPI_BURN_VERIFICATION_FULL;
+  throw Napi::TypeError::New(v.Env(), "startWrite: request.verification must be 'none', 'quick' or 'full'");
+}
+
 double NumberProp(const Napi::Object& o, const char* object, const char* name, double min, double max) {
   const std::string what = std::string("startWrite: ") + object + "." + name;
   char expected[96];
@@ -720,7 +259,7 @@ double NumberProp(const Napi::Object& o, const char* object, const char* name, d
 
 }  // namespace
 
-Napi::Value StartWrite(const Napi::CallbackInfo& info) {
+Napi::Value StartWrite(const Napi::CallbackInfo& info, const std::shared_ptr<Family>& family) {
   Napi::Env env = info.Env();
   if (!args::At(info, 0).IsObject()) args::TypeFail(args::At(info, 0), "startWrite: request", "an object");
   if (!args::At(info, 1).IsObject()) args::TypeFail(args::At(info, 1), "startWrite: sink", "an object");
@@ -732,11 +271,15 @@ Napi::Value StartWrite(const Napi::CallbackInfo& info) {
   }
 
   auto job = std::make_shared<WriteJob>();
+  job->family = family;
   job->reported.Reset(::CreateEventW(nullptr, TRUE, FALSE, nullptr));
+  job->threadEnded.Reset(::CreateEventW(nullptr, TRUE, FALSE, nullptr));
+  if (!job->threadEnded) throw Napi::Error::New(env, "CreateEventW failed");
   const std::wstring api = StringProp(request, "request", "api");
   if (api == L"format2data") {
     job->api = Api::kFormat2Data;
     job->forceOverwrite = args::Boolean(request.Get("forceOverwrite"), "startWrite: request.forceOverwrite", false);
+    job->verificationLevel = VerificationLevel(request.Get("verification"));
   } else if (api == L"writeEngine2") {
     job->api = Api::kWriteEngine2;
     job->startLba = static_cast<LONG>(NumberProp(request, "request", "startLba", -2147483648.0, 2147483647.0));
@@ -789,14 +332,15 @@ Napi::Value StartWrite(const Napi::CallbackInfo& info) {
     throw Napi::Error::New(env, "napi_create_threadsafe_function failed");
   }
   JsSide* raw = side.release();  // owned by the threadsafe function from here (Finalize)
-  job->tsfn = tsfn;
+  job->SetTsfn(tsfn);
   try {
     raw->thread = std::thread(ThreadMain, job);
   } catch (const std::system_error& e) {
-    napi_release_threadsafe_function(tsfn, napi_tsfn_release);
+    job->ReleaseTsfn();
     throw Napi::Error::New(env, std::string("could not start a thread: ") + e.what());
   }
   if (raw->state) raw->state->liveThreads.fetch_add(1);
+  family->stats.threads.fetch_add(1);
   if (napi_add_env_cleanup_hook(env, TeardownHook, raw) == napi_ok) raw->hookRegistered = true;
 
   Napi::Object handle = Napi::Object::New(env);
@@ -805,6 +349,17 @@ Napi::Value StartWrite(const Napi::CallbackInfo& info) {
     if (auto j = weak.lock()) j->RequestCancel();
   }, "requestCancel"));
   return handle;
+}
+
+Napi::Value WriteStatsObject(Napi::Env env, const Family& family) {
+  const WriteStats& s = family.stats;
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("threads", s.threads.load());
+  o.Set("executionStateHeld", s.executionStateHeld.load());
+  o.Set("executionStateRequests", static_cast<double>(s.executionStateRequests.load()));
+  o.Set("executionStateFailures", static_cast<double>(s.executionStateFailures.load()));
+  o.Set("abandoned", static_cast<double>(s.abandoned.load()));
+  return o;
 }
 
 }  // namespace winops::imapi2

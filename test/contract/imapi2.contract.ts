@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { AbortError, ImapiError, type WriteProgress } from '../../lib/index';
@@ -117,7 +120,21 @@ export function imapiContract(name: string, make: BackendFactory): void {
       const { winops } = await make({ imapi2: { ...FAST, recorders: [{ id: 'r1', volumePaths: ['E:\\'], media: { blank: false } }] } });
       await expect(winops.imapi2.burn(image(4))).rejects.toMatchObject({ code: 'E_IMAPI_DF2DATA_MEDIA_NOT_BLANK' });
       expect((await winops.imapi2.burn(image(4), { forceOverwrite: true })).code).toBe('S_OK');
-      await expect(winops.imapi2.burn(new Uint8Array(1000), { forceOverwrite: true })).rejects.toMatchObject({ code: 'E_IMAPI_DF2DATA_STREAM_NOT_SUPPORTED' });
+      // Not a multiple of 2048: refused before anything starts (RangeError), as are a stream and a file of that size.
+      expect(() => winops.imapi2.burn(new Uint8Array(1000), { forceOverwrite: true })).toThrow(RangeError);
+      expect(() => winops.imapi2.burn(new Uint8Array(1000), { forceOverwrite: true })).toThrow(/image is 1000 bytes, not a multiple of the 2048-byte sector/);
+      expect(() => winops.imapi2.burn({ stream: Readable.from([]), size: 2049 })).toThrow(/image\.size is 2049 bytes/);
+      expect(() => winops.imapi2.burn(new Uint8Array(0))).toThrow(RangeError);
+      const dir = mkdtempSync(join(tmpdir(), 'winops-imapi2-'));
+      const odd = join(dir, 'odd.iso');
+      writeFileSync(odd, new Uint8Array(2048 * 3 + 1));
+      const oddBurn = await settle(winops.imapi2.burn(odd, { forceOverwrite: true }));
+      rmSync(dir, { recursive: true, force: true });
+      expect(oddBurn.ok).toBe(false);
+      if (!oddBurn.ok) {
+        expect(oddBurn.error).toBeInstanceOf(RangeError);
+        expect(String(oddBurn.error.message)).toMatch(/6145 bytes, not a multiple/);
+      }
       await expect(winops.imapi2.burn(image(4), { recorder: 'Z:\\' })).rejects.toMatchObject({ code: 'E_IMAPI_RECORDER_REQUIRED' });
       const none = await make({ imapi2: { recorders: [{ id: 'r1', media: { present: false } }] } });
       await expect(none.winops.imapi2.burn(image(4))).rejects.toMatchObject({ code: 'E_IMAPI_RECORDER_MEDIA_NO_MEDIA' });
@@ -160,6 +177,50 @@ export function imapiContract(name: string, make: BackendFactory): void {
       expect(() => i.writeSection(image(1), undefined as never)).toThrow(/options/);
       expect(() => i.writeSection(image(1), { recorder: 'E:', startLba: 0.5, sectorCount: 1 })).toThrow(/startLba/);
       expect(() => i.writeSection(image(1), { recorder: 'E:', startLba: 0, sectorCount: 0 })).toThrow(/sectorCount/);
+    });
+
+    it('client names follow the IOCTL_CDROM_EXCLUSIVE_ACCESS caller name rule: at most 63 of A-Z a-z 0-9 space . , : ; - _', async () => {
+      const { winops } = await make({ imapi2: FAST });
+      const i = winops.imapi2;
+      const ok = 'A'.repeat(63);
+      expect((await i.burn(image(4), { clientName: ok })).code).toBe('S_OK');
+      expect((await i.burn(image(4), { clientName: 'My App 2.0, disc: 1; part-a_b' })).code).toBe('S_OK');
+      expect(() => i.burn(image(4), { clientName: 'A'.repeat(64) })).toThrow(TypeError);
+      expect(() => i.burn(image(4), { clientName: 'A'.repeat(64) })).toThrow(/options\.clientName must be at most 63 characters/);
+      for (const bad of ['winops/1', 'naïve', 'a\tb', 'x!', '(x)', 'a\0b']) {
+        expect(() => i.burn(image(4), { clientName: bad })).toThrow(TypeError);
+        expect(() => i.burn(image(4), { clientName: bad })).toThrow(/options\.clientName may only contain/);
+      }
+      expect(() => i.burn(image(4), { clientName: '' })).toThrow(/options\.clientName must be a non-empty string/);
+      expect(() => i.writeSection(image(1), { recorder: 'E:', startLba: 0, sectorCount: 1, clientName: 'bad/name' })).toThrow(/options\.clientName/);
+    });
+
+    it('burn sets the verification level through IBurnVerification before Write; a stream gets none and refuses quick/full', async () => {
+      const { winops, inspect } = await make({ imapi2: FAST });
+      const levels = (): unknown[] => inspect.calls().filter((c) => c.call === 'IBurnVerification::put_BurnVerificationLevel').map((c) => c.detail);
+      await winops.imapi2.burn(image(4));
+      await winops.imapi2.burn(image(4), { verification: 'full' });
+      await winops.imapi2.burn(image(4), { verification: 'none' });
+      await winops.imapi2.burn({ stream: Readable.from([Buffer.alloc(4 * 2048)]), size: 4 * 2048 });
+      expect(levels()).toEqual(['quick', 'full', 'none', 'none']);
+      expect(() => winops.imapi2.burn({ stream: Readable.from([]), size: 2048 }, { verification: 'quick' })).toThrow(RangeError);
+      expect(() => winops.imapi2.burn(image(4), { verification: 'fast' as never })).toThrow(/options\.verification/);
+    });
+
+    it('a recorder whose getter fails is listed with its error; the others are unaffected', async () => {
+      const { winops } = await make({ imapi2: { recorders: [
+        { id: 'r1', volumePaths: ['E:\\'], productRevisionFails: 'E_FAIL' },
+        { id: 'r2', volumePaths: ['F:\\'] },
+      ] } });
+      const rs = await winops.imapi2.listRecorders();
+      expect(rs.map((r) => r.id)).toEqual(['r1', 'r2']);
+      expect(rs[0]!.error).toBeInstanceOf(ImapiError);
+      expect(rs[0]!.error).toMatchObject({ code: 'E_FAIL', hresult: 0x80004005, call: 'IDiscRecorder2::get_ProductRevision' });
+      expect(rs[0]!.media.present).toBe(false);
+      expect(rs[1]!.error).toBeUndefined();
+      expect(rs[1]!.media.present).toBe(true);
+      // The default recorder is the only one with media: r2.
+      expect((await winops.imapi2.burn(image(4))).code).toBe('S_OK');
     });
   });
 }

@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "common/win.h"
 #include "imapi2/imapi2_abi.h"
@@ -24,6 +26,14 @@ struct Expected {
 };
 const Expected kExpected[] = {
 #include "abi_expected.inc"
+};
+
+// Interfaces not in imapi2-abi.md, from the SDK header itself (win32metadata RecompiledIdlHeaders/um/imapi2.h,
+// IBurnVerificationVtbl: IUnknown's 3 slots, then put_ (slot 3) and get_BurnVerificationLevel (slot 4); the
+// same order in windows-rs IBurnVerification_Vtbl).
+const Expected kExpectedSdk[] = {
+    {"IBurnVerification", "put_BurnVerificationLevel", 24},
+    {"IBurnVerification", "get_BurnVerificationLevel", 32},
 };
 
 struct Actual {
@@ -109,6 +119,8 @@ const Actual kActual[] = {
     M(IDiscFormat2DataEventArgs, get_CurrentAction),
 
     M(DWriteEngine2Events, Update), M(DDiscFormat2DataEvents, Update),
+
+    M(IBurnVerification, put_BurnVerificationLevel), M(IBurnVerification, get_BurnVerificationLevel),
 };
 #undef M
 
@@ -116,7 +128,9 @@ const Actual kActual[] = {
 
 int main() {
   int failures = 0, checked = 0;
-  for (const Expected& e : kExpected) {
+  std::vector<Expected> expected(std::begin(kExpected), std::end(kExpected));
+  expected.insert(expected.end(), std::begin(kExpectedSdk), std::end(kExpectedSdk));
+  for (const Expected& e : expected) {
     const Actual* found = nullptr;
     for (const Actual& a : kActual) {
       if (std::strcmp(a.iface, e.iface) == 0 && std::strcmp(a.method, e.method) == 0) found = &a;
@@ -131,7 +145,7 @@ int main() {
   }
   for (const Actual& a : kActual) {
     bool listed = false;
-    for (const Expected& e : kExpected) {
+    for (const Expected& e : expected) {
       if (std::strcmp(a.iface, e.iface) == 0 && std::strcmp(a.method, e.method) == 0) listed = true;
     }
     if (!listed) {

@@ -64,6 +64,9 @@ struct RecorderScript {
   std::string id, vendorId = "WINOPS", productId = "Simulated recorder", productRevision = "1.00";
   std::vector<std::string> volumePaths;
   MediaScript media;
+  // get_ProductRevision fails with this (scenario productRevisionFails; S_OK = it does not). Its page,
+  // nf-imapi2-idiscrecorder2-get_productrevision.md, lists E_POINTER, E_FAIL and E_OUTOFMEMORY.
+  HRESULT productRevisionFails = S_OK;
 };
 
 struct Scenario {
@@ -107,6 +110,7 @@ Scenario LoadScenario() {
     r.vendorId = j.Str("vendorId", r.vendorId);
     r.productId = j.Str("productId", r.productId);
     r.productRevision = j.Str("productRevision", r.productRevision);
+    r.productRevisionFails = doubles::CodeOf(j.Get("productRevisionFails"), S_OK);
     if (const Json* v = j.Get("volumePaths")) {
       for (const Json& p : v->a) r.volumePaths.push_back(p.s);
     }
@@ -279,7 +283,14 @@ class Recorder final : public doubles::ComObject<Recorder, DispatchStub<IDiscRec
   HRESULT STDMETHODCALLTYPE get_ActiveDiscRecorder(BSTR* v) override { return Str(v, script_.id); }
   HRESULT STDMETHODCALLTYPE get_VendorId(BSTR* v) override { return Str(v, script_.vendorId); }
   HRESULT STDMETHODCALLTYPE get_ProductId(BSTR* v) override { return Str(v, script_.productId); }
-  HRESULT STDMETHODCALLTYPE get_ProductRevision(BSTR* v) override { return Str(v, script_.productRevision); }
+  HRESULT STDMETHODCALLTYPE get_ProductRevision(BSTR* v) override {
+    if (initialized_ && FAILED(script_.productRevisionFails)) {
+      if (v) *v = nullptr;
+      Log::Get().Call("IDiscRecorder2::get_ProductRevision", doubles::CodeName(script_.productRevisionFails), script_.id);
+      return script_.productRevisionFails;
+    }
+    return Str(v, script_.productRevision);
+  }
   HRESULT STDMETHODCALLTYPE get_VolumeName(BSTR* v) override { return Str(v, "\\\\?\\Volume{winops}\\"); }
   HRESULT STDMETHODCALLTYPE get_VolumePathNames(SAFEARRAY** value) override {
     if (!value) return E_POINTER;
@@ -741,7 +752,13 @@ class Writer {
 
 // ---------------------------------------------------------------------------------------- MsftDiscFormat2Data
 
-class Format final : public doubles::ComObject<Format, DispatchStub<IDiscFormat2Data>, IConnectionPointContainer> {
+// MsftDiscFormat2Data: IDiscFormat2Data, IConnectionPointContainer and IBurnVerification (the coclass, imapi2-abi.md
+// GUIDs table). The verification level is only recorded (logged by put_BurnVerificationLevel, with the level as its
+// detail): what verifying reads is the drive's business (IMAPI_BURN_VERIFICATION_LEVEL: READ_DISC_INFO /
+// READ_TRACK_INFO and checksums of disc sectors against the stream), and the docs do not say that Write reads the
+// IStream again for it, so the double does not.
+class Format final
+    : public doubles::ComObject<Format, DispatchStub<IDiscFormat2Data>, IConnectionPointContainer, IBurnVerification> {
  public:
   Format()
       : tracked_("MsftDiscFormat2Data"),
@@ -751,6 +768,7 @@ class Format final : public doubles::ComObject<Format, DispatchStub<IDiscFormat2
     if (IsEqualIID(iid, IID_IDispatch) || IsEqualIID(iid, kIID_IDiscFormat2) || IsEqualIID(iid, kIID_IDiscFormat2Data)) {
       return static_cast<IDiscFormat2Data*>(this);
     }
+    if (IsEqualIID(iid, kIID_IBurnVerification)) return static_cast<IBurnVerification*>(this);
     return IsEqualIID(iid, IID_IConnectionPointContainer) ? static_cast<IConnectionPointContainer*>(this) : nullptr;
   }
 
@@ -761,6 +779,20 @@ class Format final : public doubles::ComObject<Format, DispatchStub<IDiscFormat2
   }
   HRESULT STDMETHODCALLTYPE FindConnectionPoint(REFIID iid, IConnectionPoint** cp) override {
     return w_.FindPoint(iid, cp);
+  }
+
+  // IBurnVerification
+  HRESULT STDMETHODCALLTYPE put_BurnVerificationLevel(IMAPI_BURN_VERIFICATION_LEVEL value) override {
+    if (value < IMAPI_BURN_VERIFICATION_NONE || value > IMAPI_BURN_VERIFICATION_FULL) return E_INVALIDARG;
+    verification_ = value;
+    static const char* const kNames[] = {"none", "quick", "full"};
+    Log::Get().Call("IBurnVerification::put_BurnVerificationLevel", "S_OK", kNames[value]);
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE get_BurnVerificationLevel(IMAPI_BURN_VERIFICATION_LEVEL* value) override {
+    if (!value) return E_POINTER;
+    *value = verification_;
+    return S_OK;
   }
 
   // IDiscFormat2
@@ -889,6 +921,8 @@ class Format final : public doubles::ComObject<Format, DispatchStub<IDiscFormat2
   Writer w_;
   std::string clientName_;
   bool force_ = false;
+  // The docs name no default level; the double starts at QUICK and only reports what it was given.
+  IMAPI_BURN_VERIFICATION_LEVEL verification_ = IMAPI_BURN_VERIFICATION_QUICK;
 };
 
 // ---------------------------------------------------------------------------------------- MsftWriteEngine2

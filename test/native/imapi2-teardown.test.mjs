@@ -1,0 +1,66 @@
+// IMAPI2 writes against the double (the imapi2-double run of scripts/wine/test.sh): the execution state held
+// during Write (issue 11 item 12), the verification level given to IBurnVerification (item 10), and a teardown
+// that never hangs the host however long a Write runs (item 15).
+//
+// Power state cannot be observed under Wine: what is checked is the addon's own count (imapi2.stats()) of the
+// SetThreadExecutionState(ES_CONTINUOUS | ES_SYSTEM_REQUIRED) it holds while Write runs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { binding } from './helpers.mjs';
+import { distIndex, lib, runChild, runs, settle, useScenario as scenarioFor, withDeadline } from './doubles.mjs';
+
+const { double: skipDouble } = runs('WINOPS_IMAPI2_DOUBLE', 'IMAPI2', 'real Windows has IMAPI2');
+const useScenario = (imapi2) => scenarioFor('imapi2', imapi2);
+const image = (sectors) => new Uint8Array(sectors * 2048);
+const FAST = { updateIntervalMs: 10, sectorsPerUpdate: 64 };
+
+test('double: the execution state is held while Write runs (stats), released after it', { skip: skipDouble }, async () => {
+  const readLog = useScenario({ ...FAST, holdUpdates: [2] });
+  const winops = lib.createWinops({ backend: 'native' });
+  const before = binding.imapi2.stats();
+  assert.equal(before.executionStateHeld, 0);
+  const op = winops.imapi2.burn(image(256));
+  await readLog.held('imapi2:update:2'); // inside Write, on the write thread
+  const during = binding.imapi2.stats();
+  assert.equal(during.executionStateRequests, before.executionStateRequests + 1, 'SetThreadExecutionState was called once for this write');
+  assert.equal(during.executionStateFailures, before.executionStateFailures, 'and did not fail');
+  assert.equal(during.executionStateHeld, 1, 'held while Write runs');
+  readLog.release('imapi2:update:2');
+  const r = await settle(op);
+  assert.ok(r.ok, String(r.error));
+  const after = binding.imapi2.stats();
+  assert.equal(after.executionStateHeld, 0, 'cleared once Write returned');
+});
+
+test('double: burn gives IBurnVerification the level asked for, before Write', { skip: skipDouble }, async () => {
+  const readLog = useScenario(FAST);
+  const winops = lib.createWinops({ backend: 'native' });
+  await winops.imapi2.burn(image(8), { verification: 'full' });
+  await winops.imapi2.burn(image(8));
+  const calls = readLog().calls;
+  const levels = calls.filter((c) => c.call === 'IBurnVerification::put_BurnVerificationLevel').map((c) => c.detail);
+  assert.deepEqual(levels, ['full', 'quick']);
+  const firstPut = calls.findIndex((c) => c.call === 'IBurnVerification::put_BurnVerificationLevel');
+  const firstWrite = calls.findIndex((c) => c.call === 'IDiscFormat2Data::Write');
+  assert.ok(firstPut >= 0 && firstWrite > firstPut, 'set before the write');
+});
+
+test('double: process.exit while a Write is held forever: the child exits, abandoning the write thread with the stderr line', { skip: skipDouble }, async () => {
+  // Update 2 is never released in the child: its Write never returns. The teardown waits its bound, abandons the
+  // thread and says so. The deadline below only turns a hang into a failure.
+  useScenario({ ...FAST, holdUpdates: [2] });
+  const r = await withDeadline(runChild(`
+    const lib = require(${JSON.stringify(distIndex)});
+    const winops = lib.createWinops({ backend: 'native' });
+    let told = false;
+    winops.imapi2.burn(new Uint8Array(256 * 2048), { onProgress: () => {
+      if (told) return;
+      told = true;
+      // Update 1 came: the write thread is in Write, and will hold at Update 2.
+      setTimeout(() => { console.log('exiting'); process.exit(7); }, 50);
+    } }).catch((e) => console.log('rejected', e.message));
+  `, 60_000), 'the child with a held Write', 90_000);
+  assert.equal(r.code, 7, r.output);
+  assert.match(r.output, /exiting/);
+  assert.match(r.output, /winops: teardown: imapi2: abandoned an IDiscFormat2Data::Write thread after \d+ ms/);
+});
