@@ -45,22 +45,32 @@ test('double: burn gives IBurnVerification the level asked for, before Write', {
   assert.ok(firstPut >= 0 && firstWrite > firstPut, 'set before the write');
 });
 
-test('double: process.exit while a Write is held forever: the child exits, abandoning the write thread with the stderr line', { skip: skipDouble }, async () => {
-  // Update 2 is never released in the child: its Write never returns. The teardown waits its bound, abandons the
-  // thread and says so. The deadline below only turns a hang into a failure.
+test('double: a worker terminated while its Write is held forever: the teardown abandons the write thread with the stderr line', { skip: skipDouble }, async () => {
+  // Environment teardown (a worker's termination, Electron's quit) runs the addon's cleanup hooks; process.exit()
+  // does not (lib/native/exit.ts), and there Windows ends the write thread with the process. Update 2 is never
+  // released: the write thread cannot end (it holds before Update 2 whether or not teardown's cancel came first), so
+  // the teardown waits its bound, abandons the thread and says so. The deadline only turns a hang into a failure.
   useScenario({ ...FAST, holdUpdates: [2] });
   const r = await withDeadline(runChild(`
-    const lib = require(${JSON.stringify(distIndex)});
-    const winops = lib.createWinops({ backend: 'native' });
-    let told = false;
-    winops.imapi2.burn(new Uint8Array(256 * 2048), { onProgress: () => {
-      if (told) return;
-      told = true;
-      // Update 1 came: the write thread is in Write, and will hold at Update 2.
-      setTimeout(() => { console.log('exiting'); process.exit(7); }, 50);
-    } }).catch((e) => console.log('rejected', e.message));
+    const { Worker } = require('node:worker_threads');
+    const worker = new Worker(${JSON.stringify(`
+      const { parentPort } = require('node:worker_threads');
+      const lib = require(${JSON.stringify(distIndex)});
+      const winops = lib.createWinops({ backend: 'native' });
+      let told = false;
+      winops.imapi2.burn(new Uint8Array(256 * 2048), { onProgress: () => {
+        if (!told) { told = true; parentPort.postMessage('in Write'); }
+      } }).catch((e) => parentPort.postMessage('rejected ' + e.message));
+    `)}, { eval: true });
+    worker.once('message', async (m) => {
+      console.log('worker: ' + m);
+      await worker.terminate();
+      console.log('terminated');
+      process.exit(7);
+    });
   `, 60_000), 'the child with a held Write', 90_000);
   assert.equal(r.code, 7, r.output);
-  assert.match(r.output, /exiting/);
+  assert.match(r.output, /worker: in Write\n/);
   assert.match(r.output, /winops: teardown: imapi2: abandoned an IDiscFormat2Data::Write thread after \d+ ms/);
+  assert.match(r.output, /terminated/);
 });
