@@ -248,7 +248,8 @@ class EngineImpl final : public ah::Engine {
     info->Error = S_OK;
     info->Restarting = FALSE;
     Log::Get().Call("Engine::ExecuteJob", "S_OK", (info->Flags & ah::ExecuteAsync) ? "ExecuteAsync" : "sync");
-    Log::Get().Call("JobExecutionInfo.RestartCommand", "", doubles::Narrow(info->RestartCommand));
+    // Quoted, so that an empty command is logged too.
+    Log::Get().Call("JobExecutionInfo.RestartCommand", "", "\"" + doubles::Narrow(info->RestartCommand) + "\"");
     if (info->Flags & ah::ExecuteAsync) {
       runner_ = std::thread([this] { RunJob(); });
     } else {
