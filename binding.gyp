@@ -76,7 +76,7 @@
       "conditions": [
         ["winops_axe_sdk==''",
           { "sources": ["native/axe/unavailable.cc"] },
-          { "sources": ["native/axe/engine.cc"], "include_dirs": ["<(winops_axe_sdk)"], "defines": ["WINOPS_AXE_SDK"] }],
+          { "sources": ["native/axe/engine.cc", "native/axe/job.cc", "native/axe/load.cc", "native/axe/run.cc", "native/axe/teardown.cc"], "include_dirs": ["<(winops_axe_sdk)"], "defines": ["WINOPS_AXE_SDK"] }],
         ["OS=='win'", {
           "libraries": ["ole32.lib", "oleaut32.lib", "uuid.lib", "advapi32.lib"],
           "defines": ["_HAS_EXCEPTIONS=1"],

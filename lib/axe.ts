@@ -16,6 +16,8 @@ export type AxeEvent =
   | { readonly type: 'assessment-begin'; readonly index: number; readonly name: string }
   | { readonly type: 'progress'; readonly index: number; readonly progressType: string; readonly value: number; readonly message: string | null }
   | { readonly type: 'assessment-end'; readonly index: number; readonly name: string; readonly code: string; readonly hresult: number | undefined; readonly exitCode: number }
+  /** OnJobRestart: an assessment is restarting the system. winops cannot resume a job after that (see AxeJob.run). */
+  | { readonly type: 'job-restart' }
   | { readonly type: 'job-end'; readonly code: string; readonly hresult: number | undefined; readonly executedAssessments: number; readonly failedAssessments: number; readonly resultPath: string | null };
 
 /** One step the escalation took. */
@@ -103,6 +105,7 @@ class RunDriver {
   readonly #steps: AxeEscalationRecord[] = [];
   readonly #results: AxeAssessmentResult[] = [];
   #ended = false;
+  #restarted = false;
   #outcomeAsked = false;
   /** Resolved when the ladder is spent and the job still runs one grace period after its last step (AxeJob.close). */
   readonly #spent = deferred<void>();
@@ -139,6 +142,19 @@ class RunDriver {
             const name = job.assessments[index]?.name ?? '';
             this.#results.push({ index, name, code: error.code, hresult: error.hresult, exitCode });
             this.#emit({ type: 'assessment-end', index, name, code: error.code, hresult: error.hresult, exitCode });
+          },
+          jobRestart: () => {
+            if (this.#ended || this.#restarted) return;
+            this.#restarted = true;
+            this.#emit({ type: 'job-restart' });
+            // The engine asks nothing before a restart (OnJobRestart is a notification), and a job resumed after one
+            // would need a RestartCommand that brings this script back: refused, typed, and the job terminated (the
+            // documented way to end it now; its end events then release the engine).
+            const e = new AxeError({ family: 'axe', code: 'WINOPS_AXE_REBOOT_UNSUPPORTED', hresult: undefined, call: 'IJobRestartEventHandler::OnJobRestart',
+              message: `AxeJob.run: an assessment of the job ${JSON.stringify(job.name)} is restarting the system; winops cannot resume a job after a restart, so the run ends here and the job is terminated (Engine::TerminateJob)` });
+            if (this.#outcomeAsked) this.#outcome.reject(e);
+            done.reject(e);
+            void this.#issue('terminate-job');
           },
           jobEnd: (r) => {
             this.#ended = true;

@@ -463,6 +463,11 @@ export interface AxeSink {
   progress(index: number, progressType: number, value: number, message: string | null): void;
   /** error is the AssessmentExecutionError as an AxeCallResult ('S_OK' when none). */
   assessmentEnd(index: number, error: AxeCallResult, exitCode: number): void;
+  /**
+   * IJobRestartEventHandler::OnJobRestart: the job is ending because an assessment restarts the system. A
+   * notification (the host cannot refuse it); job-end may or may not follow (the docs do not say).
+   */
+  jobRestart(): void;
   jobEnd(result: {
     readonly error: AxeCallResult;
     readonly executedAssessments: number;

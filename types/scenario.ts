@@ -171,6 +171,12 @@ export interface AxeAssessmentScript {
    * or TerminateJob still ends it).
    */
   readonly hold?: boolean;
+  /**
+   * After durationMs the assessment restarts the system: the engine raises job-restart (OnJobRestart, "a job is
+   * ending because the system is being restarted"). No restart comes in the fake or the double: the job stays
+   * ending until TerminateJob ends it (winops' own answer to job-restart), which raises the end events.
+   */
+  readonly reboots?: boolean;
 }
 
 export interface AxeScenario {
@@ -182,4 +188,9 @@ export interface AxeScenario {
   readonly assessments?: Readonly<Record<string, Omit<AxeAssessmentScript, 'name'>>>;
   /** TerminateJob fails with this code. */
   readonly terminateFail?: Code;
+  /**
+   * The AxeCore.dll double only: TerminateJob does not return until the test releases the gate 'axe:terminate-job'
+   * (for the bounded environment teardown; the fake has no thread to hold).
+   */
+  readonly terminateHold?: boolean;
 }

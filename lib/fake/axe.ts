@@ -33,6 +33,8 @@ interface Run {
   endCurrent: ((error: AxeCallResult, exitCode: number) => void) | undefined;
   /** Withdraws the wait of a held assessment (its script's `hold`), when one is under way. */
   unhold: (() => void) | undefined;
+  /** job-restart was raised (the script's `reboots`): only TerminateJob ends the job now. */
+  restarting: boolean;
 }
 
 /** Parses the part of an AXE job manifest the fake needs: the job's name and the ordered AssessmentRun names. */
@@ -119,7 +121,7 @@ export class FakeAxe implements AxeBackend {
     }
     rec.result = 'S_OK';
     const handle = this.#core.open('axe', 'JobRun');
-    const run: Run = { handle, job, sink, current: undefined, currentCancelled: false, jobCancelRequested: false, terminated: false, ended: false, executed: 0, failed: 0, timers: new Set(), endCurrent: undefined, unhold: undefined };
+    const run: Run = { handle, job, sink, current: undefined, currentCancelled: false, jobCancelRequested: false, terminated: false, ended: false, executed: 0, failed: 0, timers: new Set(), endCurrent: undefined, unhold: undefined, restarting: false };
     this.#runs.set(handle, run);
     this.#running = run;
     this.#after(run, 0, () => {
@@ -183,6 +185,14 @@ export class FakeAxe implements AxeBackend {
       // A cancel the assessment honoured is under way: it ends the assessment (after its latency), not the duration
       // (the double does the same).
       if (run.currentCancelled) return;
+      if (a.reboots) {
+        // OnJobRestart: "raised when a job is ending because the system is being restarted" (a notification). No
+        // restart comes here: the job stays ending until TerminateJob (the double does the same).
+        run.restarting = true;
+        this.#core.record('axe', 'Engine::OnJobRestart', run.handle, index);
+        run.sink.jobRestart();
+        return;
+      }
       if (a.hold) run.unhold = this.#core.hold('axe', `axe:${a.name}`, finish);
       else finish();
     });
@@ -211,7 +221,7 @@ export class FakeAxe implements AxeBackend {
     else {
       r = OK;
       const a = run.job.assessments[index]!;
-      if (a.honoursCancel !== false && !run.currentCancelled) {
+      if (a.honoursCancel !== false && !run.currentCancelled && !run.restarting) {
         run.currentCancelled = true;
         // The assessment acknowledges through ReportProgress(ProgressTypeCancelling), then exits.
         this.#after(run, 0, () => run.sink.progress(index, AXE_PROGRESS.Cancelling, 0, null));

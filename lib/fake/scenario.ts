@@ -179,7 +179,7 @@ const imapi2 = fields<ImapiScenario>({
 });
 
 const assessmentScript = {
-  durationMs: ms, progressSteps: count, honoursCancel: bool, cancelLatencyMs: ms, error: code, exitCode: num({ integer: true, min: -(2 ** 31) }), hold: bool,
+  durationMs: ms, progressSteps: count, honoursCancel: bool, cancelLatencyMs: ms, error: code, exitCode: num({ integer: true, min: -(2 ** 31) }), hold: bool, reboots: bool,
 } as const;
 const axe = fields<AxeScenario>({
   available: bool,
@@ -189,6 +189,7 @@ const axe = fields<AxeScenario>({
   })),
   assessments: recordOf(fields<Omit<AxeAssessmentScript, 'name'>>(assessmentScript)),
   terminateFail: code,
+  terminateHold: bool,
 });
 
 const scenario = fields<Scenario>({ vss, mi, imapi2, axe });

@@ -22,6 +22,7 @@ export interface NativeAxeSink {
   assessmentBegin(index: number, name: string): void;
   progress(index: number, progressType: number, value: number, message: string | null): void;
   assessmentEnd(index: number, error: NativeAxeResult, exitCode: number): void;
+  jobRestart(): void;
   jobEnd(result: { error: NativeAxeResult; executedAssessments: number; failedAssessments: number; resultPath: string | null }): void;
 }
 
@@ -82,6 +83,7 @@ export class NativeAxeBackend implements AxeBackend {
       assessmentBegin: (index, name) => sink.assessmentBegin(index, name),
       progress: (index, type, value, message) => sink.progress(index, type, value, message),
       assessmentEnd: (index, error, exitCode) => sink.assessmentEnd(index, named(error), exitCode),
+      jobRestart: () => sink.jobRestart(),
       jobEnd: (r) => {
         this.#runs.delete(handle);
         sink.jobEnd({ error: named(r.error), executedAssessments: r.executedAssessments, failedAssessments: r.failedAssessments, resultPath: r.resultPath });

@@ -288,6 +288,26 @@ export function axeContract(name: string, make: BackendFactory): void {
       expect(inspect.violations()).toEqual([]);
     });
 
+    it('an assessment that restarts the system: job-restart, the run rejects with WINOPS_AXE_REBOOT_UNSUPPORTED, the job is terminated', async () => {
+      // OnJobRestart is a notification (desktop-src/axe/ijobrestarteventhandler-onjobrestart.md); winops cannot resume
+      // a job after a restart, so it refuses the run and ends the job with TerminateJob. No restart comes in a test.
+      const { winops, inspect } = await make(job([quick('reboots', { reboots: true }), quick('never')]));
+      const j = await winops.axe.loadJob('C:\\jobs\\test.xml');
+      const events: AxeEvent[] = [];
+      const r = await settle(j.run({ onEvent: (e) => events.push(e) }));
+      expect(!r.ok && r.error).toBeInstanceOf(AxeError);
+      expect(!r.ok && r.error).toMatchObject({ code: 'WINOPS_AXE_REBOOT_UNSUPPORTED', call: 'IJobRestartEventHandler::OnJobRestart', message: expect.stringContaining('cannot resume a job after a restart') });
+      await until(() => events.some((e) => e.type === 'job-end'), undefined, 'job-end after TerminateJob');
+      expect(events.map((e) => e.type)).toEqual(['job-begin', 'assessment-begin', 'progress', 'progress', 'job-restart', 'assessment-end', 'job-end']);
+      expect(events.find((e) => e.type === 'assessment-end')).toMatchObject({ index: 0, code: 'AXE_E_ASSESSMENT_TERMINATED' });
+      expect(events.find((e) => e.type === 'job-end')).toMatchObject({ code: 'AXE_E_JOB_CANCELED', executedAssessments: 1 });
+      const calls = inspect.calls().map((c) => c.call);
+      expect(calls.indexOf('Engine::OnJobRestart')).toBeGreaterThan(-1);
+      expect(calls.indexOf('Engine::TerminateJob')).toBeGreaterThan(calls.indexOf('Engine::OnJobRestart'));
+      await j.close();
+      await until(() => inspect.openHandles().length === 0, undefined, 'the Job and the JobRun released');
+    });
+
     it('rejects bad arguments with TypeError/RangeError naming them', async () => {
       const { winops } = await make(job([quick('a')]));
       await expect(winops.axe.loadJob(3 as never)).rejects.toThrow(/manifestPath/);

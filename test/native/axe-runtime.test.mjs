@@ -1,5 +1,6 @@
 // AXE's process-wide runtime in a build WITH the AXE code (the stand-in build, scripts/wine/test.sh's
-// axe-standin run; see axe.test.mjs for what that run does and does not verify): finding AxeCore.dll and
+// axe-standin run; see axe.test.mjs for what that run does and does not verify): finding AxeCore.dll (by full path
+// only: WINOPS_AXECORE, else the ADK's Assessment Toolkit folder from KitsRoot10; never the DLL search) and
 // AxeInitSolution's one Solution per process. Each case needs a process of its own (the runtime is loaded
 // once per process), so each runs in a child of this host.
 import { test } from 'node:test';
@@ -19,6 +20,7 @@ const skip = !onWindows ? 'Windows node.exe only (npm run test:wine)'
 const nativeIndex = path.join(root, 'dist', 'lib', 'native', 'index.js');
 const ERROR_MOD_NOT_FOUND_HR = 0x8007007e;
 const ERROR_PROC_NOT_FOUND_HR = 0x8007007f;
+const E_INVALIDARG = 0x80070057;  // HRESULT_FROM_WIN32(ERROR_INVALID_PARAMETER)
 const AXE_E_ALREADY_INIT = 0x80040200;
 
 /**
@@ -26,7 +28,7 @@ const AXE_E_ALREADY_INIT = 0x80040200;
  * stand-in addon as `addon`, the public API over it as `winops`, and the manifest path `manifest`; resolves
  * the object the body returns.
  */
-async function inChild(env, body) {
+async function inChild(env, body, { cwd } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'winops-axe-rt-'));
   const manifest = path.join(dir, 'job.xml');
   fs.writeFileSync(manifest, `<?xml version="1.0" encoding="utf-8"?>
@@ -36,6 +38,7 @@ async function inChild(env, body) {
   const r = await runChild(`
     const env = ${JSON.stringify(env)};
     for (const [k, v] of Object.entries(env)) { if (v === null) delete process.env[k]; else process.env[k] = v; }
+    ${cwd ? `process.chdir(${JSON.stringify(cwd)});` : ''}
     const addon = require(${JSON.stringify(addonPath())});
     const lib = require(${JSON.stringify(distIndex)});
     const { composeNativeBackend } = require(${JSON.stringify(nativeIndex)});
@@ -69,7 +72,7 @@ function assertUnavailable(out, reasonPattern, hresult = ERROR_MOD_NOT_FOUND_HR)
   assert.equal(out.public.code, 'WINOPS_AXE_UNAVAILABLE');
   assert.equal(out.public.message, reason);
   assert.equal(out.addon.hresult, hresult, JSON.stringify(out.addon));
-  assert.equal(out.addon.call, 'LoadLibrary(AxeCore.dll)');
+  assert.equal(out.addon.call, 'LoadLibraryExW(AxeCore.dll)');
   assert.equal(out.addon.systemMessage, reason);
 }
 
@@ -85,9 +88,50 @@ test('WINOPS_AXECORE names a DLL that is not AxeCore (no AxeInitSolution): unava
   assertUnavailable(out, /kernel32\.dll: no export AxeInitSolution/i, ERROR_PROC_NOT_FOUND_HR);
 });
 
-test('without WINOPS_AXECORE the DLL search finds no AxeCore.dll here: unavailable, naming AxeCore.dll', { skip }, async () => {
-  const out = await inChild({ WINOPS_AXECORE: null }, unavailableBody);
-  assertUnavailable(out, /could not be loaded \(AxeCore\.dll: /);
+// A folder holding a copy of the AxeCore.dll double (a working AxeCore.dll: AxeInitSolution and all), as the current
+// directory and first on PATH: where the standard DLL search would find it (DLL planting, issue 11 item 17).
+function plantedCopy() {
+  const planted = fs.mkdtempSync(path.join(os.tmpdir(), 'winops-axe-planted-'));
+  fs.copyFileSync(process.env.WINOPS_AXECORE, path.join(planted, 'AxeCore.dll'));
+  return planted;
+}
+
+test('without WINOPS_AXECORE an AxeCore.dll in the current directory and on PATH is not loaded; the paths tried are named', { skip }, async () => {
+  const planted = plantedCopy();
+  try {
+    const out = await inChild({ WINOPS_AXECORE: null, PATH: `${planted};${process.env.PATH ?? ''}` }, unavailableBody, { cwd: planted });
+    // Only the ADK's folder is tried (KitsRoot10; not set in a test prefix, else its Assessment Toolkit path).
+    assertUnavailable(out, /could not be loaded \((HKLM\\SOFTWARE\\Microsoft\\Windows Kits\\Installed Roots\\KitsRoot10: not set|[^)]*\\Windows Assessment Toolkit\\(amd64|x86|arm64)\\AxeCore\.dll: )/);
+    assert.ok(!out.availability.reason.includes(planted), `the planted copy is not among the paths tried: ${out.availability.reason}`);
+  } finally {
+    fs.rmSync(planted, { recursive: true, force: true });
+  }
+});
+
+test('a relative WINOPS_AXECORE is refused before any load, naming the variable (even with that file in the current directory)', { skip }, async () => {
+  const planted = plantedCopy();
+  try {
+    const out = await inChild({ WINOPS_AXECORE: 'AxeCore.dll' }, unavailableBody, { cwd: planted });
+    assert.equal(out.availability.available, false, 'the copy in the current directory was not loaded');
+    const reason = out.availability.reason;
+    assert.match(reason, /^WINOPS_AXECORE must be the full path of AxeCore\.dll/);
+    assert.match(reason, /got "AxeCore\.dll"/);
+    assert.equal(out.public.name, 'BackendUnavailableError', JSON.stringify(out.public));
+    assert.equal(out.public.code, 'WINOPS_AXE_UNAVAILABLE');
+    assert.equal(out.public.message, reason);
+    assert.equal(out.addon.hresult, E_INVALIDARG, JSON.stringify(out.addon));
+    assert.equal(out.addon.call, 'LoadLibraryExW(AxeCore.dll)');
+    assert.equal(out.addon.systemMessage, reason);
+  } finally {
+    fs.rmSync(planted, { recursive: true, force: true });
+  }
+});
+
+test('a drive-relative WINOPS_AXECORE ("C:AxeCore.dll") is refused too: it depends on the current directory of the drive', { skip }, async () => {
+  const out = await inChild({ WINOPS_AXECORE: 'C:AxeCore.dll' }, unavailableBody);
+  assert.equal(out.availability.available, false);
+  assert.match(out.availability.reason, /^WINOPS_AXECORE must be the full path of AxeCore\.dll[^]*got "C:AxeCore\.dll"/);
+  assert.equal(out.addon.hresult, E_INVALIDARG, JSON.stringify(out.addon));
 });
 
 test('a second copy of the addon in one process gets AXE_E_ALREADY_INIT (one Solution per process), typed', { skip }, async () => {

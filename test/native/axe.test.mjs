@@ -153,6 +153,28 @@ test('stand-in: loads a manifest from disk and runs it, events in order; engine 
   assert.equal(log.calls.find((c) => c.call === 'Engine::ExecuteJob').detail, 'ExecuteAsync');
 });
 
+test('stand-in: ExecuteJob gets an empty RestartCommand, never the bare host executable; a job that restarts the system is refused (WINOPS_AXE_REBOOT_UNSUPPORTED) and terminated', { skip: skipDouble }, async () => {
+  const readLog = job([quick('reboots', { reboots: true })]);
+  const { winops, backend } = winopsOnStandin();
+  const j = await winops.axe.loadJob(JOB);
+  const events = [];
+  const r = await settle(j.run({ onEvent: (e) => events.push(e.type) }));
+  assert.ok(!r.ok && r.error instanceof lib.AxeError, String(r.error));
+  assert.equal(r.error.code, 'WINOPS_AXE_REBOOT_UNSUPPORTED');
+  assert.equal(r.error.call, 'IJobRestartEventHandler::OnJobRestart');
+  await until(() => events.includes('job-end'), undefined, 'job-end after TerminateJob');
+  assert.deepEqual(events, ['job-begin', 'assessment-begin', 'progress', 'progress', 'job-restart', 'assessment-end', 'job-end']);
+  await j.close();
+  assert.deepEqual(backend.openHandles(), []);
+  await until(() => readLog().live.Job === 0 && readLog().live.Engine === 0, 2000, 'engine and job deleted');
+  const log = readLog();
+  // Non-NULL (jobexecutioninfo: required outside workload mode) and empty (the double logs it quoted).
+  assert.deepEqual(log.calls.filter((c) => c.call === 'JobExecutionInfo.RestartCommand').map((c) => c.detail), ['""']);
+  const names = log.calls.map((c) => c.call);
+  assert.ok(names.indexOf('Engine::TerminateJob') > names.indexOf('Engine::OnJobRestart'), names.join(', '));
+  assertClean(log);
+});
+
 test('stand-in: cancel of an assessment that honours it ends the job by CancelAssessment, with the begin-event index', { skip: skipDouble }, async () => {
   // b and c are held: each ends only through its cancel (so c still runs when its CancelAssessment comes).
   const readLog = job([quick('a'), quick('b', { hold: true }), quick('c', { hold: true })]);

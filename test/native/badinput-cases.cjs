@@ -602,8 +602,8 @@ function imapiExports({ live }) {
 
 // ------------------------------------------------------------------------------------- the addon: AXE
 
-const AXE_SINK = () => ({ jobBegin() {}, assessmentBegin() {}, progress() {}, assessmentEnd() {}, jobEnd() {} });
-const AXE_SINK_KEYS = ['jobBegin', 'assessmentBegin', 'progress', 'assessmentEnd', 'jobEnd'];
+const AXE_SINK = () => ({ jobBegin() {}, assessmentBegin() {}, progress() {}, assessmentEnd() {}, jobRestart() {}, jobEnd() {} });
+const AXE_SINK_KEYS = ['jobBegin', 'assessmentBegin', 'progress', 'assessmentEnd', 'jobRestart', 'jobEnd'];
 const AXE_JOB = 'C:\\jobs\\badinput.xml';
 
 function axeExports({ live }) {

@@ -4,7 +4,11 @@
 // in order on an engine thread (ThreadingModelFree), CancelAssessment valid only for the running index
 // (AXE_E_INVALID_INDEX / AXE_E_NO_JOB_RUNNING), cooperative cancel (honoursCancel, cancelLatencyMs, a
 // ProgressTypeCancelling acknowledgement), CancelJob stopping after the current assessment, TerminateJob
-// synchronous and still raising the end events, terminateFail.
+// synchronous and still raising the end events, terminateFail; an assessment that restarts the system (reboots:
+// OnJobRestart, "raised when a job is ending because the system is being restarted",
+// desktop-src/axe/ijobrestarteventhandler-onjobrestart.md; no restart comes in a test, so the job stays ending until
+// TerminateJob or the engine's end); a TerminateJob that does not return until the test releases it (terminateHold,
+// a hang the docs do not rule out: TerminateJob is synchronous and has no documented bound).
 //
 // WHAT THIS PROVES: winops' AXE code drives the documented protocol (init once, CreateJob, handlers and
 // ThreadingModelFree before ExecuteJob(ExecuteAsync), cancel/terminate semantics, releasing engines and
@@ -45,6 +49,7 @@ struct Script {
   bool hasExitCode = false;
   int exitCode = 0;
   bool hold = false;  // after durationMs, does not end until the test releases "axe:<name>"
+  bool reboots = false;  // after durationMs, restarts the system (OnJobRestart)
 };
 
 void ApplyScript(const Json& j, Script& s) {
@@ -54,6 +59,7 @@ void ApplyScript(const Json& j, Script& s) {
   s.cancelLatencyMs = j.Num("cancelLatencyMs", s.cancelLatencyMs);
   s.error = doubles::CodeOf(j.Get("error"), s.error);
   s.hold = j.Bool("hold", s.hold);
+  s.reboots = j.Bool("reboots", s.reboots);
   if (const Json* e = j.Get("exitCode"); e && e->IsNumber()) {
     s.hasExitCode = true;
     s.exitCode = static_cast<int>(e->n);
@@ -193,6 +199,7 @@ class EngineImpl final : public ah::Engine {
   HRESULT TerminateJob() override {
     HRESULT hr = S_OK;
     bool join = false;
+    if (scenarioTerminateHold_) Log::Get().Hold("axe:terminate-job", nullptr);
     {
       std::lock_guard<std::mutex> lock(m_);
       if (!running_) hr = AXE_E_NO_JOB_RUNNING;
@@ -233,6 +240,7 @@ class EngineImpl final : public ah::Engine {
       terminated_ = jobCancelled_ = assessmentCancelled_ = false;
       const Json sc = doubles::ScenarioSection("axe");
       scenarioTerminateFail_ = doubles::CodeOf(sc.Get("terminateFail"), S_OK);
+      scenarioTerminateHold_ = sc.Bool("terminateHold", false);
     }
     if (runner_.joinable()) runner_.join();  // the previous job's thread has finished
     job_ = static_cast<const JobImpl*>(info->Job);
@@ -240,6 +248,8 @@ class EngineImpl final : public ah::Engine {
     info->Error = S_OK;
     info->Restarting = FALSE;
     Log::Get().Call("Engine::ExecuteJob", "S_OK", (info->Flags & ah::ExecuteAsync) ? "ExecuteAsync" : "sync");
+    // Quoted, so that an empty command is logged too.
+    Log::Get().Call("JobExecutionInfo.RestartCommand", "", "\"" + doubles::Narrow(info->RestartCommand) + "\"");
     if (info->Flags & ah::ExecuteAsync) {
       runner_ = std::thread([this] { RunJob(); });
     } else {
@@ -264,6 +274,7 @@ class EngineImpl final : public ah::Engine {
   HRESULT SetAssessmentEnd(ah::IAssessmentEndEventHandler* h) override { return Set("SetAssessmentEnd", assessmentEnd_, h); }
   HRESULT SetJobBegin(ah::IJobBeginEventHandler* h) override { return Set("SetJobBegin", jobBegin_, h); }
   HRESULT SetJobEnd(ah::IJobEndEventHandler* h) override { return Set("SetJobEnd", jobEnd_, h); }
+  HRESULT SetJobRestart(ah::IJobRestartEventHandler* h) override { return Set("SetJobRestart", jobRestart_, h); }
   HRESULT SetProgressUpdate(ah::IProgressUpdateEventHandler* h) override { return Set("SetProgressUpdate", progress_, h); }
 
  private:
@@ -320,6 +331,7 @@ class EngineImpl final : public ah::Engine {
       int step = 1;
       bool acknowledged = false;
       bool released = false;  // a held assessment's gate (scenario "hold")
+      bool restarting = false;  // OnJobRestart was raised (scenario "reboots"): only the job's termination ends it
       auto cancelEnd = end;
       HRESULT error = S_OK;
       int exitCode = 0;
@@ -330,7 +342,8 @@ class EngineImpl final : public ah::Engine {
         // A deadline already due is not waited for: with cancelLatencyMs 0 the assessment ends at once, as the
         // scenario says (a timed wait that is already due still cost a timer tick or two under Wine).
         const auto woken = [&] { return terminated_ || (assessmentCancelled_ && s.honoursCancel && !acknowledged); };
-        if (deadline > Clock::now()) cv_.wait_until(lock, deadline, woken);
+        if (restarting) cv_.wait(lock, [&] { return terminated_; });
+        else if (deadline > Clock::now()) cv_.wait_until(lock, deadline, woken);
         if (terminated_) {
           terminated = true;
           error = AXE_E_ASSESSMENT_TERMINATED;
@@ -360,6 +373,16 @@ class EngineImpl final : public ah::Engine {
           break;
         }
         if (!acknowledged && now >= end) {
+          if (s.reboots) {
+            restarting = true;
+            lock.unlock();
+            Log::Get().Call("Engine::OnJobRestart", "", std::to_string(index), static_cast<long long>(index));
+            if (jobRestart_) {
+              ah::JobRestartEventArgs e{sizeof(ah::JobRestartEventArgs), job_};
+              jobRestart_->OnJobRestart(this, &e);
+            }
+            continue;
+          }
           if (s.hold && !released) {
             // Ends when the test releases it; a cancel it honours or TerminateJob wakes the wait (see above).
             lock.unlock();
@@ -427,6 +450,7 @@ class EngineImpl final : public ah::Engine {
   bool running_ = false, terminated_ = false, jobCancelled_ = false, assessmentCancelled_ = false;
   int current_ = -1;
   HRESULT scenarioTerminateFail_ = S_OK;
+  bool scenarioTerminateHold_ = false;
   const JobImpl* job_ = nullptr;
   ah::ThreadingModel model_ = ah::ThreadingModelNone;
   ah::IJobBeginEventHandler* jobBegin_ = nullptr;
@@ -434,6 +458,7 @@ class EngineImpl final : public ah::Engine {
   ah::IProgressUpdateEventHandler* progress_ = nullptr;
   ah::IAssessmentEndEventHandler* assessmentEnd_ = nullptr;
   ah::IJobEndEventHandler* jobEnd_ = nullptr;
+  ah::IJobRestartEventHandler* jobRestart_ = nullptr;
 };
 
 class SolutionImpl final : public ah::Solution {

@@ -163,6 +163,15 @@ struct IProgressUpdateEventHandler {
 struct IAssessmentEndEventHandler {
   virtual void OnAssessmentEnd(Engine* sender, const AssessmentEndEventArgs* e) = 0;
 };
+// desktop-src/axe/jobrestarteventargs.md, ijobrestarteventhandler-onjobrestart.md ("raised when a job is ending
+// because the system is being restarted").
+struct JobRestartEventArgs {
+  DWORD Size;
+  const ::Microsoft::Assessments::Hosting::Job* Job;  // the docs write `const Job *Job;` (g++ needs the qualified name)
+};
+struct IJobRestartEventHandler {
+  virtual void OnJobRestart(Engine* sender, const JobRestartEventArgs* e) = 0;
+};
 struct IJobEndEventHandler {
   virtual void OnJobEnd(Engine* sender, const JobEndEventArgs* e) = 0;
 };
@@ -182,8 +191,9 @@ struct JobExecutionInfo {
   BOOL Restarting;
 };
 
-// axe.md "Engine class" (AnalyzeResults, RemovePendingRebootJob, SetJobPending, SetJobRestart omitted:
-// unused). ORDER OURS.
+// axe.md "Engine class" (AnalyzeResults, RemovePendingRebootJob, SetJobPending omitted: unused). ORDER OURS.
+// (desktop-src/axe/engine-setjobrestart.md writes SetJobRestart without `virtual ... = 0`, unlike its siblings;
+// a virtual method here, as every Engine method must be for the engine to be an interface at all.)
 struct Engine {
   virtual HRESULT CancelAssessment(INT assessmentIndex) = 0;
   virtual HRESULT CancelJob() = 0;
@@ -194,6 +204,7 @@ struct Engine {
   virtual HRESULT SetEventThreadingModel(ThreadingModel model) = 0;
   virtual HRESULT SetJobBegin(IJobBeginEventHandler* handler) = 0;
   virtual HRESULT SetJobEnd(IJobEndEventHandler* handler) = 0;
+  virtual HRESULT SetJobRestart(IJobRestartEventHandler* handler) = 0;
   virtual HRESULT SetProgressUpdate(IProgressUpdateEventHandler* handler) = 0;
   virtual HRESULT TerminateJob() = 0;
   virtual ~Engine() {}
