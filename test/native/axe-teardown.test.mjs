@@ -46,14 +46,14 @@ function assertHeldTerminate(readLog) {
   assert.ok(!log.calls.some((c) => c.call === 'Engine::TerminateJob'), 'TerminateJob never returned');
 }
 
-test('process.exit mid-job with a TerminateJob that never returns: the child exits, the run abandoned after the bound, said on stderr', { skip }, async () => {
-  const readLog = stuckScenario();
+test('process.exit mid-job with a TerminateJob that would never return: the child exits with its code at once (process.exit runs no environment teardown)', { skip }, async () => {
+  // process.exit() ends the process without Node-API cleanup hooks (lib/native/exit.ts); Windows ends the run's
+  // threads with it, so nothing can hang there. The environment teardown and its bound are the worker test below.
+  stuckScenario();
   const r = await runChild(startJob(`console.log('RUNNING'); process.exit(4);`));
   assert.equal(r.code, 4, r.output);
   assert.match(r.output, /RUNNING/);
-  assert.match(r.output, ABANDONED, r.output);
-  assert.equal(r.output.match(/winops: teardown: axe:/g).length, 1, 'one line for the one run');
-  assertHeldTerminate(readLog);
+  assert.doesNotMatch(r.output, /winops: teardown: axe:/, 'no teardown ran, so nothing was abandoned');
 });
 
 test('a worker terminated mid-job with a TerminateJob that never returns: terminate() resolves, the run abandoned, said on stderr', { skip }, async () => {

@@ -324,6 +324,7 @@ test('stand-in: Engine calls run in order on one thread of the run\'s own, answe
   const jobEnded = new Promise((r) => (ended = r));
   const run = addon.axe.execute(loaded.job, {
     jobBegin() {},
+    jobRestart() {},
     assessmentBegin: (index) => events.push(['begin', index]),
     progress() {},
     assessmentEnd: (index, error) => events.push(['end', index, error.code]),
