@@ -12,6 +12,9 @@ namespace winops {
 struct AddonState {
   // Threads started by RunOnOwnThread and not yet joined.
   std::atomic<int> liveThreads{0};
+  // GetTickCount64() when this environment's teardown first waited for a RunOnOwnThread thread (0: not yet): the
+  // budget of common/teardown.h is shared by all of them.
+  std::atomic<unsigned long long> teardownStart{0};
 };
 
 // Called once from the module's Init for each environment.

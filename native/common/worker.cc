@@ -1,7 +1,9 @@
 #include "common/worker.h"
 
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <string>
 #include <system_error>
 #include <thread>
 #include <utility>
@@ -9,6 +11,7 @@
 #include "common/handles.h"
 #include "common/hresult.h"
 #include "common/instance.h"
+#include "common/teardown.h"
 
 namespace winops {
 
@@ -22,11 +25,22 @@ bool StopToken::WaitFor(DWORD ms) const noexcept {
 
 namespace {
 
+// Shared by a thread and its record: lets an environment teardown abandon a thread that does not end (issue 11
+// item 15) without that thread ever touching the threadsafe function afterwards.
+struct ThreadGate {
+  std::mutex mutex;
+  bool abandoned = false;  // teardown gave up on it: the thread must not call or release the function
+  bool reported = false;   // the thread has called and released the function (its last act follows)
+  UniqueHandle done;       // manual-reset, set once `reported` is
+};
+
 // Main-thread-owned record of one thread. Deleted in the threadsafe function's finalizer.
 struct ThreadJob {
   napi_env env = nullptr;
+  std::string name;
   std::thread thread;
   UniqueHandle stop;
+  std::shared_ptr<ThreadGate> gate;
   std::optional<Napi::Promise::Deferred> deferred;
   Napi::FunctionReference callback;
   std::shared_ptr<AddonState> state;
@@ -40,12 +54,31 @@ struct ThreadJob {
   }
 };
 
-// Environment teardown: ask the thread to stop, wait for it.
+// Environment teardown: ask the thread to stop and wait for it, within the budget of common/teardown.h shared by
+// every RunOnOwnThread thread of this environment. A thread that has not reported by then is abandoned: detached,
+// never to touch the threadsafe function (Node closes it after this hook), and said on stderr.
 void TeardownHook(void* arg) {
   auto* job = static_cast<ThreadJob*>(arg);
   job->hookRegistered = false;  // Node drops a hook once it has run
   ::SetEvent(job->stop.Get());
-  job->Join();
+  if (!job->thread.joinable()) return;
+  unsigned long long start = ::GetTickCount64();
+  if (job->state) {
+    unsigned long long expected = 0;
+    if (!job->state->teardownStart.compare_exchange_strong(expected, start)) start = expected;
+  }
+  ::WaitForSingleObject(job->gate->done.Get(), TeardownRemainingMs(start));
+  {
+    std::lock_guard<std::mutex> lock(job->gate->mutex);
+    if (!job->gate->reported) job->gate->abandoned = true;
+  }
+  if (!job->gate->abandoned) {
+    job->Join();  // it has reported: only its last instructions are left
+    return;
+  }
+  job->thread.detach();
+  if (job->state) job->state->liveThreads.fetch_sub(1);
+  ReportAbandoned("common", (std::string("the addon thread ") + job->name).c_str(), start);
 }
 
 void Finalize(napi_env env, void* /*finalize_data*/, void* context) {
@@ -106,8 +139,12 @@ Napi::Value RunOnOwnThread(Napi::Env env, const char* name, Work work, Napi::Fun
   auto job = std::make_unique<ThreadJob>();
   job->env = env;
   job->state = StateOf(env);
+  job->name = name;
   job->stop.Reset(::CreateEventW(nullptr, TRUE, FALSE, nullptr));
   if (!job->stop) throw ToJsError(env, CaptureWin32(::GetLastError(), "CreateEventW"));
+  job->gate = std::make_shared<ThreadGate>();
+  job->gate->done.Reset(::CreateEventW(nullptr, TRUE, FALSE, nullptr));
+  if (!job->gate->done) throw ToJsError(env, CaptureWin32(::GetLastError(), "CreateEventW"));
 
   Napi::Value result = env.Undefined();
   if (callback.IsEmpty() || callback.IsUndefined()) {
@@ -125,8 +162,9 @@ Napi::Value RunOnOwnThread(Napi::Env env, const char* name, Work work, Napi::Fun
   ThreadJob* raw = job.release();  // owned by the threadsafe function from here (Finalize)
 
   HANDLE stopEvent = raw->stop.Get();
+  std::shared_ptr<ThreadGate> gate = raw->gate;
   try {
-    raw->thread = std::thread([work = std::move(work), tsfn, stopEvent]() {
+    raw->thread = std::thread([work = std::move(work), tsfn, stopEvent, gate]() {
       StopToken stop(stopEvent);
       Finish finish;
       try {
@@ -138,11 +176,15 @@ Napi::Value RunOnOwnThread(Napi::Env env, const char* name, Work work, Napi::Fun
       } catch (...) {
         finish = RejectWithMessage("unknown C++ exception on an addon thread");
       }
+      std::lock_guard<std::mutex> lock(gate->mutex);
+      if (gate->abandoned) return;  // the environment is gone, and with it the function: touch nothing
       auto* payload = new Finish(std::move(finish));
       if (napi_call_threadsafe_function(tsfn, payload, napi_tsfn_nonblocking) != napi_ok) {
         delete payload;  // closing: nobody will run it
       }
       napi_release_threadsafe_function(tsfn, napi_tsfn_release);
+      gate->reported = true;
+      ::SetEvent(gate->done.Get());
     });
   } catch (const std::system_error& e) {
     napi_release_threadsafe_function(tsfn, napi_tsfn_release);  // Finalize deletes the job

@@ -67,6 +67,17 @@ Napi::Value SleepOnWorker(const Napi::CallbackInfo& info) {
   }, CallbackArg(info, 1, "sleepOnWorker"));
 }
 
+// stuckOnWorker(ms): an addon thread that ignores the environment's stop request for ms (a Windows call that
+// does not return), so that a test can prove the teardown bound (common/teardown.h) abandons it.
+Napi::Value StuckOnWorker(const Napi::CallbackInfo& info) {
+  const DWORD ms = static_cast<DWORD>(args::Integer(args::At(info, 0), "stuckOnWorker: ms", 0, 600000.0,
+                                                     "an integer from 0 to 600000"));
+  return RunOnOwnThread(info.Env(), "winops.diag.stuck", [ms](const StopToken&) -> Finish {
+    ::Sleep(ms);
+    return [](Napi::Env env) -> Napi::Value { return env.Undefined(); };
+  });
+}
+
 // failOnWorker(hr): rejects, from an addon thread, with the Error shape the TS layer consumes.
 Napi::Value FailOnWorker(const Napi::CallbackInfo& info) {
   const uint32_t hr = HResultArg(info, 0, "failOnWorker");
@@ -118,6 +129,7 @@ Napi::Object Create(Napi::Env env) {
   diag.Set("comInitOnWorker", Napi::Function::New(env, ComInitOnWorker, "comInitOnWorker"));
   diag.Set("sleepOnWorker", Napi::Function::New(env, SleepOnWorker, "sleepOnWorker"));
   diag.Set("failOnWorker", Napi::Function::New(env, FailOnWorker, "failOnWorker"));
+  diag.Set("stuckOnWorker", Napi::Function::New(env, StuckOnWorker, "stuckOnWorker"));
   diag.Set("formatMessage", Napi::Function::New(env, FormatMessageJs, "formatMessage"));
   diag.Set("liveThreads", Napi::Function::New(env, LiveThreads, "liveThreads"));
   diag.Set("currentThreadId", Napi::Function::New(env, CurrentThreadId, "currentThreadId"));

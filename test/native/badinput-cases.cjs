@@ -745,6 +745,7 @@ function diagExports() {
   list.push(...cases('diag.sleepOnWorker(ms)', 'ms', UINT32, ({ addon }, v) => call(addon.diag, 'sleepOnWorker', v)));
   list.push(...cases('diag.sleepOnWorker(0, callback)', 'callback', FUNCTIONS.filter(([l]) => !['missing', 'undefined'].includes(l)), ({ addon }, v) => addon.diag.sleepOnWorker(0, v)));
   list.push({ label: 'diag.sleepOnWorker(1, callback)', kind: 'ok', run: ({ addon }) => new Promise((resolve) => addon.diag.sleepOnWorker(1, cb(resolve))) });
+  list.push(...cases('diag.stuckOnWorker(ms)', 'ms', [...UINT32, ['600001', 600001, 'invalid']], ({ addon }, v) => call(addon.diag, 'stuckOnWorker', v)));
   list.push(...cases('diag.failOnWorker(hr)', 'hr', HRESULTS, ({ addon }, v) => call(addon.diag, 'failOnWorker', v)));
   list.push(...cases('diag.formatMessage(hr)', 'hr', HRESULTS, ({ addon }, v) => call(addon.diag, 'formatMessage', v)));
   list.push(...cases('diag.formatMessage(E_FAIL, moduleName)', 'moduleName', [...optional(STRINGS), ['"vssapi.dll"', 'vssapi.dll', 'ok']], ({ addon }, v) => call(addon.diag, 'formatMessage', 0x80004005, v)));

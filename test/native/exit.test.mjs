@@ -68,6 +68,21 @@ test('a worker_thread with a sleeping native thread does not hold up process.exi
   assert.equal(r.code, 3, r.output);
 });
 
+test('a worker terminated while an addon thread ignores the stop: terminate() resolves, the thread abandoned after the teardown bound, said on stderr', { skip }, async () => {
+  // stuckOnWorker stands for a Windows call that does not return (a probe, listRecorders, loadJob on a thread of
+  // RunOnOwnThread): the environment teardown waits at most kTeardownBoundMs, then abandons it. The child's deadline
+  // only turns a hang into a failure.
+  const r = await runChild(prelude + `
+    const { Worker } = require('node:worker_threads');
+    const w = new Worker("require(process.env.WINOPS_ADDON).diag.stuckOnWorker(60000); require('node:worker_threads').parentPort.postMessage(1)", { eval: true });
+    w.once('message', () => w.terminate().then(() => { console.log('terminated'); process.exit(0); }));
+  `, 30000);
+  assert.equal(r.timedOut, false, `child hung (${r.ms} ms): ${r.output}`);
+  assert.equal(r.code, 0, r.output);
+  assert.match(r.output, /terminated/);
+  assert.match(r.output, /winops: teardown: common: abandoned the addon thread winops\.diag\.stuck after \d+ ms/);
+});
+
 test('the loop stays alive for a pending native operation, then exits 0', { skip }, async () => {
   const r = await runChild(prelude + `b.diag.sleepOnWorker(300, (e, v) => console.log('done', v.stopped));`, 20000);
   assert.equal(r.code, 0, r.output);
