@@ -6,9 +6,12 @@
 //   - expressions: balanced ${{ }}, matrix.X defined in the job's matrix, needs.X a job it needs;
 //   - needs: existing jobs, no cycle; runners: Windows only;
 //   - `npm run X` / `npm test` name scripts package.json has; setup-node versions satisfy engines.node;
-//   - what winops' Windows CI must do: prebuildify for x64 and no other architecture (ia32 and arm64 are not
-//     tested, so no prebuild of theirs is built or claimed), upload prebuilds/ (failing when empty),
-//     run `npm test` elevated with WINOPS_NATIVE_TESTS=1 on the downloaded prebuilds, detect the ADK for AXE.
+//   - what winops' CI must do: one Linux job runs the proving ground (`bash .ci/run`: one build, the Wine suites on
+//     it, the pack) and uploads the tarball; the Windows suite (`npm test` elevated with WINOPS_NATIVE_TESTS=1, the
+//     native suite, the ADK detected for AXE) unpacks that tarball's prebuild and checks it against its manifest,
+//     never the MSVC build; a job installs the tarball with --ignore-scripts and runs doctor; the published artifact
+//     is that tarball, after both passed; the MSVC from-source build is x64 only (ia32 and arm64 are not tested, so
+//     none of theirs is built or claimed) and uploads prebuilds/ failing when empty.
 //
 // Usage: node scripts/check-workflow.mjs [workflow.yml ...]   (default: every .github/workflows/*.yml)
 // Exit status 0 when every check passes, 1 otherwise (each problem printed as file: message).
@@ -121,7 +124,12 @@ export function checkWorkflow(wf, file) {
         ? combos.map((c) => c[/matrix\.([\w-]+)/.exec(runsOn)[1]])
         : [runsOn];
       if (runners.length === 0) p(`${where}: runs-on uses a matrix that has no combinations`);
-      for (const r of runners) if (typeof r !== 'string' || !/^windows-/.test(r)) p(`${where} runs on ${JSON.stringify(r)}, not a Windows runner`);
+      // The one exception: the job that runs the proving ground (.ci/run: mingw-w64 and Wine) runs on Linux.
+      const proving = Array.isArray(job.steps) && job.steps.some((st) => typeof st?.run === 'string' && /\bbash \.ci\/run\b/.test(st.run));
+      for (const r of runners) {
+        const ok = typeof r === 'string' && (proving ? /^ubuntu-/.test(r) : /^windows-/.test(r));
+        if (!ok) p(`${where} runs on ${JSON.stringify(r)}, not ${proving ? 'a Linux runner (it runs .ci/run)' : 'a Windows runner'}`);
+      }
     }
 
     if (!Array.isArray(job.steps) || job.steps.length === 0) {
@@ -208,37 +216,69 @@ export function checkRequirements(workflows) {
   const runs = (job) => steps(job).map((s) => (typeof s?.run === 'string' ? s.run : '')).join('\n');
   const uses = (job, action) => steps(job).filter((s) => typeof s?.uses === 'string' && s.uses.startsWith(`${action}@`));
 
+  const uploadsOf = (job) => uses(job, 'actions/upload-artifact');
+  const downloadsOf = (job) => uses(job, 'actions/download-artifact');
+  const needsOfJob = (job) => (job.needs === undefined ? [] : [].concat(job.needs));
+  // The proving ground: one job runs .ci/run (the one build, the Wine suites on it, the pack) and uploads the tarball.
+  const proven = all.find(({ job }) => /\bbash \.ci\/run\b/.test(runs(job)));
+  let tarball;
+  if (!proven) problems.push('no job runs the proving ground (bash .ci/run): the Windows jobs must test the bytes it proved');
+  else {
+    const up = uploadsOf(proven.job).find((s) => /\.cache\/pack\/\*\.tgz/.test(String(s.with?.path ?? '')));
+    if (!up) problems.push(`${proven.file}: job ${proven.id} does not upload the tarball (.cache/pack/*.tgz) as an artifact`);
+    else {
+      tarball = up.with?.name;
+      if (typeof tarball !== 'string') problems.push(`${proven.file}: job ${proven.id} uploads the tarball without a name`);
+      if (up.with?.['if-no-files-found'] !== 'error') problems.push(`${proven.file}: job ${proven.id} uploads the tarball without if-no-files-found: error`);
+    }
+  }
+  const takesTarball = (job) => tarball !== undefined && downloadsOf(job).some((s) => s.with?.name === tarball);
+  // From source: prebuildify (MSVC) for x64 only, loaded and kept as an artifact, never tested as the shipped bytes.
   const prebuild = all.find(({ job }) => /\bnpm run prebuildify\b|\bprebuildify\b/.test(runs(job)));
-  if (!prebuild) problems.push('no job builds the prebuilds with prebuildify');
+  const builtByMsvc = new Set();
+  if (!prebuild) problems.push('no job builds from source with prebuildify (MSVC), for from-source users');
   else {
     const archs = new Set(matrixCombinations(prebuild.job.strategy?.matrix).map((c) => c.arch));
     if (!archs.has('x64')) problems.push(`${prebuild.file}: job ${prebuild.id} builds no prebuild for x64`);
     for (const a of archs) if (a !== 'x64') problems.push(`${prebuild.file}: job ${prebuild.id} builds a prebuild for ${a}, which nothing tests (not shipped, not claimed: docs/install.md)`);
     if (!/--arch\s+\$\{\{\s*matrix\.arch\s*\}\}/.test(runs(prebuild.job))) problems.push(`${prebuild.file}: job ${prebuild.id} does not pass --arch from the matrix to prebuildify`);
-    const up = uses(prebuild.job, 'actions/upload-artifact').find((s) => String(s.with?.path ?? '').replace(/\/$/, '') === 'prebuilds');
+    const up = uploadsOf(prebuild.job).find((s) => String(s.with?.path ?? '').replace(/\/$/, '') === 'prebuilds');
     if (!up) problems.push(`${prebuild.file}: job ${prebuild.id} does not upload prebuilds/ as an artifact`);
-    else if (up.with?.['if-no-files-found'] !== 'error') problems.push(`${prebuild.file}: job ${prebuild.id} uploads prebuilds/ without if-no-files-found: error`);
+    else {
+      if (up.with?.['if-no-files-found'] !== 'error') problems.push(`${prebuild.file}: job ${prebuild.id} uploads prebuilds/ without if-no-files-found: error`);
+      builtByMsvc.add(String(up.with?.name ?? '').replace(/\$\{\{[^}]*\}\}/g, ''));
+    }
   }
-
+  // A job takes the MSVC build when it needs that job or downloads its artifact (by name or by a pattern's prefix).
+  const takesMsvc = (job) => prebuild !== undefined && (needsOfJob(job).includes(prebuild.id) ||
+    downloadsOf(job).some((s) => {
+      const wanted = String(s.with?.name ?? s.with?.pattern ?? '').replace(/\*.*$/, '');
+      return wanted !== '' && [...builtByMsvc].some((n) => n !== '' && (n.startsWith(wanted) || wanted.startsWith(n)));
+    }));
   const suite = all.find(({ job }) => steps(job).some((s) => typeof s?.run === 'string' && /\bnpm test\b/.test(s.run) && String(s.env?.WINOPS_NATIVE_TESTS) === '1'));
   if (!suite) problems.push('no job runs `npm test` with WINOPS_NATIVE_TESTS=1 (the real-Windows tests)');
   else {
     const where = `${suite.file}: job ${suite.id}`;
-    const needs = suite.job.needs === undefined ? [] : [].concat(suite.job.needs);
-    if (prebuild && !needs.includes(prebuild.id)) problems.push(`${where} does not need ${prebuild.id} (it must test the prebuilds)`);
-    const down = uses(suite.job, 'actions/download-artifact');
-    if (!down.some((s) => s.with?.path === 'prebuilds' && /prebuild/.test(String(s.with?.pattern ?? s.with?.name ?? '')))) problems.push(`${where} does not download the prebuild artifacts into prebuilds/`);
+    if (proven && !needsOfJob(suite.job).includes(proven.id)) problems.push(`${where} does not need ${proven.id} (it must test the proven bytes)`);
+    if (!takesTarball(suite.job)) problems.push(`${where} does not download the proven tarball`);
+    if (takesMsvc(suite.job)) problems.push(`${where} tests the MSVC build instead of the proven bytes`);
+    if (!/package\/prebuilds/.test(runs(suite.job)) || !/scripts\/prebuild\.mjs check\b/.test(runs(suite.job))) problems.push(`${where} does not unpack the tarball's prebuild into prebuilds/ and check it against its manifest`);
     const order = steps(suite.job).map((s) => (typeof s?.uses === 'string' && s.uses.startsWith('actions/download-artifact@') ? 'download' : typeof s?.run === 'string' && /\bnpm test\b/.test(s.run) ? 'test' : ''));
-    if (order.indexOf('download') > order.indexOf('test')) problems.push(`${where} runs the tests before it downloads the prebuilds`);
+    if (order.indexOf('download') < 0 || order.indexOf('download') > order.indexOf('test')) problems.push(`${where} runs the tests before it downloads the proven tarball`);
     if (!/IsInRole\(\[Security\.Principal\.WindowsBuiltInRole\]::Administrator\)/.test(runs(suite.job))) problems.push(`${where} does not check that it runs elevated (VSS needs an administrator)`);
     if (!/WINOPS_ADK=1/.test(runs(suite.job)) || !/GITHUB_ENV/.test(runs(suite.job))) problems.push(`${where} does not detect the ADK (WINOPS_ADK in GITHUB_ENV) for the AXE tests`);
     if (!/test\/native\//.test(runs(suite.job))) problems.push(`${where} does not run the native addon suite (test/native)`);
   }
-
-  const published = all.some(({ job }) => uses(job, 'actions/upload-artifact').some((s) => String(s.with?.path ?? '').replace(/\/$/, '') === 'prebuilds' && s.with?.name === 'prebuilds'));
-  if (!published) problems.push("no job publishes the prebuilds as one artifact named 'prebuilds'");
-  const packed = all.some(({ job }) => /\bnpm pack\b/.test(runs(job)) && /\bnpm install\b/.test(runs(job)));
-  if (!packed) problems.push('no job packs the package and installs the tarball');
+  const installer = all.find(({ job }) => takesTarball(job) && /\bnpm install\b[^\n]*--ignore-scripts/.test(runs(job)));
+  if (!installer) problems.push('no job installs the proven tarball with npm install --ignore-scripts (as a user whose install scripts never run)');
+  else if (!/\bwinops\b[^\n]*\bdoctor\b/.test(runs(installer.job))) problems.push(`${installer.file}: job ${installer.id} does not run winops doctor from the installed package`);
+  const publisher = all.find(({ job }) => uploadsOf(job).some((s) => s.with?.name === 'winops-package'));
+  if (!publisher) problems.push("no job publishes the tested tarball as an artifact named 'winops-package'");
+  else {
+    const where = `${publisher.file}: job ${publisher.id}`;
+    if (!takesTarball(publisher.job)) problems.push(`${where} publishes something other than the proven tarball`);
+    for (const j of [suite, installer]) if (j && !needsOfJob(publisher.job).includes(j.id)) problems.push(`${where} does not need ${j.id} (it would publish untested bytes)`);
+  }
   return problems;
 }
 
