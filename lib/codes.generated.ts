@@ -114,7 +114,8 @@ export const GENERATED_HRESULT_CODES: readonly GeneratedCodeInfo[] = [
   { name: "VSS_E_NOT_SUPPORTED", value: 0x8004232F, family: "vss", message: "The requested operation is not supported", success: false, retryable: false },
   { name: "VSS_E_WRITERERROR_PARTIAL_FAILURE", value: 0x80042336, family: "vss", message: "Writer experienced a partial failure; check component-level error state", success: false, retryable: false },
   { name: "VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT", value: 0x800423F0, family: "vss", message: "Shadow-copy set contains only a subset of the volumes needed by the writer's components", success: false, retryable: false },
-  { name: "VSS_E_WRITERERROR_OUTOFRESOURCES", value: 0x800423F1, family: "vss", message: "A resource allocation failed while processing this operation", success: false, retryable: false },
+  // retryable: GetWriterStatus docs: "wait ten minutes and then repeat the operation, up to three times"
+  { name: "VSS_E_WRITERERROR_OUTOFRESOURCES", value: 0x800423F1, family: "vss", message: "A resource allocation failed while processing this operation", success: false, retryable: true },
   // retryable: vss.md retryable list (writer timeout between Freeze and Thaw)
   { name: "VSS_E_WRITERERROR_TIMEOUT", value: 0x800423F2, family: "vss", message: "The writer's timeout expired between the Freeze and Thaw events", success: false, retryable: true },
   // retryable: vsserror.h text: "Writer transient error; retry may succeed" (vss.md retryable list)
@@ -140,7 +141,8 @@ export const GENERATED_HRESULT_CODES: readonly GeneratedCodeInfo[] = [
   { name: "VSS_E_ASRERROR_DATADISK_RDISK0", value: 0x80042406, family: "vss", message: "A data disk is set active in BIOS", success: false, retryable: false },
   { name: "VSS_E_ASRERROR_RDISK0_TOOSMALL", value: 0x80042407, family: "vss", message: "Active disk too small to recover the system disk", success: false, retryable: false },
   { name: "VSS_E_ASRERROR_CRITICAL_DISKS_TOO_SMALL", value: 0x80042408, family: "vss", message: "Not enough suitable disks to recreate critical disks", success: false, retryable: false },
-  { name: "VSS_E_WRITER_STATUS_NOT_AVAILABLE", value: 0x80042409, family: "vss", message: "Writer status not available for one or more writers (session-state limit)", success: false, retryable: false },
+  // retryable: writer-errors-and-vetoes.md: "retrying might work when the system is less busy"
+  { name: "VSS_E_WRITER_STATUS_NOT_AVAILABLE", value: 0x80042409, family: "vss", message: "Writer status not available for one or more writers (session-state limit)", success: false, retryable: true },
   { name: "VSS_E_ASRERROR_DYNAMIC_VHD_NOT_SUPPORTED", value: 0x8004240A, family: "vss", message: "A critical dynamic disk is a VHD (unsupported)", success: false, retryable: false },
   { name: "VSS_E_CRITICAL_VOLUME_ON_INVALID_DISK", value: 0x80042411, family: "vss", message: "Critical volume on a disk ASR cannot back up", success: false, retryable: false },
   { name: "VSS_E_ASRERROR_RDISK_FOR_SYSTEM_DISK_NOT_FOUND", value: 0x80042412, family: "vss", message: "No disk usable for recovering the system disk", success: false, retryable: false },

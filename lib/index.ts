@@ -66,7 +66,7 @@ export { describeHresult, codeByName, codeByValue, codeOf, hresultFromWin32, toH
 export { retry, type RetryOptions, type RetryContext } from './retry';
 export type { CancelOutcome } from './operation';
 export { AbortError, isAbortError, Operation, type CancelOutcomeBase, type OperationOptions } from './operation';
-export { Vss, VssAsync, VssBackupComponents, SnapshotSet, normalizeVolume, type VssCancelOutcome, type VssComSecurity, type VssStep, type Snapshot, type SnapshotSetOptions, type SnapshotSetOperation, type VssAsyncStatus, type BackupStateOptions } from './vss';
+export { Vss, VssAsync, VssBackupComponents, SnapshotSet, normalizeVolume, type VssCancelOutcome, type VssComSecurity, type VssStep, type Snapshot, type SnapshotSetOptions, type SnapshotSetOperation, type VssAsyncStatus, type BackupStateOptions, type VssStepEvent, VSS_WRITER_STATES, VssWriterError, type VssWriterCheckpoint, type VssWriterState, type VssWriterStatus } from './vss';
 export { Mi, MiSession, MiStream, MI_CLASS, MI_NAMESPACE, MI_REASON, miClassName, type MiInstance, type MiJsValue, type MiCancelOutcome, type MiSessionOptions, type MiOperationOptions, type MiQueryOptions, type MiCredentials, type MiIntervalValue } from './mi';
 export { wql, isWqlQuery, type WqlQuery } from './wql';
 export { Imapi2, WRITE_ACTIONS, type WriteProgress, type WriteResult, type ImapiCancelOutcome, type BurnOptions, type WriteSectionOptions, type ImageSource, type Recorder, type WriteOperation, type WriteAction, type BurnVerification, CLIENT_NAME_MAX_LENGTH } from './imapi2';

@@ -4,6 +4,8 @@ import { codeOf } from './codes';
 import { releaseOnClose, releaseWhenCollected } from './finalize';
 import { hresultError, StateError, toWinopsError, VssError, type VssComSecurity } from './errors';
 export type { VssComSecurity } from './errors';
+import { checkWritersOption, toWriterStatus, VssWriterError, type VssWriterCheckpoint, type VssWriterStatus } from './vss-writers';
+export { VSS_WRITER_STATES, VssWriterError, type VssWriterCheckpoint, type VssWriterState, type VssWriterStatus } from './vss-writers';
 import {
   AbortError,
   CancelScope,
@@ -29,6 +31,7 @@ export type VssStep =
   | 'initializeForBackup'
   | 'setContext'
   | 'gatherWriterMetadata'
+  | 'gatherWriterStatus'
   | 'startSnapshotSet'
   | 'addToSnapshotSet'
   | 'setBackupState'
@@ -232,6 +235,26 @@ export class VssBackupComponents implements AsyncDisposable {
     );
   }
 
+  /**
+   * GatherWriterStatus: asks each writer for its status. Wait for the IVssAsync, then call getWriterStatus(). The
+   * docs: query the writers after PrepareForBackup, DoSnapshotSet and BackupComplete; at other times the status
+   * "might reflect conditions that do not indicate failure in the current operation".
+   */
+  async gatherWriterStatus(): Promise<VssAsync> {
+    const a = await vssCall('IVssBackupComponents::GatherWriterStatus', () => this.#vss.gatherWriterStatus(this.#h('GatherWriterStatus')));
+    return new VssAsync(this.#vss, a, 'GatherWriterStatus');
+  }
+
+  /**
+   * GetWriterStatusCount, GetWriterStatusEx (GetWriterStatus where IVssBackupComponentsEx3 is missing) per writer,
+   * then FreeWriterStatus: the writers' status after the last GatherWriterStatus. `after` labels the rows with the
+   * call the status belongs to (default 'gatherWriterMetadata': outside the backup sequence).
+   */
+  async getWriterStatus(after: VssWriterCheckpoint = 'gatherWriterMetadata'): Promise<VssWriterStatus[]> {
+    const rows = await vssCall('IVssBackupComponents::GetWriterStatus', () => this.#vss.getWriterStatus(this.#h('GetWriterStatus')));
+    return rows.map((r) => toWriterStatus(r, after));
+  }
+
   async gatherWriterMetadata(): Promise<VssAsync> {
     const a = await vssCall('IVssBackupComponents::GatherWriterMetadata', () => this.#vss.gatherWriterMetadata(this.#h('GatherWriterMetadata')));
     return new VssAsync(this.#vss, a, 'GatherWriterMetadata');
@@ -358,19 +381,52 @@ export class SnapshotSet implements AsyncDisposable {
   readonly comSecurity: VssComSecurity | undefined;
   readonly #components: VssBackupComponents;
   readonly #token: object;
+  readonly #writersMode: 'require-all' | 'report';
+  #writerStatus: readonly VssWriterStatus[];
+  #failedWriters: readonly VssWriterStatus[];
   #closing: Promise<void> | undefined;
 
   /** @internal */
-  constructor(init: { id: string; snapshots: Snapshot[]; writers: VssWriterInfo[]; persistent: boolean; components: VssBackupComponents; comSecurity?: VssComSecurity | undefined }) {
+  constructor(init: {
+    id: string;
+    snapshots: Snapshot[];
+    writers: VssWriterInfo[];
+    persistent: boolean;
+    components: VssBackupComponents;
+    comSecurity?: VssComSecurity | undefined;
+    writerStatus: readonly VssWriterStatus[];
+    failedWriters: readonly VssWriterStatus[];
+    writersMode: 'require-all' | 'report';
+  }) {
     this.id = init.id;
     this.comSecurity = init.comSecurity;
     this.snapshots = init.snapshots;
     this.writers = init.writers;
     this.persistent = init.persistent;
+    this.#writerStatus = init.writerStatus;
+    this.#failedWriters = init.failedWriters;
+    this.#writersMode = init.writersMode;
     this.#components = init.components;
     const components = init.components;
     // Dropped without close(): release the components (a non-persistent set's shadow copies go with them).
     this.#token = releaseWhenCollected(this, () => components.release());
+  }
+
+  /**
+   * Each writer's latest status: after DoSnapshotSet, and after BackupComplete once close() has run. Empty when
+   * the context has no writers (VSS_VOLSNAP_ATTR_NO_WRITERS).
+   */
+  get writerStatus(): readonly VssWriterStatus[] {
+    return this.#writerStatus;
+  }
+
+  /**
+   * The writers that failed at any check (after PrepareForBackup, DoSnapshotSet, BackupComplete), each as first
+   * seen failed. Only `writers: 'report'` lets a set with failed writers through; for them the shadow copies are
+   * not application-consistent.
+   */
+  get failedWriters(): readonly VssWriterStatus[] {
+    return this.#failedWriters;
   }
 
   /** Deletes the shadow copies now (DeleteSnapshots on the set) and releases the set. */
@@ -389,10 +445,15 @@ export class SnapshotSet implements AsyncDisposable {
     return deleted;
   }
 
-  /** BackupComplete, then release. Idempotent: a second call waits for the first. */
+  /**
+   * BackupComplete, then (when writers took part) GatherWriterStatus and GetWriterStatus, then release. A writer
+   * that failed at BackupComplete rejects with a VssWriterError after the release, unless the set was made with
+   * `writers: 'report'` (then it is in failedWriters). Idempotent: a second call waits for the first.
+   */
   close(): Promise<void> {
     releaseOnClose(this.#token);
     this.#closing ??= (async () => {
+      let failed: VssWriterStatus[] = [];
       try {
         const a = await this.#components.backupComplete();
         try {
@@ -400,8 +461,23 @@ export class SnapshotSet implements AsyncDisposable {
         } finally {
           await a.release();
         }
+        if (this.#writerStatus.length > 0) {
+          const g = await this.#components.gatherWriterStatus();
+          try {
+            await g.wait();
+          } finally {
+            await g.release();
+          }
+          const status = await this.#components.getWriterStatus('backupComplete');
+          this.#writerStatus = status;
+          failed = status.filter((w) => w.failed && !this.#failedWriters.some((f) => f.instanceId === w.instanceId));
+          if (failed.length > 0) this.#failedWriters = [...this.#failedWriters, ...failed];
+        }
       } finally {
         await this.#components.release();
+      }
+      if (failed.length > 0 && this.#writersMode === 'require-all') {
+        throw withComSecurity(new VssWriterError(failed, 'backupComplete', 'the set was released'), this.comSecurity);
       }
     })();
     return this.#closing;
@@ -412,7 +488,7 @@ export class SnapshotSet implements AsyncDisposable {
   }
 
   toJSON(): object {
-    return { id: this.id, persistent: this.persistent, snapshots: this.snapshots, writers: this.writers, comSecurity: this.comSecurity };
+    return { id: this.id, persistent: this.persistent, snapshots: this.snapshots, writers: this.writers, writerStatus: this.writerStatus, failedWriters: this.failedWriters, comSecurity: this.comSecurity };
   }
 }
 
@@ -429,8 +505,26 @@ export interface SnapshotSetOptions extends OperationOptions {
   readonly context?: VssContextName | number;
   /** VSS_BACKUP_TYPE, default 'COPY' (does not touch the writers' backup history). */
   readonly backupType?: keyof typeof VSS_BT | number;
-  /** Called as the flow enters each step; `async` is the step's IVssAsync when it has one. */
-  readonly onStep?: (event: { readonly step: VssStep; readonly async?: VssAsync }) => void;
+  /**
+   * What a failed writer does to the set (README "VSS: writer status"). 'require-all' (default): a writer that
+   * failed after PrepareForBackup or DoSnapshotSet makes the operation reject with a VssWriterError, after
+   * AbortBackup and the release of everything (a persistent set is deleted first). 'report': the set is kept and
+   * `set.failedWriters` lists them; its shadow copies are not application-consistent for those writers.
+   */
+  readonly writers?: 'require-all' | 'report';
+  /**
+   * Called as the flow enters each step; `async` is the step's IVssAsync when it has one; `after` says which call a
+   * gatherWriterStatus step follows.
+   */
+  readonly onStep?: (event: VssStepEvent) => void;
+}
+
+/** What onStep receives. */
+export interface VssStepEvent {
+  readonly step: VssStep;
+  readonly async?: VssAsync;
+  /** For step 'gatherWriterStatus': the call whose writer status it gathers. */
+  readonly after?: 'prepareForBackup' | 'doSnapshotSet';
 }
 
 export type SnapshotSetOperation = Operation<SnapshotSet, VssCancelOutcome> & {
@@ -486,7 +580,23 @@ export class Vss {
     const backupType = resolveEnum(VSS_BT, opts.backupType ?? 'COPY', fn, 'options.backupType');
     const persistent = (context & 0x01) !== 0 && context !== VSS_CTX.ALL; // VSS_VOLSNAP_ATTR_PERSISTENT
     const withWriters = (context & 0x10) === 0 || context === VSS_CTX.ALL; // VSS_VOLSNAP_ATTR_NO_WRITERS (0x10) clear
-    return new SnapshotSetFlow(this.#backend, normalized, { context, backupType, persistent, withWriters, onStep: opts.onStep }, opts).operation;
+    const writers = checkWritersOption(opts.writers, fn);
+    return new SnapshotSetFlow<SnapshotSet>(this.#backend, normalized, { context, backupType, persistent, withWriters, onStep: opts.onStep, writers, listOnly: false }, opts).operation as SnapshotSetOperation;
+  }
+
+  /**
+   * The writers and their state, as `vssadmin list writers` shows them: CreateVssBackupComponents,
+   * InitializeForBackup, GatherWriterMetadata, GatherWriterStatus, GetWriterStatus(Ex), release. No snapshot is
+   * made. The docs warn that status gathered outside a backup sequence "might reflect conditions that do not indicate
+   * failure in the current operation" (a failure of an earlier backup, an unresponsive writer still busy). Cancelling
+   * cancels the pending IVssAsync and releases the components (nothing was started, so no AbortBackup).
+   */
+  writers(options?: OperationOptions & { readonly onStep?: (event: VssStepEvent) => void }): Operation<VssWriterStatus[], VssCancelOutcome> & { readonly step: VssStep | undefined } {
+    const fn = 'vss.writers';
+    const opts = checkOptions<OperationOptions & { readonly onStep?: (event: VssStepEvent) => void }>(options, fn);
+    if (opts.onStep !== undefined && typeof opts.onStep !== 'function') throw new TypeError(`${fn}: options.onStep must be a function, got ${describeValue(opts.onStep)}`);
+    const config: FlowConfig = { context: VSS_CTX.BACKUP, backupType: VSS_BT.COPY, persistent: false, withWriters: true, onStep: opts.onStep, writers: 'report', listOnly: true };
+    return new SnapshotSetFlow<VssWriterStatus[]>(this.#backend, [], config, opts).operation;
   }
 }
 
@@ -496,13 +606,21 @@ interface FlowConfig {
   persistent: boolean;
   withWriters: boolean;
   onStep: SnapshotSetOptions['onStep'];
+  writers: 'require-all' | 'report';
+  /** vss.writers(): after GatherWriterMetadata, gather the status, release, and resolve with it. */
+  listOnly: boolean;
 }
 
 /** The requester flow of one snapshot set, with its cancel logic. */
-class SnapshotSetFlow {
-  readonly operation: SnapshotSetOperation;
+class SnapshotSetFlow<T> {
+  readonly operation: Operation<T, VssCancelOutcome> & { readonly step: VssStep | undefined };
   readonly #scope: CancelScope;
-  readonly #settlement = new Settlement<SnapshotSet>();
+  readonly #settlement = new Settlement<T>();
+  /** The writer status checks so far: the latest rows, and each failed writer as first seen failed. */
+  #writerStatus: VssWriterStatus[] = [];
+  #failedWriters: VssWriterStatus[] = [];
+  /** A persistent set that DoSnapshotSet made: a failed or cancelled flow deletes it before AbortBackup. */
+  #madeSet: string | undefined;
   #step: VssStep | undefined;
   #pending: VssAsync | undefined;
   #cancelResult: Promise<{ status: VssCancelOutcome['status']; hresult?: number; code?: string }> | undefined;
@@ -514,9 +632,10 @@ class SnapshotSetFlow {
     this.#scope = new CancelScope(options);
     this.#outcome.promise.catch(() => undefined);
     const notStarted = this.#scope.aborted;
-    const result = this.#settlement.track(notStarted ? this.#rejectNotStarted() : this.#run(backend, volumes, config));
+    const run = (): Promise<T> => (config.listOnly ? this.#runList(backend, config) : this.#run(backend, volumes, config)) as Promise<unknown> as Promise<T>;
+    const result = this.#settlement.track(notStarted ? this.#rejectNotStarted(config.listOnly ? 'vss.writers' : 'vss.createSnapshotSet') : run());
     result.finally(() => this.#scope.dispose()).catch(() => undefined);
-    const op = new Operation<SnapshotSet, VssCancelOutcome>(result, (reason) => this.#cancel(reason)) as SnapshotSetOperation;
+    const op = new Operation<T, VssCancelOutcome>(result, (reason) => this.#cancel(reason)) as Operation<T, VssCancelOutcome> & { readonly step: VssStep | undefined };
     Object.defineProperty(op, 'step', { get: () => this.#step, enumerable: true });
     this.operation = op;
     this.#scope.onAbort(() => {
@@ -524,10 +643,10 @@ class SnapshotSetFlow {
     });
   }
 
-  #rejectNotStarted(): Promise<never> {
+  #rejectNotStarted(fn: string): Promise<never> {
     const outcome: VssCancelOutcome = { family: 'vss', status: 'not-started', step: undefined, hresult: undefined, code: undefined, backupAborted: false };
     this.#outcome.resolve(outcome);
-    return Promise.reject(new AbortError('vss.createSnapshotSet was aborted before it started', { cause: this.#scope.reason, outcome }));
+    return Promise.reject(new AbortError(`${fn} was aborted before it started`, { cause: this.#scope.reason, outcome }));
   }
 
   #cancelPending(a: VssAsync): Promise<{ status: VssCancelOutcome['status']; hresult?: number; code?: string }> {
@@ -552,12 +671,12 @@ class SnapshotSetFlow {
     return this.#outcome.promise;
   }
 
-  #enter(step: VssStep, async?: VssAsync): void {
+  #enter(step: VssStep, async?: VssAsync, after?: 'prepareForBackup' | 'doSnapshotSet'): void {
     this.#step = step;
     this.#pending = async;
     if (this.#scope.aborted && async) void this.#cancelPending(async);
     try {
-      this.#config?.onStep?.(async ? { step, async } : { step });
+      this.#config?.onStep?.({ step, ...(async ? { async } : {}), ...(after ? { after } : {}) });
     } catch {
       // A throwing observer must not break the flow.
     }
@@ -627,11 +746,22 @@ class SnapshotSetFlow {
       const prep = await components.prepareForBackup();
       this.#enter('prepareForBackup', prep);
       if ((await this.#await(prep)) === 'cancelled') return await this.#stop(components, started, await this.#cancelResult);
+      if (config.withWriters) {
+        if (stopIfCancelled()) return await this.#stop(components, started, await this.#cancelResult);
+        if ((await this.#checkWriters(components, 'prepareForBackup', config)) === 'cancelled') return await this.#stop(components, started, await this.#cancelResult);
+      }
       if (stopIfCancelled()) return await this.#stop(components, started, await this.#cancelResult);
       const snap = await components.doSnapshotSet();
       this.#enter('doSnapshotSet', snap);
       if ((await this.#await(snap)) === 'cancelled') return await this.#stop(components, started, await this.#cancelResult);
-      // DoSnapshotSet finished: the set exists. A cancel that came too late (VSS_S_ASYNC_FINISHED) resolves normally.
+      // DoSnapshotSet finished: the set exists, but it is not the caller's until the writers were checked. A cancel
+      // that came meanwhile, also one that found DoSnapshotSet finished (VSS_S_ASYNC_FINISHED), still undoes it.
+      if (config.persistent) this.#madeSet = setId;
+      if (stopIfCancelled()) return await this.#stop(components, started, await this.#cancelResult);
+      if (config.withWriters && (await this.#checkWriters(components, 'doSnapshotSet', config)) === 'cancelled') {
+        return await this.#stop(components, started, await this.#cancelResult);
+      }
+      // From here on a cancel is too late: the set resolves and the outcome is already-finished.
       this.#enter('getSnapshotProperties');
       const snapshots: Snapshot[] = [];
       for (let i = 0; i < ids.length; i++) {
@@ -642,7 +772,10 @@ class SnapshotSetFlow {
         const r = await this.#cancelResult;
         this.#outcome.resolve({ family: 'vss', status: 'already-finished', step: 'doSnapshotSet', hresult: r?.hresult, code: r?.code, backupAborted: false });
       }
-      return new SnapshotSet({ id: setId, snapshots, writers, persistent: config.persistent, components, comSecurity: comSecurityOf(vss) });
+      return new SnapshotSet({
+        id: setId, snapshots, writers, persistent: config.persistent, components, comSecurity: comSecurityOf(vss),
+        writerStatus: this.#writerStatus, failedWriters: this.#failedWriters, writersMode: config.writers,
+      });
     } catch (error) {
       withComSecurity(error, comSecurityOf(vss));
       await this.#cleanup(components, started);
@@ -657,6 +790,10 @@ class SnapshotSetFlow {
    * flow waits for one report instead of two. backupAborted is set only when AbortBackup returned S_OK.
    */
   async #cleanup(components: VssBackupComponents, started: boolean): Promise<void> {
+    // A persistent set outlives the release; DeleteSnapshots is the documented way to remove it.
+    const made = this.#madeSet;
+    this.#madeSet = undefined;
+    if (made !== undefined) await components.deleteSnapshotSet(made).catch(() => undefined);
     const aborted = started
       ? components.abortBackup().then(
           () => {
@@ -688,6 +825,56 @@ class SnapshotSetFlow {
       backupAborted: this.#backupAborted,
     };
     this.#outcome.resolve(outcome);
-    throw new AbortError(`vss.createSnapshotSet was cancelled during ${this.#step ?? 'start'}`, { cause: this.#scope.reason, outcome });
+    throw new AbortError(`${this.#config?.listOnly ? 'vss.writers' : 'vss.createSnapshotSet'} was cancelled during ${this.#step ?? 'start'}`, { cause: this.#scope.reason, outcome });
+  }
+
+  /**
+   * GatherWriterStatus (an IVssAsync, cancelled like any step), then GetWriterStatus(Ex). Records the rows; with
+   * 'require-all', failed writers throw a VssWriterError (the caller's catch aborts and releases). Returns
+   * 'cancelled' when the cancel took.
+   */
+  async #checkWriters(components: VssBackupComponents, after: 'prepareForBackup' | 'doSnapshotSet', config: FlowConfig): Promise<'ok' | 'cancelled'> {
+    const a = await components.gatherWriterStatus();
+    this.#enter('gatherWriterStatus', a, after);
+    if ((await this.#await(a)) === 'cancelled') return 'cancelled';
+    const status = await components.getWriterStatus(after);
+    this.#writerStatus = status;
+    const failed = status.filter((w) => w.failed && !this.#failedWriters.some((f) => f.instanceId === w.instanceId));
+    this.#failedWriters = [...this.#failedWriters, ...failed];
+    if (failed.length > 0 && config.writers === 'require-all') {
+      throw new VssWriterError(failed, after, `the set was aborted and released${this.#madeSet !== undefined ? ' (and its shadow copies deleted)' : ''}; pass writers: 'report' to keep a set with failed writers`);
+    }
+    return 'ok';
+  }
+
+  /** vss.writers(): metadata, then status, then release. Nothing is started, so no AbortBackup. */
+  async #runList(backend: () => Backend, config: FlowConfig): Promise<VssWriterStatus[]> {
+    this.#config = config;
+    const vss = backend().vss;
+    this.#enter('createBackupComponents');
+    const handle = await vssCall('CreateVssBackupComponents', () => vss.createBackupComponents());
+    const components = new VssBackupComponents(vss, handle);
+    const stop = async (): Promise<never> => this.#stop(components, false, await this.#cancelResult);
+    try {
+      this.#enter('initializeForBackup');
+      if (this.#scope.aborted) return await stop();
+      await components.initializeForBackup();
+      if (this.#scope.aborted) return await stop();
+      const meta = await components.gatherWriterMetadata();
+      this.#enter('gatherWriterMetadata', meta);
+      if ((await this.#await(meta)) === 'cancelled' || this.#scope.aborted) return await stop();
+      const a = await components.gatherWriterStatus();
+      this.#enter('gatherWriterStatus', a);
+      if ((await this.#await(a)) === 'cancelled') return await stop();
+      const status = await components.getWriterStatus('gatherWriterMetadata');
+      await components.release();
+      if (this.#scope.aborted) this.#outcome.resolve({ family: 'vss', status: 'already-finished', step: 'gatherWriterStatus', hresult: undefined, code: undefined, backupAborted: false });
+      return status;
+    } catch (error) {
+      withComSecurity(error, comSecurityOf(vss));
+      await components.release().catch(() => undefined);
+      if (this.#scope.aborted || this.#outcomeRequested) this.#outcome.reject(error);
+      throw error;
+    }
   }
 }

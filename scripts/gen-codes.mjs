@@ -44,6 +44,14 @@ const RETRYABLE = new Map([
   ['VSS_E_SNAPSHOT_SET_IN_PROGRESS', 'vsserror.h text: "Wait a few moments and try again" (vss.md retryable list)'],
   ['VSS_E_WRITERERROR_RETRYABLE', 'vsserror.h text: "Writer transient error; retry may succeed" (vss.md retryable list)'],
   ['VSS_E_WRITERERROR_TIMEOUT', 'vss.md retryable list (writer timeout between Freeze and Thaw)'],
+  // sdk-api nf-vsbackup-ivssbackupcomponents-getwriterstatus.md, pHrResultFailure: OUTOFRESOURCES, TIMEOUT and
+  // RETRYABLE each "The recommended way to handle this error code is to wait ten minutes and then repeat the
+  // operation, up to three times"; win32 desktop-src/VSS/writer-errors-and-vetoes.md: WRITER_STATUS_NOT_AVAILABLE
+  // "retrying might work when the system is less busy". NONRETRYABLE and WRITER_NOT_RESPONDING ("a writer error so
+  // severe as to preclude trying to back up its data with VSS") and INCONSISTENTSNAPSHOT ("add additional volumes")
+  // are not.
+  ['VSS_E_WRITERERROR_OUTOFRESOURCES', 'GetWriterStatus docs: "wait ten minutes and then repeat the operation, up to three times"'],
+  ['VSS_E_WRITER_STATUS_NOT_AVAILABLE', 'writer-errors-and-vetoes.md: "retrying might work when the system is less busy"'],
   // imapi2.md, IMAPI return values table (imapi-return-values.md):
   ['E_IMAPI_RECORDER_MEDIA_BECOMING_READY', 'imapi2.md: "in the process of becoming ready. Please try the request again later."'],
   ['E_IMAPI_RECORDER_MEDIA_BUSY', 'imapi2.md: drive "is performing a long-running operation, such as finishing a write" (drive says try later)'],

@@ -132,6 +132,24 @@ export interface VssWriterInfo {
   readonly instanceId: string;
 }
 
+/**
+ * One writer's status as GetWriterStatus (or IVssBackupComponentsEx3::GetWriterStatusEx, where the components
+ * object has it) reports it after GatherWriterStatus. HRESULTs are unsigned 32-bit numbers.
+ */
+export interface VssWriterStatusRaw {
+  readonly name: string;
+  readonly writerId: string;
+  readonly instanceId: string;
+  /** VSS_WRITER_STATE (0 UNKNOWN ... 15 FAILED_AT_BACKUPSHUTDOWN). */
+  readonly state: number;
+  /** *phResultFailure / *phrFailureWriter: S_OK, a VSS_E_WRITERERROR_* code, VSS_E_WRITER_NOT_RESPONDING, ... */
+  readonly failure: number;
+  /** GetWriterStatusEx only: *phrApplication, the application's own HRESULT (absent where only GetWriterStatus exists). */
+  readonly applicationHr?: number;
+  /** GetWriterStatusEx only: *pbstrApplicationMessage ('' when the writer gave none). */
+  readonly applicationMessage?: string;
+}
+
 export interface VssSnapshotProperties {
   readonly snapshotId: string;
   readonly snapshotSetId: string;
@@ -164,6 +182,13 @@ export interface VssBackend {
   gatherWriterMetadata(components: Handle): Promise<Handle>;
   /** GetWriterMetadataCount/GetWriterMetadata/GetIdentity, after GatherWriterMetadata finished. */
   getWriters(components: Handle): Promise<VssWriterInfo[]>;
+  /** GatherWriterStatus: returns an IVssAsync handle. */
+  gatherWriterStatus(components: Handle): Promise<Handle>;
+  /**
+   * After GatherWriterStatus finished: GetWriterStatusCount, GetWriterStatusEx (or GetWriterStatus where
+   * IVssBackupComponentsEx3 is missing) per writer, then FreeWriterStatus, whatever happened in between.
+   */
+  getWriterStatus(components: Handle): Promise<VssWriterStatusRaw[]>;
   /** Returns the snapshot set id (a GUID string without braces, lower case). */
   startSnapshotSet(components: Handle): Promise<string>;
   /** Returns the snapshot id. */

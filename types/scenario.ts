@@ -28,7 +28,7 @@ export type Code = GeneratedHresultName | number;
 /** An MI_Result: 'MI_RESULT_ACCESS_DENIED', its short form 'ACCESS_DENIED', or a number. */
 export type MiResultCode = GeneratedMiResultName | (GeneratedMiResultName extends `MI_RESULT_${infer Short}` ? Short : never) | number;
 
-export type VssAsyncStep = 'gatherWriterMetadata' | 'prepareForBackup' | 'doSnapshotSet' | 'backupComplete';
+export type VssAsyncStep = 'gatherWriterMetadata' | 'gatherWriterStatus' | 'prepareForBackup' | 'doSnapshotSet' | 'backupComplete';
 
 export type VssSyncCall =
   | 'createBackupComponents'
@@ -38,6 +38,7 @@ export type VssSyncCall =
   | 'startSnapshotSet'
   | 'addToSnapshotSet'
   | 'getSnapshotProperties'
+  | 'getWriterStatus'
   | 'abortBackup'
   | 'deleteSnapshotSet';
 
@@ -51,8 +52,33 @@ export interface VssStepScript {
   /**
    * After durationMs the step stays pending until the test releases the gate 'vss:<step>' (a cancel still ends it):
    * a test, not a duration, decides when it ends. The fake's release() and the double's control channel release it.
+   * gatherWriterStatus runs once per event, so its gate is numbered per components object:
+   * 'vss:gatherWriterStatus:1' (after PrepareForBackup), ':2' (after DoSnapshotSet), ':3' (after BackupComplete).
    */
   readonly hold?: boolean;
+}
+
+/**
+ * The VSS event during which a scripted writer fails, with the VSS_WRITER_STATE it is in afterwards (vss.h):
+ * prepareBackup (PrepareForBackup) -> FAILED_AT_PREPARE_BACKUP; prepareSnapshot, freeze, thaw, postSnapshot (all
+ * during DoSnapshotSet) -> FAILED_AT_PREPARE_SNAPSHOT / _FREEZE / _THAW / _POST_SNAPSHOT; backupComplete
+ * (BackupComplete) -> FAILED_AT_BACKUP_COMPLETE. A writer that fails its Identify event is simply absent from the
+ * writer metadata and status ("Determining Writer Status"): leave it out of `writers`.
+ */
+export type VssWriterEvent = 'prepareBackup' | 'prepareSnapshot' | 'freeze' | 'thaw' | 'postSnapshot' | 'backupComplete';
+
+export interface VssWriterScript {
+  readonly name: string;
+  readonly writerId: string;
+  readonly instanceId: string;
+  /** The event the writer fails at (see VssWriterEvent). Default: it does not fail. */
+  readonly failAt?: VssWriterEvent;
+  /** The failure GetWriterStatus reports once it failed. Default 'VSS_E_WRITERERROR_RETRYABLE'. */
+  readonly failure?: Code;
+  /** GetWriterStatusEx's application HRESULT once it failed. Default S_OK. */
+  readonly applicationHr?: Code;
+  /** GetWriterStatusEx's application message once it failed. Default ''. */
+  readonly applicationMessage?: string;
 }
 
 export interface VssScenario {
@@ -60,7 +86,14 @@ export interface VssScenario {
   readonly volumes?: readonly string[];
   /** Volumes that exist but cannot be shadow-copied (VSS_E_VOLUME_NOT_SUPPORTED). */
   readonly unsupportedVolumes?: readonly string[];
-  readonly writers?: readonly { readonly name: string; readonly writerId: string; readonly instanceId: string }[];
+  /** The writers that answer GatherWriterMetadata. Default: a System Writer and a Registry Writer, both healthy. */
+  readonly writers?: readonly VssWriterScript[];
+  /**
+   * Whether the components object has IVssBackupComponentsEx3 (GetWriterStatusEx, Windows 7 / Server 2008 R2 and
+   * later). Default true; false makes the native backend fall back to GetWriterStatus (no application HRESULT or
+   * message). The fake reports the application fields only when this is not false.
+   */
+  readonly writerStatusEx?: boolean;
   readonly steps?: Partial<Record<VssAsyncStep, VssStepScript>>;
   /** A synchronous call fails with this code. */
   readonly failCall?: Partial<Record<VssSyncCall, Code>>;

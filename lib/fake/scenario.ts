@@ -7,7 +7,7 @@
  *   scenario.vss.steps.doSnapshotSett: unknown key (did you mean doSnapshotSet? known: gatherWriterMetadata, ...)
  * Unknown keys and values of the wrong type are a TypeError; numbers out of range and unknown code names a RangeError.
  */
-import type { AxeAssessmentScript, AxeScenario, ImapiScenario, MiScenario, Scenario, VssScenario, VssStepScript } from '../../types/scenario';
+import type { AxeAssessmentScript, AxeScenario, ImapiScenario, MiScenario, Scenario, VssScenario, VssStepScript, VssWriterEvent, VssWriterScript } from '../../types/scenario';
 import { MI_RESULTS } from '../codes';
 import { resolveCode } from './core';
 
@@ -132,16 +132,24 @@ const row: Check = (v, path) => {
 
 // ------------------------------------------------------------------------------------------------------- table
 
+/** One of a fixed set of strings. */
+const oneOf = (values: readonly string[]): Check => (v, path) => {
+  if (typeof v !== 'string' || !values.includes(v)) throw new RangeError(`${path}: must be one of ${values.join(', ')}, got ${JSON.stringify(v)}`);
+};
+
+const writerEvents: readonly VssWriterEvent[] = ['prepareBackup', 'prepareSnapshot', 'freeze', 'thaw', 'postSnapshot', 'backupComplete'];
+
 const step = fields<VssStepScript>({ durationMs: ms, fail: code, cancelLatencyMs: ms, hold: bool });
 
 const vss = fields<VssScenario>({
   volumes: arrayOf(str),
   unsupportedVolumes: arrayOf(str),
-  writers: arrayOf(fields<NonNullable<VssScenario['writers']>[number]>({ name: str, writerId: str, instanceId: str })),
-  steps: fields<NonNullable<VssScenario['steps']>>({ gatherWriterMetadata: step, prepareForBackup: step, doSnapshotSet: step, backupComplete: step }),
+  writers: arrayOf(fields<VssWriterScript>({ name: str, writerId: str, instanceId: str, failAt: oneOf(writerEvents), failure: code, applicationHr: code, applicationMessage: str })),
+  writerStatusEx: bool,
+  steps: fields<NonNullable<VssScenario['steps']>>({ gatherWriterMetadata: step, gatherWriterStatus: step, prepareForBackup: step, doSnapshotSet: step, backupComplete: step }),
   failCall: fields<NonNullable<VssScenario['failCall']>>({
     createBackupComponents: code, initializeForBackup: code, setContext: code, setBackupState: code, startSnapshotSet: code,
-    addToSnapshotSet: code, getSnapshotProperties: code, abortBackup: code, deleteSnapshotSet: code,
+    addToSnapshotSet: code, getSnapshotProperties: code, getWriterStatus: code, abortBackup: code, deleteSnapshotSet: code,
   }),
   comSecurity: code,
   wow64: bool,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Handle, VssBackend, VssBackupState, VssComSecurityRaw, VssSnapshotProperties, VssWriterInfo } from '../../types/backend';
-import type { VssAsyncStep, VssScenario, VssSyncCall } from '../../types/scenario';
+import type { Handle, VssBackend, VssBackupState, VssComSecurityRaw, VssSnapshotProperties, VssWriterInfo, VssWriterStatusRaw } from '../../types/backend';
+import type { VssAsyncStep, VssScenario, VssSyncCall, VssWriterEvent, VssWriterScript } from '../../types/scenario';
 import { FakeCore, hresultOf, rawError, resolveCode } from './core';
 
 const S_OK = 0;
@@ -23,6 +23,29 @@ export interface FakeShadowCopy {
   readonly createdAt: Date;
 }
 
+/** VSS_WRITER_STATE values (vss.h) the simulated writers go through. */
+const WS_STABLE = 1;
+const WS_WAITING_FOR_BACKUP_COMPLETE = 5;
+/** The VSS_WS_FAILED_AT_* state a writer is in after failing the event (vss.h, VSS_WRITER_STATE). */
+export const WRITER_FAILED_STATE: Readonly<Record<VssWriterEvent, number>> = {
+  prepareBackup: 7,
+  prepareSnapshot: 8,
+  freeze: 9,
+  thaw: 10,
+  postSnapshot: 11,
+  backupComplete: 12,
+};
+
+/** One writer taking part in one components object's backup. */
+interface WriterRun {
+  readonly info: VssWriterInfo;
+  readonly script: VssWriterScript | undefined;
+  state: number;
+  failure: number;
+  applicationHr: number;
+  applicationMessage: string;
+}
+
 interface Components {
   handle: Handle;
   initialized: boolean;
@@ -37,6 +60,15 @@ interface Components {
   completed: boolean;
   aborted: boolean;
   created: FakeShadowCopy[];
+  /** The writers whose metadata GatherWriterMetadata returned, with their state as the events went. */
+  writers: WriterRun[];
+  /** GatherWriterStatus: 'done' once it finished, until FreeWriterStatus (inside getWriterStatus). */
+  status: 'no' | 'running' | 'done';
+  /** What the last GatherWriterStatus captured, and the open handle that stands for it until FreeWriterStatus. */
+  statusRows: VssWriterStatusRaw[];
+  statusHandle: Handle | undefined;
+  /** GatherWriterStatus calls so far: its hold gate is 'vss:gatherWriterStatus:<n>'. */
+  statusCalls: number;
 }
 
 interface AsyncOp {
@@ -53,7 +85,7 @@ interface AsyncOp {
   onEnd: (state: 'finished' | 'cancelled' | 'failed') => void;
 }
 
-const DEFAULT_DURATION: Record<VssAsyncStep, number> = { gatherWriterMetadata: 20, prepareForBackup: 20, doSnapshotSet: 50, backupComplete: 20 };
+const DEFAULT_DURATION: Record<VssAsyncStep, number> = { gatherWriterMetadata: 20, gatherWriterStatus: 10, prepareForBackup: 20, doSnapshotSet: 50, backupComplete: 20 };
 const DEFAULT_WRITERS: VssWriterInfo[] = [
   { name: 'System Writer', writerId: 'e8132975-6f93-4464-a53e-1050253ae220', instanceId: 'a5b2e4cc-7f1c-4a9b-8f0e-2c4d7b0e9a11' },
   { name: 'Registry Writer', writerId: 'afbab4a2-367d-4d15-a586-71dbb18f8485', instanceId: '6e1f4b3a-2a8f-4c2b-9d39-5a0b8e7c1d22' },
@@ -136,6 +168,7 @@ export class FakeVss implements VssBackend {
     this.#components.set(handle, {
       handle, initialized: false, context: 0, contextSet: false, gathered: 'no', setId: undefined, volumes: new Map(),
       backupStateSet: false, prepared: 'no', snapshot: 'no', completed: false, aborted: false, created: [],
+      writers: [], status: 'no', statusRows: [], statusHandle: undefined, statusCalls: 0,
     });
     return handle;
   }
@@ -176,6 +209,17 @@ export class FakeVss implements VssBackend {
     c.gathered = 'running';
     return this.#startAsync(c, 'gatherWriterMetadata', () => {
       c.gathered = 'done';
+      // The writers that answered Identify; each is stable until the next event (VSS_WS_STABLE: "has completed
+      // processing current shadow copy events and is ready to proceed").
+      const scripts = this.#scenario.writers;
+      c.writers = (scripts ?? DEFAULT_WRITERS).map((w) => ({
+        info: { name: w.name, writerId: w.writerId, instanceId: w.instanceId },
+        script: scripts ? (w as VssWriterScript) : undefined,
+        state: WS_STABLE,
+        failure: S_OK,
+        applicationHr: S_OK,
+        applicationMessage: '',
+      }));
     }, (state) => {
       if (state !== 'finished') c.gathered = 'no';
     });
@@ -186,7 +230,77 @@ export class FakeVss implements VssBackend {
     const c = this.#get(h, call);
     this.#core.record('vss', call, h).result = 'S_OK';
     if (c.gathered !== 'done') this.#badState(call, 'before GatherWriterMetadata completed');
-    return (this.#scenario.writers ?? DEFAULT_WRITERS).map((w) => ({ ...w }));
+    return c.writers.map((w) => ({ ...w.info }));
+  }
+
+  /**
+   * The writers go through a VSS event: a writer scripted to fail at one of `events` is left in its
+   * VSS_WS_FAILED_AT_* state with its failure; the others reach `okState`. A writer that failed stays failed.
+   * The Windows docs give no table of the state after each event; `okState` is what VSS_WRITER_STATE's
+   * descriptions imply (STABLE after PrepareForBackup and BackupComplete, WAITING_FOR_BACKUP_COMPLETE after
+   * DoSnapshotSet: "waiting for the requester to finish its backup operation").
+   */
+  #writerEvent(c: Components, events: readonly VssWriterEvent[], okState: number): void {
+    for (const w of c.writers) {
+      if (w.failure !== S_OK || (w.state >= 6 && w.state <= 15)) continue;
+      const at = w.script?.failAt;
+      if (at !== undefined && events.includes(at)) {
+        w.state = WRITER_FAILED_STATE[at];
+        w.failure = hresultOf(w.script?.failure ?? 'VSS_E_WRITERERROR_RETRYABLE');
+        w.applicationHr = hresultOf(w.script?.applicationHr ?? 'S_OK');
+        w.applicationMessage = w.script?.applicationMessage ?? '';
+      } else {
+        w.state = okState;
+      }
+    }
+  }
+
+  async gatherWriterStatus(h: Handle): Promise<Handle> {
+    const call = 'IVssBackupComponents::GatherWriterStatus';
+    const c = this.#get(h, call);
+    this.#core.record('vss', call, h).result = 'S_OK';
+    // GetWriterStatus "reports only the status of those writers whose metadata was provided to VSS" (Determining
+    // Writer Status): winops gathers metadata first, as a requester must; out of sequence is VSS_E_BAD_STATE.
+    if (c.gathered !== 'done') this.#badState(call, 'before GatherWriterMetadata completed');
+    if (c.status === 'running') this.#badState(call, 'while another GatherWriterStatus is pending');
+    this.#freeStatus(c);
+    c.status = 'running';
+    c.statusCalls++;
+    return this.#startAsync(c, 'gatherWriterStatus', () => {
+      c.status = 'done';
+      const ex = this.#scenario.writerStatusEx !== false;
+      c.statusRows = c.writers.map((w) => ({
+        ...w.info,
+        state: w.state,
+        failure: w.failure,
+        ...(ex ? { applicationHr: w.applicationHr, applicationMessage: w.applicationMessage } : {}),
+      }));
+      c.statusHandle = this.#core.open('vss', 'writer status (GatherWriterStatus until FreeWriterStatus)');
+    }, (state) => {
+      if (state !== 'finished') c.status = 'no';
+    }, `vss:gatherWriterStatus:${c.statusCalls}`);
+  }
+
+  /** GetWriterStatusCount, GetWriterStatus(Ex) per writer, FreeWriterStatus: one entry in the call log. */
+  async getWriterStatus(h: Handle): Promise<VssWriterStatusRaw[]> {
+    const call = 'IVssBackupComponents::GetWriterStatus';
+    const c = this.#get(h, call);
+    try {
+      this.#sync('getWriterStatus', call, h);
+      // The docs do not say what GetWriterStatus answers after FreeWriterStatus; the fake and the double treat the
+      // status as gone (VSS_E_BAD_STATE), and winops never asks twice.
+      if (c.status !== 'done') this.#badState(call, 'before GatherWriterStatus completed (or after FreeWriterStatus)');
+      return c.statusRows.map((r) => ({ ...r }));
+    } finally {
+      this.#freeStatus(c);
+    }
+  }
+
+  #freeStatus(c: Components): void {
+    if (c.status === 'done') c.status = 'no';
+    c.statusRows = [];
+    if (c.statusHandle !== undefined) this.#core.close(c.statusHandle);
+    c.statusHandle = undefined;
   }
 
   async startSnapshotSet(h: Handle): Promise<string> {
@@ -237,6 +351,7 @@ export class FakeVss implements VssBackend {
     c.prepared = 'running';
     return this.#startAsync(c, 'prepareForBackup', () => {
       c.prepared = 'done';
+      this.#writerEvent(c, ['prepareBackup'], WS_STABLE);
     }, (state) => {
       if (state !== 'finished') c.prepared = 'no';
     });
@@ -270,6 +385,9 @@ export class FakeVss implements VssBackend {
         this.#shadowCopies.push(copy);
       }
       c.snapshot = 'done';
+      // A writer's veto does not fail DoSnapshotSet: "The requester can accept the veto or continue with the
+      // backup, ignoring the veto" (Writer Errors and Vetoes); the requester learns of it from GetWriterStatus.
+      this.#writerEvent(c, ['prepareSnapshot', 'freeze', 'thaw', 'postSnapshot'], WS_WAITING_FOR_BACKUP_COMPLETE);
     }, (state) => {
       this.#snapshotInProgress = false;
       if (state === 'failed') c.snapshot = 'failed';
@@ -305,6 +423,7 @@ export class FakeVss implements VssBackend {
     if (c.snapshot !== 'done') this.#badState(call, 'before DoSnapshotSet completed');
     return this.#startAsync(c, 'backupComplete', () => {
       c.completed = true;
+      this.#writerEvent(c, ['backupComplete'], WS_STABLE);
     }, () => undefined);
   }
 
@@ -350,13 +469,14 @@ export class FakeVss implements VssBackend {
       this.#core.violation(`${call}: ${why}`);
     }
     for (const copy of c.created) if (!copy.persistent) this.#removeCopy(copy);
+    this.#freeStatus(c);
     this.#components.delete(h);
     this.#core.close(h);
   }
 
   // ------------------------------------------------------------------------------------------------------- IVssAsync
 
-  #startAsync(c: Components, step: VssAsyncStep, onFinish: () => void, onEnd: AsyncOp['onEnd']): Handle {
+  #startAsync(c: Components, step: VssAsyncStep, onFinish: () => void, onEnd: AsyncOp['onEnd'], gate = `vss:${step}`): Handle {
     const handle = this.#core.open('vss', `IVssAsync(${step})`);
     const script = this.#scenario.steps?.[step] ?? {};
     const op: AsyncOp = { handle, step, components: c, state: 'pending', failHr: 0, waiters: new Set(), timer: undefined, unhold: undefined, onFinish, onEnd };
@@ -379,7 +499,7 @@ export class FakeVss implements VssBackend {
       op.timer = undefined;
       if (op.state !== 'pending') return;
       // A held step ends when the test releases it (a cancel withdraws the wait).
-      if (script.hold) op.unhold = this.#core.hold('vss', `vss:${step}`, end);
+      if (script.hold) op.unhold = this.#core.hold('vss', gate, end);
       else end();
     });
     return handle;

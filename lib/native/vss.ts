@@ -1,4 +1,4 @@
-import type { Handle, OpenHandle, RawError, VssBackend, VssBackupState, VssComSecurityRaw, VssSnapshotProperties, VssWriterInfo } from '../../types/backend';
+import type { Handle, OpenHandle, RawError, VssBackend, VssBackupState, VssComSecurityRaw, VssSnapshotProperties, VssWriterInfo, VssWriterStatusRaw } from '../../types/backend';
 import { shutdownOnExit } from './exit';
 
 /**
@@ -75,6 +75,14 @@ export class NativeVssBackend implements VssBackend {
 
   getWriters(components: Handle): Promise<VssWriterInfo[]> {
     return call(() => this.#n.getWriters(components));
+  }
+
+  gatherWriterStatus(components: Handle): Promise<Handle> {
+    return call(() => this.#n.gatherWriterStatus(components));
+  }
+
+  getWriterStatus(components: Handle): Promise<VssWriterStatusRaw[]> {
+    return call(() => this.#n.getWriterStatus(components));
   }
 
   startSnapshotSet(components: Handle): Promise<string> {

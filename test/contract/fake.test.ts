@@ -1,6 +1,7 @@
 import { createFakeBackend } from '../../lib/fake/index';
 import { inspectFake, subjectOf, type BackendFactory } from './harness';
 import { vssContract } from './vss.contract';
+import { vssWritersContract } from './vss-writers.contract';
 import { miContract } from './mi.contract';
 import { imapiContract } from './imapi2.contract';
 import { axeContract } from './axe.contract';
@@ -11,6 +12,7 @@ const fake: BackendFactory = (scenario) => {
 };
 
 vssContract('fake', fake);
+vssWritersContract('fake', fake);
 miContract('fake', fake);
 imapiContract('fake', fake);
 axeContract('fake', fake);

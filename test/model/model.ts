@@ -78,13 +78,19 @@ export type Profile = 'fake' | 'native';
 // ------------------------------------------------------------------------------------------------------ VSS
 
 type VssStep = 'gatherWriterMetadata' | 'prepareForBackup' | 'doSnapshotSet';
+/** The model's name for the writer check after DoSnapshotSet (onStep: gatherWriterStatus, after 'doSnapshotSet'). */
+const GATHER_AFTER_SNAPSHOT = 'gatherWriterStatus(after doSnapshotSet)';
 const VSS_ASYNC: VssStep[] = ['gatherWriterMetadata', 'prepareForBackup', 'doSnapshotSet'];
 /** Every step createSnapshotSet reports through onStep, in order. */
-const VSS_FLOW = ['createBackupComponents', 'initializeForBackup', 'setContext', 'gatherWriterMetadata', 'startSnapshotSet', 'addToSnapshotSet', 'setBackupState', 'prepareForBackup', 'doSnapshotSet', 'getSnapshotProperties'] as const;
+const VSS_FLOW = ['createBackupComponents', 'initializeForBackup', 'setContext', 'gatherWriterMetadata', 'startSnapshotSet', 'addToSnapshotSet', 'setBackupState', 'prepareForBackup', 'gatherWriterStatus', 'doSnapshotSet', GATHER_AFTER_SNAPSHOT, 'getSnapshotProperties'] as const;
 type VssFlowStep = (typeof VSS_FLOW)[number];
 /** From addToSnapshotSet on, StartSnapshotSet has run: a stop calls AbortBackup. */
 const vssStarted = (step: string): boolean => VSS_FLOW.indexOf(step as VssFlowStep) >= VSS_FLOW.indexOf('addToSnapshotSet');
-const vssIsAsync = (step: string): boolean => (VSS_ASYNC as string[]).includes(step);
+const vssIsAsync = (step: string): boolean => (VSS_ASYNC as string[]).includes(step) || step === 'gatherWriterStatus' || step === GATHER_AFTER_SNAPSHOT;
+/** The step name an outcome carries: both writer checks are 'gatherWriterStatus'. */
+const vssOutcomeStep = (step: string): string => (step === GATHER_AFTER_SNAPSHOT ? 'gatherWriterStatus' : step);
+/** How long each GatherWriterStatus takes: the scenario's default (lib/fake/vss.ts DEFAULT_DURATION). */
+const GATHER_STATUS_MS = 10;
 
 export interface VssCase {
   durations: [number, number, number];
@@ -112,14 +118,15 @@ export type VssExpected =
 
 /**
  * The reference model. `steps` are the steps the flow entered (onStep), with the time it entered them (ms after the
- * call). A trigger at `t` (null: none) cancels the step running then; a failure before it wins; after DoSnapshotSet
- * it is too late (the set exists). Within eps of a boundary both sides are allowed.
+ * call). A trigger at `t` (null: none) cancels the step running then; a failure before it wins; once the writer
+ * check after DoSnapshotSet has finished it is too late (the set is the caller's). Within eps of a boundary both sides are allowed.
  *
  * An asynchronous step X began in Windows between the flow's previous report (or the previous asynchronous step's
  * earliest end) and the report of X itself, so it ends `duration` later, somewhere in [finishLow, finishHigh]; on the
  * fake the two coincide. Before finishLow - eps a cancel takes. From finishHigh + eps on X has finished: the flow
- * stops just after it (gatherWriterMetadata: at startSnapshotSet; prepareForBackup: at itself; doSnapshotSet: the
- * set is made), or X's failure wins. In between, either. A trigger in a synchronous step stops the flow there, or
+ * stops just after it (gatherWriterMetadata: at startSnapshotSet; prepareForBackup, either writer check's
+ * predecessor and doSnapshotSet: at itself; the writer check after DoSnapshotSet: the set is made), or X's failure
+ * wins. In between, either. A trigger in a synchronous step stops the flow there, or
  * takes effect when the next step is entered (when that step is asynchronous and may have finished by then, just
  * after it).
  */
@@ -130,17 +137,20 @@ export function vssModel(c: VssCase, steps: readonly { step: string; t: number }
   let earliest = 0; // the previous asynchronous step's earliest end
   const phases = steps.map((s, i) => {
     const async = vssIsAsync(s.step);
-    const d = async ? c.durations[VSS_ASYNC.indexOf(s.step as VssStep)]! : 0;
+    const d = !async ? 0 : (VSS_ASYNC as string[]).includes(s.step) ? c.durations[VSS_ASYNC.indexOf(s.step as VssStep)]! : GATHER_STATUS_MS;
     const finishLow = async ? Math.max(steps[i - 1]?.t ?? 0, earliest) + d : Infinity;
     const finishHigh = async ? s.t + d : Infinity;
     if (async) earliest = finishLow;
     return { step: s.step, async, start: s.t, finishLow, finishHigh, end: i === failing ? finishHigh : steps[i + 1]?.t ?? Infinity };
   });
   if (failing >= 0) phases.length = failing + 1;
-  const cancelled = (step: string, took: boolean): VssExpected => ({ kind: 'cancelled', step, aborted: vssStarted(step), took });
-  /** Just after asynchronous step X finished, or failed. */
+  const cancelled = (step: string, took: boolean): VssExpected => ({ kind: 'cancelled', step: vssOutcomeStep(step), aborted: vssStarted(step), took });
+  /**
+   * Just after asynchronous step X finished, or failed. After DoSnapshotSet the flow still stops (the set is not
+   * the caller's until its writers were checked); only after the writer check that follows it is a cancel too late.
+   */
   const afterX = (step: string): VssExpected =>
-    step === c.fail ? failed : step === 'doSnapshotSet' ? { kind: 'ok' } : step === 'gatherWriterMetadata' ? cancelled('startSnapshotSet', false) : cancelled(step, false);
+    step === c.fail ? failed : step === GATHER_AFTER_SNAPSHOT ? { kind: 'ok' } : step === 'gatherWriterMetadata' ? cancelled('startSnapshotSet', false) : cancelled(step, false);
   const out: VssExpected[] = [];
   phases.forEach((p, i) => {
     if (!(p.start - eps <= t && t < p.end + eps)) return;
@@ -230,7 +240,7 @@ async function playVss(c: VssCase, d: ModelDriver, note: (what: string, value: u
   const entered: { step: string; t: number }[] = [];
   const t0 = d.now();
   const op = s.winops.vss.createSnapshotSet('C:\\', {
-    onStep: (e) => entered.push({ step: e.step, t: d.now() - t0 }),
+    onStep: (e) => entered.push({ step: e.after === 'doSnapshotSet' ? GATHER_AFTER_SNAPSHOT : e.step, t: d.now() - t0 }),
     ...(c.how === 'signal' || (atStep && c.how === 'timeout') ? { signal: ac.signal } : c.how === 'timeout' ? { timeout: c.at as number } : {}),
   });
   const r0 = settled(op);

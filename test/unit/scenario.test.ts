@@ -14,7 +14,7 @@ describe('scenario validation: unknown keys', () => {
   it('an unknown key in a step is a TypeError naming its path, the key it may have meant, and the known keys', () => {
     expect(make({ vss: { steps: { doSnapshotSett: { fail: 'VSS_E_PROVIDER_VETO' } } } })).toThrow(TypeError);
     expect(make({ vss: { steps: { doSnapshotSett: {} } } })).toThrow(
-      'createFakeBackend: scenario.vss.steps.doSnapshotSett: unknown key (did you mean doSnapshotSet? known: gatherWriterMetadata, prepareForBackup, doSnapshotSet, backupComplete)',
+      'createFakeBackend: scenario.vss.steps.doSnapshotSett: unknown key (did you mean doSnapshotSet? known: gatherWriterMetadata, gatherWriterStatus, prepareForBackup, doSnapshotSet, backupComplete)',
     );
   });
 
