@@ -49,7 +49,8 @@
         "native/vss/state.cc",
         "native/vss/threads.cc",
         "native/vss/vss_api.cc",
-        "native/vss/wow64.cc"
+        "native/vss/wow64.cc",
+        "native/vss/writers.cc"
       ],
       "include_dirs": [
         "native",

@@ -125,11 +125,14 @@ type Call = ReturnType<Inspector['calls']>[number];
  * The double's log in the contract's vocabulary, which is the Backend's: one entry per Windows call, except that
  * getWriters() (GetWriterMetadataCount, then GetWriterMetadata and IVssExamineWriterMetadata::GetIdentity per writer)
  * is one 'IVssBackupComponents::GetWriterMetadata' entry, and the VssFreeSnapshotProperties inside
- * getSnapshotProperties() is not an entry of its own, as the fake records them.
+ * getSnapshotProperties() is not an entry of its own, as the fake records them; getWriterStatus() (GetWriterStatusCount,
+ * GetWriterStatus or GetWriterStatusEx per writer, FreeWriterStatus) is one 'IVssBackupComponents::GetWriterStatus'.
  */
 function contractCalls(log: DoubleLog): Call[] {
   const out: Call[] = [];
   let writers: { call: string; result?: string | undefined; detail?: string | number | undefined } | undefined;
+  // getWriterStatus() likewise: GetWriterStatusCount, GetWriterStatus(Ex) per writer, FreeWriterStatus.
+  let status: { call: string; result?: string | undefined; detail?: string | number | undefined } | undefined;
   for (const c of log.calls) {
     const detail = NUMERIC_DETAIL.has(c.call) && c.n !== undefined ? c.n : c.detail;
     if (c.call === 'IVssBackupComponents::GetWriterMetadataCount') {
@@ -142,6 +145,16 @@ function contractCalls(log: DoubleLog): Call[] {
       continue;
     }
     writers = undefined;
+    if (c.call === 'IVssBackupComponents::GetWriterStatusCount') {
+      status = { call: 'IVssBackupComponents::GetWriterStatus', result: c.result, detail };
+      out.push(status);
+      continue;
+    }
+    if (status && (c.call === 'IVssBackupComponents::GetWriterStatus' || c.call === 'IVssBackupComponentsEx3::GetWriterStatusEx' || c.call === 'IVssBackupComponents::FreeWriterStatus')) {
+      if (c.result !== 'S_OK' && status.result === 'S_OK') status.result = c.result;
+      continue;
+    }
+    status = undefined;
     if (c.call === 'VssFreeSnapshotProperties') continue;
     out.push({ call: c.call, result: c.result, detail });
   }

@@ -13,21 +13,16 @@
 #include "common/hresult.h"
 #include "common/utf.h"
 #include "vss/com_security.h"
+#include "vss/js_util.h"
 #include "vss/state.h"
 #include "vss/vss_api.h"
 #include "vss/wow64.h"
+#include "vss/writers.h"
 
 namespace winops::vss {
 namespace {
 
 // ------------------------------------------------------------------------------------ JS arguments
-
-State& StateOf(const Napi::CallbackInfo& info) { return *static_cast<State*>(info.Data()); }
-
-// Arguments (common/args.h): a TypeError or RangeError naming the argument, before anything runs.
-Handle HandleArg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* what = "components") {
-  return args::Handle(args::At(info, i), std::string(fn) + ": " + what);
-}
 
 std::wstring StringArg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* what) {
   return args::WideString(args::At(info, i), std::string(fn) + ": " + what);
@@ -113,47 +108,6 @@ Napi::Value JsBackupComplete(const Napi::CallbackInfo& info) {
   const Handle h = HandleArg(info, 0, "backupComplete");
   return StateOf(info).AsyncCall(info.Env(), h, "IVssBackupComponents::BackupComplete",
                                  "backupComplete", &IVssBackupComponents::BackupComplete, true);
-}
-
-struct WriterInfo {
-  std::string name, writerId, instanceId;
-};
-
-Napi::Value JsGetWriters(const Napi::CallbackInfo& info) {
-  const Handle h = HandleArg(info, 0, "getWriters");
-  return StateOf(info).OnComponents(info.Env(), h, "IVssBackupComponents::GetWriterMetadata",
-                                    [](Components& c) -> Finish {
-    HMODULE mod = c.api->module.Get();
-    UINT count = 0;
-    Check(c.backup->GetWriterMetadataCount(&count), "IVssBackupComponents::GetWriterMetadataCount",
-          mod);
-    std::vector<WriterInfo> writers;
-    for (UINT i = 0; i < count; ++i) {
-      VSS_ID instanceId = GUID_NULL;
-      ComPtr<IVssExamineWriterMetadata> metadata;
-      Check(c.backup->GetWriterMetadata(i, &instanceId, metadata.Put()),
-            "IVssBackupComponents::GetWriterMetadata", mod);
-      if (!metadata) continue;
-      VSS_ID instance = GUID_NULL, writer = GUID_NULL;
-      Bstr name;
-      VSS_USAGE_TYPE usage = VSS_UT_UNDEFINED;
-      VSS_SOURCE_TYPE source = VSS_ST_UNDEFINED;
-      Check(metadata->GetIdentity(&instance, &writer, name.Put(), &usage, &source),
-            "IVssExamineWriterMetadata::GetIdentity", mod);
-      writers.push_back({WideToUtf8(name.View()), GuidToString(writer), GuidToString(instance)});
-    }
-    return [writers](Napi::Env env) -> Napi::Value {
-      Napi::Array list = Napi::Array::New(env, writers.size());
-      for (size_t i = 0; i < writers.size(); ++i) {
-        Napi::Object o = Napi::Object::New(env);
-        o.Set("name", writers[i].name);
-        o.Set("writerId", writers[i].writerId);
-        o.Set("instanceId", writers[i].instanceId);
-        list.Set(static_cast<uint32_t>(i), o);
-      }
-      return list;
-    };
-  });
 }
 
 Napi::Value JsStartSnapshotSet(const Napi::CallbackInfo& info) {
@@ -348,6 +302,8 @@ Napi::Object CreateBinding(Napi::Env env) {
   fn("setBackupState", JsSetBackupState);
   fn("gatherWriterMetadata", JsGatherWriterMetadata);
   fn("getWriters", JsGetWriters);
+  fn("gatherWriterStatus", JsGatherWriterStatus);
+  fn("getWriterStatus", JsGetWriterStatus);
   fn("startSnapshotSet", JsStartSnapshotSet);
   fn("addToSnapshotSet", JsAddToSnapshotSet);
   fn("prepareForBackup", JsPrepareForBackup);

@@ -19,6 +19,7 @@
 #include "common/double_support.h"
 #include "common/control_exports.h"
 #include "common/com_object.h"
+#include "vssapi/writer_status.h"
 
 #include <objbase.h>
 #include <oleauto.h>
@@ -83,10 +84,10 @@ wchar_t* TaskString(const std::string& s) {
 
 // ------------------------------------------------------------------------------------------ scenario
 
-enum Step { kGather, kPrepare, kSnapshot, kComplete, kStepCount };
+enum Step { kGather, kPrepare, kSnapshot, kComplete, kGatherStatus, kStepCount };
 const char* const kStepNames[kStepCount] = {"gatherWriterMetadata", "prepareForBackup", "doSnapshotSet",
-                                            "backupComplete"};
-const DWORD kDefaultDuration[kStepCount] = {20, 20, 50, 20};
+                                            "backupComplete", "gatherWriterStatus"};
+const DWORD kDefaultDuration[kStepCount] = {20, 20, 50, 20, 10};
 
 struct StepScript {
   DWORD durationMs = 0;
@@ -95,16 +96,14 @@ struct StepScript {
   bool hold = false;  // after durationMs, stays pending until the test releases "vss:<step>" (or a cancel)
 };
 
-struct WriterScript {
-  std::string name;
-  GUID writerId = GUID_NULL;
-  GUID instanceId = GUID_NULL;
-};
+using vssdouble::WriterRun;
+using vssdouble::WriterScript;
 
 struct Scenario {
   std::vector<std::string> volumes;
   std::vector<std::string> unsupported;
   std::vector<WriterScript> writers;
+  bool writerStatusEx = true;  // the components object answers QueryInterface for IVssBackupComponentsEx3
   StepScript steps[kStepCount];
   std::vector<std::pair<std::string, HRESULT>> failCall;
 
@@ -143,18 +142,27 @@ std::shared_ptr<const Scenario> LoadScenario() {
       ws.name = w.Str("name", "");
       ParseGuidText(w.Str("writerId", ""), &ws.writerId);
       ParseGuidText(w.Str("instanceId", ""), &ws.instanceId);
+      const std::string at = w.Str("failAt", "");
+      ws.failAt = vssdouble::WriterEventOf(at);
+      if (!at.empty() && ws.failAt == vssdouble::kEvNone) Log::Get().Violation("scenario: unknown writer event " + at);
+      if (const Json* f = w.Get("failure")) ws.failure = CodeOrViolation(f, "writers.failure");
+      if (const Json* a = w.Get("applicationHr")) ws.applicationHr = CodeOrViolation(a, "writers.applicationHr");
+      ws.applicationMessage = w.Str("applicationMessage", "");
       s->writers.push_back(ws);
     }
   } else {
     // lib/fake/vss.ts DEFAULT_WRITERS
-    WriterScript a{"System Writer", GUID_NULL, GUID_NULL};
+    WriterScript a;
+    a.name = "System Writer";
     ParseGuidText("e8132975-6f93-4464-a53e-1050253ae220", &a.writerId);
     ParseGuidText("a5b2e4cc-7f1c-4a9b-8f0e-2c4d7b0e9a11", &a.instanceId);
-    WriterScript b{"Registry Writer", GUID_NULL, GUID_NULL};
+    WriterScript b;
+    b.name = "Registry Writer";
     ParseGuidText("afbab4a2-367d-4d15-a586-71dbb18f8485", &b.writerId);
     ParseGuidText("6e1f4b3a-2a8f-4c2b-9d39-5a0b8e7c1d22", &b.instanceId);
     s->writers = {a, b};
   }
+  s->writerStatusEx = vss.Bool("writerStatusEx", true);
   const Json* steps = vss.Get("steps");
   for (int i = 0; i < kStepCount; ++i) {
     StepScript& st = s->steps[i];
@@ -219,12 +227,26 @@ struct CompState {
   std::vector<std::shared_ptr<ShadowCopy>> created;
   int pendingOps = 0;
   std::vector<std::string> pendingSteps;
+  // Writers (writer_status.h): from GatherWriterMetadata on; the status GatherWriterStatus captured, held until
+  // FreeWriterStatus (live class "writerStatus"); GatherWriterStatus calls so far (its hold gate is numbered).
+  std::vector<WriterRun> writers;
+  enum { kStatusNo, kStatusRunning, kStatusDone } status = kStatusNo;
+  std::vector<WriterRun> statusRows;
+  int statusCalls = 0;
 };
+
+// g_mu held. FreeWriterStatus, also what Release does with a status never freed.
+void FreeStatus(CompState& c) {
+  if (c.status == CompState::kStatusDone) Log::Get().Live("writerStatus", -1);
+  if (c.status != CompState::kStatusRunning) c.status = CompState::kStatusNo;
+  c.statusRows.clear();
+}
 
 // ------------------------------------------------------------------------------------------ IVssAsync
 
 struct AsyncOp {
   int step = 0;
+  std::string gate;  // the scenario hold's gate: "vss:<step>", "vss:gatherWriterStatus:<n>"
   std::shared_ptr<CompState> comp;
   enum State { kPending, kCancelling, kFinished, kCancelled, kFailed } state = kPending;
   HRESULT failHr = S_OK;
@@ -246,9 +268,29 @@ void EndOp(AsyncOp& op, AsyncOp::State end) {
   switch (op.step) {
     case kGather:
       c.gathered = end == AsyncOp::kFinished ? CompState::kDone : CompState::kNo;
+      if (end == AsyncOp::kFinished) {
+        c.writers.clear();
+        for (const WriterScript& w : c.scenario->writers) {
+          WriterRun run;
+          run.script = &w;
+          c.writers.push_back(run);
+        }
+      }
       break;
     case kPrepare:
       c.prepared = end == AsyncOp::kFinished ? CompState::kDone : CompState::kNo;
+      if (end == AsyncOp::kFinished) {
+        vssdouble::PassEvent(c.writers, vssdouble::kEvPrepareBackup, vssdouble::kEvPrepareBackup, VSS_WS_STABLE);
+      }
+      break;
+    case kGatherStatus:
+      if (end == AsyncOp::kFinished) {
+        c.status = CompState::kStatusDone;
+        c.statusRows = c.writers;
+        Log::Get().Live("writerStatus", +1);
+      } else {
+        c.status = CompState::kStatusNo;
+      }
       break;
     case kSnapshot:
       g_snapshotInProgress = false;
@@ -270,12 +312,17 @@ void EndOp(AsyncOp& op, AsyncOp::State end) {
           AddCopy(copy);
         }
         c.snapshot = CompState::kSnapDone;
+        vssdouble::PassEvent(c.writers, vssdouble::kEvPrepareSnapshot, vssdouble::kEvPostSnapshot,
+                             VSS_WS_WAITING_FOR_BACKUP_COMPLETE);
       } else {
         c.snapshot = end == AsyncOp::kFailed ? CompState::kSnapFailed : CompState::kSnapCancelled;
       }
       break;
     case kComplete:
-      if (end == AsyncOp::kFinished) c.completed = true;
+      if (end == AsyncOp::kFinished) {
+        c.completed = true;
+        vssdouble::PassEvent(c.writers, vssdouble::kEvBackupComplete, vssdouble::kEvBackupComplete, VSS_WS_STABLE);
+      }
       break;
     default:
       break;
@@ -287,7 +334,7 @@ void RunOp(std::shared_ptr<AsyncOp> op, StepScript script) {
   std::thread([op, script]() {
     bool cancelled = ::WaitForSingleObject(op->cancel, script.durationMs) == WAIT_OBJECT_0;
     // A held step (scenario "hold") ends when the test releases it; a cancel still cuts it short.
-    if (!cancelled && script.hold) cancelled = !Log::Get().Hold(std::string("vss:") + kStepNames[op->step], op->cancel);
+    if (!cancelled && script.hold) cancelled = !Log::Get().Hold(op->gate, op->cancel);
     {
       std::lock_guard<std::mutex> lock(g_mu);
       if (!cancelled && op->state == AsyncOp::kPending) {
@@ -429,14 +476,22 @@ class ExamineWriterMetadataImpl final : public doubles::ComObject<ExamineWriterM
 
 // ------------------------------------------------------------------------------------------ IVssBackupComponents
 
-class BackupComponentsImpl final : public doubles::ComObject<BackupComponentsImpl, IVssBackupComponents> {
+// IVssBackupComponentsEx3 (and so Ex2, Ex and IVssBackupComponents, which it derives from): GetWriterStatusEx is
+// what the addon uses where QueryInterface finds it; scenario writerStatusEx: false answers E_NOINTERFACE, as
+// Windows before 7 / Server 2008 R2 would.
+class BackupComponentsImpl final : public doubles::ComObject<BackupComponentsImpl, IVssBackupComponentsEx3> {
  public:
   explicit BackupComponentsImpl(std::shared_ptr<const Scenario> scenario) : c_(std::make_shared<CompState>()) {
     c_->scenario = std::move(scenario);
   }
 
   void* Interface(REFIID riid) {
-    return riid == __uuidof(IVssBackupComponents) ? static_cast<IVssBackupComponents*>(this) : nullptr;
+    if (riid == __uuidof(IVssBackupComponents)) return static_cast<IVssBackupComponents*>(this);
+    if (!c_->scenario->writerStatusEx) return nullptr;
+    if (riid == __uuidof(IVssBackupComponentsEx)) return static_cast<IVssBackupComponentsEx*>(this);
+    if (riid == __uuidof(IVssBackupComponentsEx2)) return static_cast<IVssBackupComponentsEx2*>(this);
+    if (riid == __uuidof(IVssBackupComponentsEx3)) return static_cast<IVssBackupComponentsEx3*>(this);
+    return nullptr;
   }
   void OnFinalRelease() { Final(); }
 
@@ -508,6 +563,56 @@ class BackupComponentsImpl final : public doubles::ComObject<BackupComponentsImp
   HRESULT STDMETHODCALLTYPE FreeWriterMetadata() override {
     std::lock_guard<std::mutex> lock(g_mu);
     return Ok("IVssBackupComponents::FreeWriterMetadata");
+  }
+
+  // ---- writer status (writer_status.h)
+
+  HRESULT STDMETHODCALLTYPE GatherWriterStatus(IVssAsync** ppAsync) override {
+    const char* call = "IVssBackupComponents::GatherWriterStatus";
+    if (!ppAsync) return E_INVALIDARG;
+    *ppAsync = nullptr;
+    std::lock_guard<std::mutex> lock(g_mu);
+    // GetWriterStatus reports only writers whose metadata was gathered (Determining Writer Status); as in the fake,
+    // out of that sequence is VSS_E_BAD_STATE ("not been called within the correct sequence").
+    if (c_->gathered != CompState::kDone) return BadState(call, "before GatherWriterMetadata completed");
+    if (c_->status == CompState::kStatusRunning) return BadState(call, "while another GatherWriterStatus is pending");
+    FreeStatus(*c_);
+    c_->status = CompState::kStatusRunning;
+    c_->statusCalls++;
+    *ppAsync = StartOp(kGatherStatus, "vss:gatherWriterStatus:" + std::to_string(c_->statusCalls));
+    return Ok(call);
+  }
+
+  HRESULT STDMETHODCALLTYPE GetWriterStatusCount(UINT* pcWriters) override {
+    const char* call = "IVssBackupComponents::GetWriterStatusCount";
+    if (!pcWriters) return E_INVALIDARG;
+    std::lock_guard<std::mutex> lock(g_mu);
+    if (HRESULT f = Fail("getWriterStatus", call)) return f;
+    // The docs do not say what GetWriterStatus* answers after FreeWriterStatus; the fake and this double treat the
+    // status as gone (VSS_E_BAD_STATE).
+    if (c_->status != CompState::kStatusDone) return BadState(call, "before GatherWriterStatus completed (or after FreeWriterStatus)");
+    *pcWriters = static_cast<UINT>(c_->statusRows.size());
+    return Ok(call, std::to_string(*pcWriters));
+  }
+
+  HRESULT STDMETHODCALLTYPE GetWriterStatus(UINT i, VSS_ID* pidInstance, VSS_ID* pidWriter, BSTR* pbstrWriter,
+                                            VSS_WRITER_STATE* pnStatus, HRESULT* phResultFailure) override {
+    return StatusRow("IVssBackupComponents::GetWriterStatus", i, pidInstance, pidWriter, pbstrWriter, pnStatus,
+                     phResultFailure, nullptr, nullptr);
+  }
+
+  HRESULT STDMETHODCALLTYPE GetWriterStatusEx(UINT i, VSS_ID* pidInstance, VSS_ID* pidWriter, BSTR* pbstrWriter,
+                                              VSS_WRITER_STATE* pnStatus, HRESULT* phrFailureWriter,
+                                              HRESULT* phrApplication, BSTR* pbstrApplicationMessage) override {
+    return StatusRow("IVssBackupComponentsEx3::GetWriterStatusEx", i, pidInstance, pidWriter, pbstrWriter, pnStatus,
+                     phrFailureWriter, phrApplication, pbstrApplicationMessage);
+  }
+
+  HRESULT STDMETHODCALLTYPE FreeWriterStatus() override {
+    std::lock_guard<std::mutex> lock(g_mu);
+    // Also when nothing was gathered (the docs list no error for that case): nothing to free.
+    FreeStatus(*c_);
+    return Ok("IVssBackupComponents::FreeWriterStatus");
   }
 
   HRESULT STDMETHODCALLTYPE StartSnapshotSet(VSS_ID* pSnapshotSetId) override {
@@ -647,10 +752,6 @@ class BackupComponentsImpl final : public doubles::ComObject<BackupComponentsImp
   WINOPS_NOTIMPL(InitializeForRestore(BSTR), "InitializeForRestore")
   WINOPS_NOTIMPL(SetRestoreState(VSS_RESTORE_TYPE), "SetRestoreState")
   WINOPS_NOTIMPL(AddComponent(VSS_ID, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR), "AddComponent")
-  WINOPS_NOTIMPL(GatherWriterStatus(IVssAsync**), "GatherWriterStatus")
-  WINOPS_NOTIMPL(GetWriterStatusCount(UINT*), "GetWriterStatusCount")
-  WINOPS_NOTIMPL(FreeWriterStatus(), "FreeWriterStatus")
-  WINOPS_NOTIMPL(GetWriterStatus(UINT, VSS_ID*, VSS_ID*, BSTR*, VSS_WRITER_STATE*, HRESULT*), "GetWriterStatus")
   WINOPS_NOTIMPL(SetBackupSucceeded(VSS_ID, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean), "SetBackupSucceeded")
   WINOPS_NOTIMPL(SetBackupOptions(VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR), "SetBackupOptions")
   WINOPS_NOTIMPL(SetSelectedForRestore(VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean), "SetSelectedForRestore")
@@ -675,6 +776,19 @@ class BackupComponentsImpl final : public doubles::ComObject<BackupComponentsImp
   WINOPS_NOTIMPL(ExposeSnapshot(VSS_ID, VSS_PWSZ, LONG, VSS_PWSZ, VSS_PWSZ*), "ExposeSnapshot")
   WINOPS_NOTIMPL(RevertToSnapshot(VSS_ID, WINBOOL), "RevertToSnapshot")
   WINOPS_NOTIMPL(QueryRevertStatus(VSS_PWSZ, IVssAsync**), "QueryRevertStatus")
+  // IVssBackupComponentsEx, Ex2, Ex3 (mingw-w64 vsbackup.h; the SDK's declares the same methods in the same order).
+  WINOPS_NOTIMPL(GetWriterMetadataEx(UINT, VSS_ID*, IVssExamineWriterMetadataEx**), "GetWriterMetadataEx")
+  WINOPS_NOTIMPL(SetSelectedForRestoreEx(VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean, VSS_ID), "SetSelectedForRestoreEx")
+  WINOPS_NOTIMPL(UnexposeSnapshot(VSS_ID), "UnexposeSnapshot")
+  WINOPS_NOTIMPL(SetAuthoritativeRestore(VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean), "SetAuthoritativeRestore")
+  WINOPS_NOTIMPL(SetRollForward(VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, VSS_ROLLFORWARD_TYPE, LPCWSTR), "SetRollForward")
+  WINOPS_NOTIMPL(SetRestoreName(VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR), "SetRestoreName")
+  WINOPS_NOTIMPL(BreakSnapshotSetEx(VSS_ID, DWORD, IVssAsync**), "BreakSnapshotSetEx")
+  WINOPS_NOTIMPL(PreFastRecovery(VSS_ID, DWORD, IVssAsync**), "PreFastRecovery")
+  WINOPS_NOTIMPL(FastRecovery(VSS_ID, DWORD, IVssAsync**), "FastRecovery")
+  WINOPS_NOTIMPL(AddSnapshotToRecoverySet(VSS_ID, DWORD, VSS_PWSZ), "AddSnapshotToRecoverySet")
+  WINOPS_NOTIMPL(RecoverSet(DWORD, IVssAsync**), "RecoverSet")
+  WINOPS_NOTIMPL(GetSessionId(VSS_ID*), "GetSessionId")
 #undef WINOPS_NOTIMPL
 
  private:
@@ -695,9 +809,28 @@ class BackupComponentsImpl final : public doubles::ComObject<BackupComponentsImp
     return Result(call, hr, detail);
   }
 
-  IVssAsync* StartOp(int step) {
+  // One row of the captured status, for GetWriterStatus (no application fields) and GetWriterStatusEx.
+  HRESULT StatusRow(const char* call, UINT i, VSS_ID* pidInstance, VSS_ID* pidWriter, BSTR* pbstrWriter,
+                    VSS_WRITER_STATE* pnStatus, HRESULT* phrFailure, HRESULT* phrApplication, BSTR* pbstrMessage) {
+    if (!pidInstance || !pidWriter || !pbstrWriter || !pnStatus || !phrFailure) return E_INVALIDARG;
+    std::lock_guard<std::mutex> lock(g_mu);
+    if (c_->status != CompState::kStatusDone) return BadState(call, "before GatherWriterStatus completed (or after FreeWriterStatus)");
+    if (i >= c_->statusRows.size()) return Result(call, VSS_E_OBJECT_NOT_FOUND, std::to_string(i));
+    const WriterRun& w = c_->statusRows[i];
+    *pidInstance = w.script->instanceId;
+    *pidWriter = w.script->writerId;
+    *pbstrWriter = ::SysAllocString(doubles::Widen(w.script->name).c_str());
+    *pnStatus = w.state;
+    *phrFailure = w.failure;
+    if (phrApplication) *phrApplication = w.applicationHr;
+    if (pbstrMessage) *pbstrMessage = ::SysAllocString(doubles::Widen(w.applicationMessage).c_str());
+    return Ok(call, std::to_string(i));
+  }
+
+  IVssAsync* StartOp(int step, std::string gate = std::string()) {
     auto op = std::make_shared<AsyncOp>();
     op->step = step;
+    op->gate = gate.empty() ? std::string("vss:") + kStepNames[step] : std::move(gate);
     op->comp = c_;
     op->done = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
     op->cancel = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
@@ -723,6 +856,7 @@ class BackupComponentsImpl final : public doubles::ComObject<BackupComponentsImp
       if (!copy->persistent) RemoveCopy(copy.get());
     }
     c_->created.clear();
+    FreeStatus(*c_);
     Log::Get().Call(call, "S_OK", std::string(), 0);
   }
 
