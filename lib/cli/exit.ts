@@ -5,7 +5,7 @@
 export const EXIT = {
   /** The command did what it was asked. */
   OK: 0,
-  /** A Windows call failed (the error's code, HRESULT and message were printed), or an assessment failed. */
+  /** A Windows call failed (the error's code, HRESULT and message were printed), a VSS writer failed, or an assessment failed. */
   FAILURE: 1,
   /** The command line was wrong: unknown command or option, a bad value, a missing argument. */
   USAGE: 2,

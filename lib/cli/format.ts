@@ -9,6 +9,7 @@ import type { CancelOutcomeBase } from '../operation';
 import { MI_CLASS, MI_NAMESPACE, type MiInstance, type MiJsValue } from '../mi';
 import { BackendUnavailableError, MiError, WinopsError } from '../errors';
 import { toHex } from '../codes';
+import { VssWriterError, type VssWriterCheckpoint, type VssWriterStatus } from '../vss-writers';
 import { UsageError } from './exit';
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -114,6 +115,9 @@ export interface ErrorReport {
   readonly message: string;
   readonly miResult?: number;
   readonly category?: string;
+  /** VssWriterError (WINOPS_WRITER_FAILED): the writers that failed, and the call after which they were found. */
+  readonly failedWriters?: readonly VssWriterStatus[];
+  readonly after?: VssWriterCheckpoint;
 }
 
 export function errorReport(error: unknown): ErrorReport {
@@ -127,6 +131,7 @@ export function errorReport(error: unknown): ErrorReport {
       retryable: error.retryable,
       message: error.message,
       ...(error instanceof MiError ? { miResult: error.miResult, ...(error.category !== undefined ? { category: error.category } : {}) } : {}),
+      ...(error instanceof VssWriterError ? { failedWriters: error.failedWriters, after: error.after } : {}),
     };
   }
   if (error instanceof UsageError || error instanceof TypeError || error instanceof RangeError) {
@@ -153,6 +158,7 @@ export function errorToText(error: unknown, verbose: boolean): string {
     lines.push(`  ${r.message}`);
     if (error instanceof MiError && r.hresult !== null) lines.push(`  MI_Result ${error.miResult}`);
     if (error instanceof BackendUnavailableError) lines.push(`  (use --backend fake to simulate Windows)`);
+    if (error instanceof VssWriterError) lines.push(`  (winops snapshot --writers report keeps a set with failed writers and warns instead)`);
   }
   if (verbose && error instanceof Error && error.stack) {
     lines.push(error.stack);

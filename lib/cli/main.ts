@@ -13,7 +13,8 @@ import { doctorCommand } from './commands/doctor';
 import { explainCommand } from './commands/explain';
 import { burnCommand, recordersCommand } from './commands/imapi2';
 import { invokeCommand, queryCommand, watchCommand } from './commands/mi';
-import { snapshotCommand } from './commands/snapshot';
+import { snapshotCommand, type SnapshotFlags } from './commands/snapshot';
+import { writersCommand } from './commands/vss-writers';
 import { writeFakeReport } from './backend';
 import { CliContext, type GlobalFlags } from './context';
 import { EXIT, UsageError } from './exit';
@@ -40,7 +41,8 @@ function packageVersion(): string {
 export const EXIT_STATUS_HELP = `
 Exit status:
   0    success
-  1    a Windows call failed (code, HRESULT and message are printed), an assessment failed, or a doctor check is ERROR
+  1    a Windows call failed (code, HRESULT and message are printed), a VSS writer failed (snapshot: WINOPS_WRITER_FAILED;
+       writers: one is listed as failed), an assessment failed, or a doctor check is ERROR
   2    usage error (unknown command or option, bad value, missing argument)
   3    backend unavailable (not Windows without --backend fake, no native addon, AXE not installed)
   124  --timeout ran out (the operation was cancelled and cleaned up)
@@ -58,6 +60,8 @@ const EXAMPLES = `
 Examples:
   winops snapshot C:\\ D:\\                       print the shadow device paths; hold the set until Ctrl+C
   winops snapshot C:\\ --timeout 5m -- robocopy {shadow:C}\\Users D:\\backup /E
+  winops snapshot C:\\ --writers report          hold the set even if a writer fails (a warning names it)
+  winops writers                                the VSS writers and their state, like vssadmin list writers
   winops query "SELECT Caption, Version FROM Win32_OperatingSystem" --json
   winops watch "SELECT * FROM __InstanceCreationEvent WITHIN 1 WHERE TargetInstance ISA 'Win32_Process'"
   winops explain 0x80042306
@@ -115,13 +119,35 @@ function buildProgram(io: CliIo, command: readonly string[], setHandler: (h: Han
       'Creates one VSS snapshot set of the volumes. Without a command it prints each volume and its shadow device path ' +
         'and holds the set until Ctrl+C. After `--` it runs the command while the set exists (the paths are in ' +
         'WINOPS_SHADOW_<letter>, WINOPS_SHADOW_<n> and {shadow:<letter>} placeholders), then releases the set. ' +
-        'With --keep the shadow copies are persistent and stay after winops exits. Needs an elevated prompt.',
+        'With --keep the shadow copies are persistent and stay after winops exits. The writers are checked after ' +
+        'PrepareForBackup, DoSnapshotSet and BackupComplete: a failed writer fails the snapshot (WINOPS_WRITER_FAILED, ' +
+        'exit 1, the writers named) unless --writers report, which keeps the set and names each failed writer in a ' +
+        'warning (with --keep no writer takes part). Needs an elevated prompt.',
     )
     .argument('<volumes...>', 'volumes such as C:\\ or D:')
     .option('-k, --keep', 'persistent (client-accessible) shadow copies that stay on the system')
+    .addOption(
+      new Option('--writers <mode>', 'a failed writer: require-all fails the snapshot; report keeps the set with a warning (its shadow copies are not application-consistent for that writer)')
+        .choices(['require-all', 'report'])
+        .default('require-all'),
+    )
     .option('-t, --timeout <duration>', 'cancel creation (and stop the command) after this long, e.g. 5m')
     .usage('[options] <volumes...> [-- command [args...]]')
-    .action((volumes: string[], opts: { keep?: boolean; timeout?: string }) => setHandler((ctx) => snapshotCommand(ctx, volumes, opts, command), true));
+    .action((volumes: string[], opts: SnapshotFlags) => setHandler((ctx) => snapshotCommand(ctx, volumes, opts, command), true));
+
+  program
+    .command('writers')
+    .summary('list the VSS writers and their state, like vssadmin list writers')
+    .description(
+      'One line per VSS writer: its name, its state (stable, waiting-for-backup-complete, failed-at-freeze, ...) and, ' +
+        'when it is not S_OK, its failure code, plus the code and message the writer gave (GetWriterStatusEx). No ' +
+        'snapshot is made. Exit status 1 when a writer is failed (or in state unknown). Status gathered outside a ' +
+        'backup, as here, "might reflect conditions that do not indicate failure in the current operation": the ' +
+        'failure of an earlier backup, or a writer still busy with one; `winops snapshot` checks the writers during ' +
+        'its own backup. Needs an elevated prompt.',
+    )
+    .option('-t, --timeout <duration>', 'cancel after this long, e.g. 30s')
+    .action((opts: Parameters<typeof writersCommand>[1]) => setHandler((ctx) => writersCommand(ctx, opts), false));
 
   sessionOptions(
     program

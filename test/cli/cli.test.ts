@@ -17,7 +17,7 @@ describe.concurrent('usage and help', () => {
   it('--help lists every command and the exit statuses; exit 0', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['snapshot', 'query', 'invoke', 'watch', 'burn', 'recorders', 'assess', 'explain', 'doctor', 'demo']) expect(r.stdout).toContain(`  ${c}`);
+    for (const c of ['snapshot', 'writers', 'query', 'invoke', 'watch', 'burn', 'recorders', 'assess', 'explain', 'doctor', 'demo']) expect(r.stdout).toContain(`  ${c}`);
     expect(r.stdout).toMatch(/Exit status:[\s\S]*124[\s\S]*130/);
   });
 
@@ -43,6 +43,8 @@ describe.concurrent('usage and help', () => {
     [['--bogus', 'recorders'], /unknown option '--bogus'/],
     [['--backend', 'mock', 'recorders'], /--backend.*Allowed choices are fake, native/],
     [[...FAKE, 'burn', 'x.iso', '--timeout', '5 minutes'], /--timeout must be a duration such as 250ms, 30s, 5m or 1h/],
+    [[...FAKE, 'snapshot', 'C:', '--writers', 'ignore'], /option '--writers <mode>' argument 'ignore' is invalid\. Allowed choices are require-all, report/],
+    [[...FAKE, 'writers', '--timeout', 'soon'], /--timeout must be a duration/],
     [[...FAKE, 'assess', 'job.xml', '--grace', '0s'], /--grace must be longer than 0 ms/],
     [[...FAKE, 'watch', 'SELECT * FROM X', '--count', '0'], /--count must be a whole number/],
     [[...FAKE, 'query', 'SELECT * FROM X', '--', 'echo'], /only 'winops snapshot' runs a command/],
@@ -399,6 +401,126 @@ describe.concurrent('snapshot', () => {
     const r = await runCli([...FAKE, 'snapshot', 'C:', 'c:\\']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/names C:\\ twice/);
+  });
+});
+
+describe.concurrent('writers', () => {
+  it('lists each writer with its state: the fake\'s two writers are stable; exit 0', async () => {
+    const r = await runCli([...FAKE, 'writers']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('System Writer\tstable\nRegistry Writer\tstable\n');
+    expect(r.stderr).toMatch(/^writers: 100% gatherWriterStatus$/m);
+    expect(r.stderr).toMatch(/\(2 writers, 0 failed\)/);
+    expect(r.stderr).not.toMatch(/writers? (is|are) failed/);
+  });
+
+  it('--json: one writer record per writer with the library\'s fields, HRESULTs in hex', async () => {
+    const r = await runCli([...FAKE, '--json', 'writers']);
+    expect(r.code).toBe(0);
+    const lines = jsonLines(r.stdout);
+    expect(lines.filter((l) => l.type === 'progress').map((l) => l.step)).toEqual(['createBackupComponents', 'initializeForBackup', 'gatherWriterMetadata', 'gatherWriterStatus']);
+    const writers = lines.filter((l) => l.type === 'writer');
+    expect(writers.map((w) => w.name)).toEqual(['System Writer', 'Registry Writer']);
+    expect(writers[0]).toEqual({
+      type: 'writer', name: 'System Writer', writerId: 'e8132975-6f93-4464-a53e-1050253ae220', instanceId: 'a5b2e4cc-7f1c-4a9b-8f0e-2c4d7b0e9a11',
+      state: 'stable', stateValue: 1, failed: false, failure: { hresult: '0x00000000', code: 'S_OK' }, retryable: false, after: 'gatherWriterMetadata',
+      application: { hresult: '0x00000000', code: 'S_OK', message: '' },
+    });
+  });
+
+  it('a failing GetWriterStatus: exit 1 with its code; nothing left behind', async () => {
+    const report = join(tmp.dir, 'writers-fail-report.json');
+    const r = await runCli(['--scenario', scenario('writers-fail', { vss: { failCall: { getWriterStatus: 'E_ACCESSDENIED' } } }), 'writers'], { env: { WINOPS_FAKE_REPORT: report } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: E_ACCESSDENIED \(0x80070005\)/m);
+    expect(r.stdout).toBe('');
+    expect(readReport(report)).toMatchObject({ shadowCopies: [], openHandles: [] });
+  });
+
+  it('--timeout: cancelled through the library, outcome printed; exit 124', async () => {
+    const s = scenario('writers-slow', { vss: { steps: { gatherWriterMetadata: { hold: true } } } });
+    const r = await runCli(['--scenario', s, 'writers', '--timeout', '300ms']);
+    expect(r.code).toBe(124);
+    expect(r.stderr).toMatch(/timed out: vss\.writers was cancelled during gatherWriterMetadata/);
+    expect(r.stderr).toMatch(/outcome: vss: status=cancelled step=gatherWriterMetadata/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('help says when it exits 1 and that status outside a backup may be stale', async () => {
+    const r = await runCli(['writers', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Exit status 1 when a writer is failed/);
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('"might reflect conditions that do not indicate failure in the current operation"');
+  });
+});
+
+describe.concurrent('snapshot: writers', () => {
+  const sqlWriter = { name: 'SQL Writer', writerId: 'a65faa63-5ea8-4ebc-9dbd-a0c4db26912a', instanceId: '0f3c2b1a-9e8d-4c7b-a6f5-e4d3c2b1a098' };
+  const systemWriter = { name: 'System Writer', writerId: 'e8132975-6f93-4464-a53e-1050253ae220', instanceId: 'a5b2e4cc-7f1c-4a9b-8f0e-2c4d7b0e9a11' };
+  const freezeTimeout = scenario('writer-freeze', { vss: { writers: [systemWriter, { ...sqlWriter, failAt: 'freeze', failure: 'VSS_E_WRITERERROR_TIMEOUT' }] } });
+
+  it('a writer that fails at freeze fails the snapshot (default --writers require-all): WINOPS_WRITER_FAILED names it; exit 1; nothing left', async () => {
+    const report = join(tmp.dir, 'writer-freeze-report.json');
+    const r = await runCli(['--scenario', freezeTimeout, 'snapshot', 'C:\\'], { env: { WINOPS_FAKE_REPORT: report } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: WINOPS_WRITER_FAILED \(0x800423F2\) \[vss, retryable\]$/m);
+    expect(r.stderr).toMatch(/1 writer failed after DoSnapshotSet: SQL Writer \(failed-at-freeze, VSS_E_WRITERERROR_TIMEOUT\)/);
+    expect(r.stderr).toContain('--writers report');
+    expect(r.stderr).not.toContain('System Writer');
+    expect(r.stderr).not.toMatch(STACK_LINE);
+    expect(r.stdout).toBe('');
+    const rep = readReport(report);
+    expect(rep).toMatchObject({ shadowCopies: [], openHandles: [], violations: [] });
+    expect(rep.calls).toContain('IVssBackupComponents::AbortBackup');
+  });
+
+  it('--json: the error record carries failedWriters', async () => {
+    const r = await runCli(['--scenario', freezeTimeout, '--json', 'snapshot', 'C:\\']);
+    expect(r.code).toBe(1);
+    const e = jsonLines(r.stdout).at(-1)!;
+    expect(e).toMatchObject({ type: 'error', name: 'VssWriterError', code: 'WINOPS_WRITER_FAILED', hresult: '0x800423F2', family: 'vss', retryable: true, after: 'doSnapshotSet', exitStatus: 1 });
+    expect(e.failedWriters).toEqual([expect.objectContaining({ name: 'SQL Writer', state: 'failed-at-freeze', failed: true, failure: { hresult: '0x800423F2', code: 'VSS_E_WRITERERROR_TIMEOUT' } })]);
+  });
+
+  it('--writers report keeps the set and warns, naming the writer, its state and its failure; exit 0', async () => {
+    const report = join(tmp.dir, 'writer-report-report.json');
+    const r = await runCli(['--scenario', freezeTimeout, 'snapshot', 'C:\\', '--writers', 'report', '--', process.execPath, '-e', 'console.log("ran")'], { env: { WINOPS_FAKE_REPORT: report } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^C:\\\t\\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy\d+\nran\n$/);
+    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('winops: warning:'));
+    expect(warnings).toEqual(['winops: warning: writer SQL Writer failed after DoSnapshotSet: failed-at-freeze, VSS_E_WRITERERROR_TIMEOUT (0x800423F2); the shadow copies are not application-consistent for its data']);
+    expect(r.stderr).not.toMatch(/^error:/m);
+    expect(r.stderr).toMatch(/snapshot set .* released/);
+    expect(readReport(report)).toMatchObject({ shadowCopies: [], openHandles: [] });
+  });
+
+  it('--writers report with --json: the snapshot-set record lists failedWriters; the application code and message are in the warning', async () => {
+    const s = scenario('writer-app', { vss: { writers: [{ ...sqlWriter, failAt: 'prepareSnapshot', failure: 'VSS_E_WRITERERROR_NONRETRYABLE', applicationHr: 'E_FAIL', applicationMessage: 'database offline' }] } });
+    const r = await runCli(['--scenario', s, '--json', 'snapshot', 'C:\\', '--writers', 'report', '--', process.execPath, '-e', '0']);
+    expect(r.code).toBe(0);
+    const set = jsonLines(r.stdout).find((l) => l.type === 'snapshot-set')!;
+    expect(set.failedWriters).toEqual([expect.objectContaining({ name: 'SQL Writer', state: 'failed-at-prepare-snapshot', after: 'doSnapshotSet', application: { hresult: '0x80004005', code: 'E_FAIL', message: 'database offline' } })]);
+    expect(r.stderr).toContain('winops: warning: writer SQL Writer failed after DoSnapshotSet: failed-at-prepare-snapshot, VSS_E_WRITERERROR_NONRETRYABLE (0x800423F4), application E_FAIL (0x80004005): database offline;');
+  });
+
+  it('a writer that fails at BackupComplete: the default exits 1 after the release; --writers report warns at the release', async () => {
+    const s = scenario('writer-complete', { vss: { writers: [{ ...sqlWriter, failAt: 'backupComplete' }] } });
+    const strict = await runCli(['--scenario', s, 'snapshot', 'C:\\', '--', process.execPath, '-e', '0']);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/^error: WINOPS_WRITER_FAILED \(0x800423F3\)/m);
+    expect(strict.stderr).toMatch(/1 writer failed after BackupComplete: SQL Writer \(failed-at-backup-complete, VSS_E_WRITERERROR_RETRYABLE\); the set was released/);
+    const lenient = await runCli(['--scenario', s, '--json', 'snapshot', 'C:\\', '--writers', 'report', '--', process.execPath, '-e', '0']);
+    expect(lenient.code).toBe(0);
+    const released = jsonLines(lenient.stdout).at(-1)!;
+    expect(released).toMatchObject({ type: 'released', failedWriters: [{ name: 'SQL Writer', state: 'failed-at-backup-complete', after: 'backupComplete' }] });
+    expect(lenient.stderr).toMatch(/winops: warning: writer SQL Writer failed after BackupComplete: failed-at-backup-complete, VSS_E_WRITERERROR_RETRYABLE \(0x800423F3\); its own BackupComplete processing failed/);
+  });
+
+  it('healthy writers: no warning; the writer status checks show as progress at the call they follow', async () => {
+    const r = await runCli([...FAKE, 'snapshot', 'C:\\', '--', process.execPath, '-e', '0']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/warning/);
+    expect(r.stderr).toMatch(/^snapshot: 80% prepareForBackup\nsnapshot: 80% gatherWriterStatus \(after prepareForBackup\)\nsnapshot: 90% doSnapshotSet\nsnapshot: 90% gatherWriterStatus \(after doSnapshotSet\)\nsnapshot: 100% getSnapshotProperties$/m);
   });
 });
 

@@ -87,6 +87,22 @@ describe.skipIf(process.platform === 'win32')('Ctrl+C (not on Windows, where Nod
     expect(readReport(report)).toMatchObject({ shadowCopies: [], openHandles: [] });
   });
 
+  it('during winops writers: the pending GatherWriterMetadata is cancelled, the components released; exit 130', async () => {
+    const report = reportPath('writers');
+    const p = new CliProcess(['--scenario', scenario('writers', { vss: { steps: { gatherWriterMetadata: { hold: true } } } }), 'writers'], { env: { WINOPS_FAKE_REPORT: report } });
+    await p.waitFor('stderr', /writers: 75% gatherWriterMetadata/);
+    p.interrupt();
+    const r = await p.exited;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/cancelled by Ctrl\+C: vss\.writers was cancelled during gatherWriterMetadata/);
+    expect(r.stderr).toMatch(/outcome: vss: status=cancelled step=gatherWriterMetadata .*backupAborted=false/);
+    expect(r.stdout).toBe('');
+    const rep = readReport(report);
+    expect(rep.openHandles).toEqual([]);
+    expect(rep.violations).toEqual([]);
+    expect(rep.calls).toContain('IVssAsync::Cancel');
+  });
+
   it('during a query stream: MI_Operation_Cancel, drained, closed; outcome printed; exit 130', async () => {
     const report = reportPath('mi');
     const s = scenario('mi', { mi: { resultIntervalMs: 300, classes: { Win32_Process: Array.from({ length: 50 }, (_, i) => ({ ProcessId: i, Name: `p${i}.exe` })) } } });

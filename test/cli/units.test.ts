@@ -9,6 +9,10 @@ import { errorToText, miValueToJson, outcomeToText, toJson } from '../../lib/cli
 import { hresultError, BackendUnavailableError } from '../../lib/errors';
 import { UsageError } from '../../lib/cli/exit';
 import { Interrupts } from '../../lib/cli/interrupt';
+import { PassThrough } from 'node:stream';
+import { Output } from '../../lib/cli/output';
+import { failedWriterWarning, printWriters, writerLine } from '../../lib/cli/commands/vss-writers';
+import { toWriterStatus } from '../../lib/vss-writers';
 
 describe('parseDuration', () => {
   it.each([
@@ -87,6 +91,56 @@ describe('snapshot command environment', () => {
   it('splits the command line at the first --', () => {
     expect(splitCommand(['snapshot', 'C:', '--', 'robocopy', '--', 'x'])).toEqual({ args: ['snapshot', 'C:'], command: ['robocopy', '--', 'x'] });
     expect(splitCommand(['query', 'x'])).toEqual({ args: ['query', 'x'], command: [] });
+  });
+});
+
+describe('writer status for people', () => {
+  // Rows as GetWriterStatusEx returns them (types/backend.ts VssWriterStatusRaw), through the library's toWriterStatus.
+  const row = (name: string, state: number, failure: number, app?: { hr: number; message: string }) =>
+    toWriterStatus({ name, writerId: 'w', instanceId: `i-${name}`, state, failure, ...(app ? { applicationHr: app.hr, applicationMessage: app.message } : {}) }, 'gatherWriterMetadata');
+  const collect = (json = false) => {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    let err = '';
+    stdout.on('data', (d: Buffer) => (out += d.toString()));
+    stderr.on('data', (d: Buffer) => (err += d.toString()));
+    return { output: new Output(stdout, stderr, { json, verbose: false, progress: 'none' }), text: () => ({ out, err }) };
+  };
+
+  it('a line: name and state; the failure only when not S_OK; the application code and message only when set', () => {
+    expect(writerLine(row('System Writer', 1, 0, { hr: 0, message: '' }))).toBe('System Writer\tstable');
+    expect(writerLine(row('SQL Writer', 9, 0x800423f2))).toBe('SQL Writer\tfailed-at-freeze\tVSS_E_WRITERERROR_TIMEOUT (0x800423F2)');
+    expect(writerLine(row('SQL Writer', 9, 0x800423f2, { hr: 0x80004005, message: 'database offline' }))).toBe(
+      'SQL Writer\tfailed-at-freeze\tVSS_E_WRITERERROR_TIMEOUT (0x800423F2)\tapplication E_FAIL (0x80004005): database offline',
+    );
+    expect(writerLine(row('Odd Writer', 42, 0))).toBe('Odd Writer\tstate-42');
+  });
+
+  it('a failed writer (also VSS_WS_UNKNOWN with S_OK) makes the listing exit 1, with the note that status outside a backup may be stale', async () => {
+    const c = collect();
+    const status = printWriters(c.output, [row('System Writer', 1, 0), row('SQL Writer', 9, 0x800423f2), row('Lost Writer', 0, 0)]);
+    await new Promise((r) => setImmediate(r));
+    expect(status).toBe(1);
+    const { out, err } = c.text();
+    expect(out).toBe('System Writer\tstable\nSQL Writer\tfailed-at-freeze\tVSS_E_WRITERERROR_TIMEOUT (0x800423F2)\nLost Writer\tunknown\n');
+    expect(err).toContain('(3 writers, 2 failed)');
+    expect(err).toContain('winops: 2 writers are failed: SQL Writer, Lost Writer.');
+    expect(err).toContain('might reflect conditions that do not indicate failure in the current operation');
+  });
+
+  it('healthy writers: exit 0 and no note about failures; --json: writer records only on stdout', async () => {
+    const c = collect(true);
+    expect(printWriters(c.output, [row('System Writer', 1, 0)])).toBe(0);
+    await new Promise((r) => setImmediate(r));
+    const { out, err } = c.text();
+    expect(out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; name: string })).toEqual([expect.objectContaining({ type: 'writer', name: 'System Writer', state: 'stable' })]);
+    expect(err).toBe('');
+  });
+
+  it('the warning of a kept set names the writer, the call, the state and the failure', () => {
+    const w = toWriterStatus({ name: 'SQL Writer', writerId: 'w', instanceId: 'i', state: 9, failure: 0x800423f2 }, 'doSnapshotSet');
+    expect(failedWriterWarning(w)).toBe('winops: warning: writer SQL Writer failed after DoSnapshotSet: failed-at-freeze, VSS_E_WRITERERROR_TIMEOUT (0x800423F2); the shadow copies are not application-consistent for its data');
   });
 });
 

@@ -1,11 +1,13 @@
 /**
- * winops snapshot VOLUME... [--keep] [--timeout D] [-- COMMAND ARGS...]
+ * winops snapshot VOLUME... [--keep] [--writers require-all|report] [--timeout D] [-- COMMAND ARGS...]
  *
  * Creates one snapshot set of the volumes and then:
  * - with COMMAND: runs it while the set exists (device paths in WINOPS_SHADOW_* and {shadow:X} placeholders), then
  *   releases the set and exits with COMMAND's status;
  * - with --keep: makes the shadow copies persistent (client-accessible), prints them and leaves them on the system;
  * - otherwise: prints the device paths and holds the set until Ctrl+C, then releases it (exit 0).
+ * A failed writer fails the set (VssWriterError, WINOPS_WRITER_FAILED) unless --writers report: then the set is kept
+ * and each failed writer is named in a warning.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
@@ -14,6 +16,7 @@ import { deferred } from '../../operation';
 import type { CliContext } from '../context';
 import { parseDuration } from '../duration';
 import { EXIT, UsageError } from '../exit';
+import { failedWriterWarning } from './vss-writers';
 
 const STEPS: readonly VssStep[] = [
   'createBackupComponents',
@@ -24,6 +27,7 @@ const STEPS: readonly VssStep[] = [
   'addToSnapshotSet',
   'setBackupState',
   'prepareForBackup',
+  // gatherWriterStatus follows prepareForBackup and doSnapshotSet: it shows at the step it follows (see onStep).
   'doSnapshotSet',
   'getSnapshotProperties',
 ];
@@ -31,6 +35,8 @@ const STEPS: readonly VssStep[] = [
 export interface SnapshotFlags {
   readonly keep?: boolean | undefined;
   readonly timeout?: string | undefined;
+  /** What a failed writer does: 'require-all' (default) fails the set, 'report' keeps it with a warning. */
+  readonly writers?: 'require-all' | 'report' | undefined;
 }
 
 /** 'C:\\' -> 'C'; anything that is not a drive root -> undefined. */
@@ -63,11 +69,17 @@ function printSet(ctx: CliContext, set: SnapshotSet): void {
   ctx.out.record('snapshot-set', set.toJSON() as Record<string, unknown>);
   for (const s of set.snapshots) ctx.out.result(`${s.volume}\t${s.deviceObject}`);
   ctx.out.note(`winops: snapshot set ${set.id}: ${set.snapshots.length} shadow cop${set.snapshots.length === 1 ? 'y' : 'ies'}${set.persistent ? ' (persistent)' : ''}`);
+  // Only --writers report lets a set with failed writers through; without it they were an error.
+  for (const w of set.failedWriters) ctx.out.note(failedWriterWarning(w));
 }
 
 async function release(ctx: CliContext, set: SnapshotSet): Promise<void> {
+  const before = set.failedWriters.length;
   await set.close();
-  ctx.out.record('released', { id: set.id, persistent: set.persistent });
+  // With --writers report, writers that failed at BackupComplete are added to failedWriters instead of rejecting.
+  const failedAtClose = set.failedWriters.slice(before);
+  ctx.out.record('released', { id: set.id, persistent: set.persistent, ...(failedAtClose.length > 0 ? { failedWriters: failedAtClose } : {}) });
+  for (const w of failedAtClose) ctx.out.note(failedWriterWarning(w));
   if (!set.persistent) {
     ctx.out.note(`winops: snapshot set ${set.id} released`);
     return;
@@ -84,8 +96,14 @@ export async function snapshotCommand(ctx: CliContext, volumes: string[], flags:
   const progress = ctx.out.progress('vss', 'snapshot', STEPS.length);
   const op = winops.vss.createSnapshotSet(volumes, {
     context: flags.keep ? 'client-accessible' : 'backup',
+    writers: flags.writers ?? 'require-all',
     ...(timeout !== undefined ? { timeout } : {}),
-    onStep: ({ step }) => progress.update({ value: STEPS.indexOf(step) + 1, label: step, record: { step }, lineKey: step }),
+    onStep: ({ step, after }) => {
+      // GatherWriterStatus is not a stage of its own: it is shown at the call whose writer status it gathers.
+      const value = STEPS.indexOf(after ?? step) + 1;
+      const label = after ? `${step} (after ${after})` : step;
+      progress.update({ value, label, record: { step, ...(after ? { after } : {}) }, lineKey: label });
+    },
   });
   let set: SnapshotSet;
   try {
