@@ -116,10 +116,21 @@ test('double: a set of two volumes in the documented order, properties, close() 
     'IVssBackupComponents::AddToSnapshotSet',
     'IVssBackupComponents::SetBackupState',
     'IVssBackupComponents::PrepareForBackup',
+    'IVssBackupComponents::GatherWriterStatus',
+    'IVssBackupComponents::GetWriterStatusCount',
+    'IVssBackupComponentsEx3::GetWriterStatusEx',
+    'IVssBackupComponentsEx3::GetWriterStatusEx',
+    'IVssBackupComponents::FreeWriterStatus',
     'IVssBackupComponents::DoSnapshotSet',
+    'IVssBackupComponents::GatherWriterStatus',
+    'IVssBackupComponents::GetWriterStatusCount',
+    'IVssBackupComponentsEx3::GetWriterStatusEx',
+    'IVssBackupComponentsEx3::GetWriterStatusEx',
+    'IVssBackupComponents::FreeWriterStatus',
     'IVssBackupComponents::GetSnapshotProperties',
     'IVssBackupComponents::GetSnapshotProperties',
   ]);
+  assert.equal(log.live.writerStatus ?? 0, 0, 'each GatherWriterStatus freed with FreeWriterStatus');
   assert.equal(log.live.shadowCopy, 2);
   assert.equal(log.live.VSS_SNAPSHOT_PROP, 0, 'every VSS_SNAPSHOT_PROP went through VssFreeSnapshotPropertiesInternal');
   assert.equal(log.live.IVssAsync, 0, 'each IVssAsync released after its step');
@@ -130,7 +141,17 @@ test('double: a set of two volumes in the documented order, properties, close() 
   assert.ok(!names(log).includes('IVssBackupComponents::AbortBackup'), 'a finished set is not aborted');
   assertClean(log);
   assert.equal(log.created.IVssBackupComponents, 1);
-  assert.equal(log.created.IVssAsync, 4);
+  // GatherWriterMetadata, PrepareForBackup, DoSnapshotSet, BackupComplete and a GatherWriterStatus after each of
+  // the last three.
+  assert.equal(log.created.IVssAsync, 7);
+  assert.deepEqual(flowCalls(log).slice(-7, -1), [
+    'IVssBackupComponents::BackupComplete',
+    'IVssBackupComponents::GatherWriterStatus',
+    'IVssBackupComponents::GetWriterStatusCount',
+    'IVssBackupComponentsEx3::GetWriterStatusEx',
+    'IVssBackupComponentsEx3::GetWriterStatusEx',
+    'IVssBackupComponents::FreeWriterStatus',
+  ]);
   assertNothingHeld(winops);
 });
 
