@@ -38,7 +38,7 @@ describe('native includes (scripts/check-includes.mjs)', () => {
   it('fails when #include <vswriter.h> is removed', () => {
     const r = check(mutated('vss/vss_api.h', (t) => t.replace('#include <vswriter.h>\n', '')));
     expect(r.code).toBe(1);
-    expect(r.out).toContain('vss/backend.cc: uses VSS_USAGE_TYPE (declared by the SDK\'s vswriter.h)');
+    expect(r.out).toContain('vss/writers.cc: uses VSS_USAGE_TYPE (declared by the SDK\'s vswriter.h) but does not include vswriter.h');
     expect(r.out).toContain('vss/vss_api.h: includes vsbackup.h, which needs vswriter.h before it');
   });
 
