@@ -59,7 +59,11 @@ export interface VssWriterStatus {
   readonly failed: boolean;
   /** GetWriterStatus's failure HRESULT (unsigned) and its name: 'S_OK', 'VSS_E_WRITERERROR_TIMEOUT', ... */
   readonly failure: { readonly hresult: number; readonly code: string };
-  /** True when the docs call the failure transient: wait (ten minutes, the docs say) and try the backup again. */
+  /**
+   * True when the docs call the failure transient and worth retrying: wait and try the backup again (ten minutes,
+   * up to three times, for _RETRYABLE, _TIMEOUT and _OUTOFRESOURCES; "when the system is less busy" for
+   * VSS_E_WRITER_STATUS_NOT_AVAILABLE).
+   */
   readonly retryable: boolean;
   /**
    * IVssBackupComponentsEx3::GetWriterStatusEx's application HRESULT and message (what the writer passed to
@@ -133,9 +137,17 @@ function callName(after: VssWriterCheckpoint): string {
   return { prepareForBackup: 'PrepareForBackup', doSnapshotSet: 'DoSnapshotSet', backupComplete: 'BackupComplete', gatherWriterMetadata: 'GatherWriterMetadata' }[after];
 }
 
+/** `after` of getWriterStatus: one of the four checkpoints, checked. */
+export function checkCheckpoint(value: unknown, fn: string): asserts value is VssWriterCheckpoint {
+  if (value === 'prepareForBackup' || value === 'doSnapshotSet' || value === 'backupComplete' || value === 'gatherWriterMetadata') return;
+  if (typeof value !== 'string') throw new TypeError(`${fn}: after must be a string, got ${value === null ? 'null' : typeof value}`);
+  throw new RangeError(`${fn}: after must be 'prepareForBackup', 'doSnapshotSet', 'backupComplete' or 'gatherWriterMetadata', got ${JSON.stringify(value)}`);
+}
+
 /** writers: 'require-all' | 'report', checked. */
 export function checkWritersOption(value: unknown, fn: string): 'require-all' | 'report' {
   if (value === undefined) return 'require-all';
   if (value === 'require-all' || value === 'report') return value;
+  if (typeof value !== 'string') throw new TypeError(`${fn}: options.writers must be a string, 'require-all' or 'report', got ${value === null ? 'null' : typeof value}`);
   throw new RangeError(`${fn}: options.writers must be 'require-all' (the default: a failed writer fails the set) or 'report' (keep the set, read set.failedWriters), got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
 }

@@ -4,7 +4,7 @@ import { codeOf } from './codes';
 import { releaseOnClose, releaseWhenCollected } from './finalize';
 import { hresultError, StateError, toWinopsError, VssError, type VssComSecurity } from './errors';
 export type { VssComSecurity } from './errors';
-import { checkWritersOption, toWriterStatus, VssWriterError, type VssWriterCheckpoint, type VssWriterStatus } from './vss-writers';
+import { checkCheckpoint, checkWritersOption, toWriterStatus, VssWriterError, type VssWriterCheckpoint, type VssWriterStatus } from './vss-writers';
 export { VSS_WRITER_STATES, VssWriterError, type VssWriterCheckpoint, type VssWriterState, type VssWriterStatus } from './vss-writers';
 import {
   AbortError,
@@ -248,9 +248,11 @@ export class VssBackupComponents implements AsyncDisposable {
   /**
    * GetWriterStatusCount, GetWriterStatusEx (GetWriterStatus where IVssBackupComponentsEx3 is missing) per writer,
    * then FreeWriterStatus: the writers' status after the last GatherWriterStatus. `after` labels the rows with the
-   * call the status belongs to (default 'gatherWriterMetadata': outside the backup sequence).
+   * call the status belongs to (default 'gatherWriterMetadata': outside the backup sequence). One call per
+   * GatherWriterStatus: it frees the status (FreeWriterStatus), so a second call fails with VSS_E_BAD_STATE.
    */
   async getWriterStatus(after: VssWriterCheckpoint = 'gatherWriterMetadata'): Promise<VssWriterStatus[]> {
+    checkCheckpoint(after, 'VssBackupComponents.getWriterStatus');
     const rows = await vssCall('IVssBackupComponents::GetWriterStatus', () => this.#vss.getWriterStatus(this.#h('GetWriterStatus')));
     return rows.map((r) => toWriterStatus(r, after));
   }
@@ -761,6 +763,9 @@ class SnapshotSetFlow<T> {
       if (config.withWriters && (await this.#checkWriters(components, 'doSnapshotSet', config)) === 'cancelled') {
         return await this.#stop(components, started, await this.#cancelResult);
       }
+      // A cancel that found GatherWriterStatus finished (VSS_S_ASYNC_FINISHED), or came during GetWriterStatus,
+      // still undoes the set: it is not the caller's until the check is over.
+      if (stopIfCancelled()) return await this.#stop(components, started, await this.#cancelResult);
       // From here on a cancel is too late: the set resolves and the outcome is already-finished.
       this.#enter('getSnapshotProperties');
       const snapshots: Snapshot[] = [];

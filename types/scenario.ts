@@ -53,7 +53,8 @@ export interface VssStepScript {
    * After durationMs the step stays pending until the test releases the gate 'vss:<step>' (a cancel still ends it):
    * a test, not a duration, decides when it ends. The fake's release() and the double's control channel release it.
    * gatherWriterStatus runs once per event, so its gate is numbered per components object:
-   * 'vss:gatherWriterStatus:1' (after PrepareForBackup), ':2' (after DoSnapshotSet), ':3' (after BackupComplete).
+   * 'vss:gatherWriterStatus:1' (after PrepareForBackup; in vss.writers(), the one gather after GatherWriterMetadata),
+   * ':2' (after DoSnapshotSet), ':3' (after BackupComplete).
    */
   readonly hold?: boolean;
 }

@@ -260,7 +260,8 @@ export class FakeVss implements VssBackend {
     const c = this.#get(h, call);
     this.#core.record('vss', call, h).result = 'S_OK';
     // GetWriterStatus "reports only the status of those writers whose metadata was provided to VSS" (Determining
-    // Writer Status): winops gathers metadata first, as a requester must; out of sequence is VSS_E_BAD_STATE.
+    // Writer Status): winops gathers metadata first. VSS_E_BAD_STATE for a gather before that is this fake's choice
+    // (the docs name BAD_STATE for calls out of sequence, not this case); the vssapi.dll double makes the same one.
     if (c.gathered !== 'done') this.#badState(call, 'before GatherWriterMetadata completed');
     if (c.status === 'running') this.#badState(call, 'while another GatherWriterStatus is pending');
     this.#freeStatus(c);

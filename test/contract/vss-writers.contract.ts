@@ -213,8 +213,22 @@ export function vssWritersContract(name: string, make: BackendFactory): void {
       const { winops, inspect } = await make({});
       expect(() => winops.vss.createSnapshotSet('C:\\', { writers: 'all' as never })).toThrow(RangeError);
       expect(() => winops.vss.createSnapshotSet('C:\\', { writers: 'all' as never })).toThrow(/options\.writers/);
+      expect(() => winops.vss.createSnapshotSet('C:\\', { writers: true as never })).toThrow(TypeError);
+      expect(() => winops.vss.createSnapshotSet('C:\\', { writers: true as never })).toThrow(/options\.writers must be a string/);
       expect(() => winops.vss.writers({ onStep: 1 as never })).toThrow(/options\.onStep/);
       expect(inspect.calls()).toEqual([]);
+    });
+
+    it('getWriterStatus(after) rejects an unknown checkpoint with a RangeError naming after, before any call', async () => {
+      const { winops, inspect } = await make({});
+      const c = await winops.vss.createBackupComponents();
+      const before = inspect.calls().length;
+      await expect(c.getWriterStatus('x' as never)).rejects.toThrow(RangeError);
+      await expect(c.getWriterStatus('x' as never)).rejects.toThrow(/getWriterStatus: after must be/);
+      await expect(c.getWriterStatus(1 as never)).rejects.toThrow(TypeError);
+      expect(inspect.calls().length).toBe(before);
+      await c.release();
+      expect(inspect.openHandles()).toEqual([]);
     });
   });
 }

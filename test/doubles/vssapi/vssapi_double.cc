@@ -610,7 +610,8 @@ class BackupComponentsImpl final : public doubles::ComObject<BackupComponentsImp
 
   HRESULT STDMETHODCALLTYPE FreeWriterStatus() override {
     std::lock_guard<std::mutex> lock(g_mu);
-    // Also when nothing was gathered (the docs list no error for that case): nothing to free.
+    // Also when nothing was gathered: nothing to free, S_OK. The page lists VSS_E_BAD_STATE for a call out of
+    // sequence without saying which; this double chooses not to report that case (our reading, not documented).
     FreeStatus(*c_);
     return Ok("IVssBackupComponents::FreeWriterStatus");
   }
