@@ -94,7 +94,7 @@ stray_before=$(find "$WINEPREFIX/drive_c" -name '*.gcda' 2>/dev/null | wc -l)
 
 rc=0
 WINOPS_PREBUILD=$(winepath -w "$WINOPS_ROOT/$cov_main" 2>/dev/null) \
-WINOPS_AXE_STANDIN_ADDON="$cov_axe/winops.node" \
+WINOPS_AXE_STANDIN_ADDON="$cov_axe/winops.node" WINOPS_DIGEST_TAG=coverage \
   bash scripts/wine/test.sh || rc=$?
 
 # .gcda files that Wine put anywhere but beside their .gcno would be data this report misses.

@@ -211,3 +211,20 @@ winops_all_doubles_out() {
   bash test/doubles/mi/install.sh remove >/dev/null 2>&1 || true
   bash test/doubles/imapi2/register.sh remove >/dev/null 2>&1 || true
 }
+
+# winops_failure_digest <suite> <node --test log>: appends the log's "failing tests" section (the spec reporter's
+# list at its end, each failure with its error) to $WINOPS_CACHE/failures.txt, or the log's last lines when the run
+# died without one. .ci/run prints that file last, so a CI report that shows only the end of the output still
+# names what failed and why.
+winops_failure_digest() {
+  local suite="$1" log="$2" out="$WINOPS_CACHE/failures.txt"
+  {
+    echo "-- $suite ($log)"
+    if grep -q '^✖ failing tests:' "$log"; then
+      sed -n '/^✖ failing tests:/,$p' "$log" | head -n 80
+    else
+      echo "(no failing-tests list: the run ended without its summary; its last lines:)"
+      tail -n 30 "$log"
+    fi
+  } >>"$out"
+}

@@ -77,6 +77,7 @@ run_suite() {
   pass=$(awk 'NF == 3 && $2 == "pass" && $3 ~ /^[0-9]+$/ { n = $3 } END { print n + 0 }' "$log")
   fail=$(awk 'NF == 3 && $2 == "fail" && $3 ~ /^[0-9]+$/ { n = $3 } END { print n + 0 }' "$log")
   if [ "$rc" != 0 ] && [ "$fail" = 0 ]; then fail=1; fi  # crashed/hung without a summary
+  [ "$rc" = 0 ] || winops_failure_digest "$host${label:+ $label}${WINOPS_DIGEST_TAG:+ ($WINOPS_DIGEST_TAG)}" "$log"
   total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail))
   summary+=("$host${label:+ $label} ($(basename "$exe")): $pass passed, $fail failed, exit $rc, $(winops_elapsed "$t0") s")
   [ "$rc" = 0 ] || status=1

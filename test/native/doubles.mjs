@@ -34,7 +34,7 @@ export function runs(envVar, what, onRealWindows) {
  * are DLLs in this very node.exe, so a test reads a double's state as it is now and waits for the change it needs
  * (issue 10). Null where it is not built (then no test that needs a double runs: their skip names the variable).
  */
-const controlPath = path.join(root, 'build', 'doubles', 'control', 'control.node');
+export const controlPath = path.join(root, 'build', 'doubles', 'control', 'control.node');
 export const control = onWindows && fs.existsSync(controlPath) ? require(controlPath) : null;
 
 /** The module each family's double is loaded as (test/doubles/<family>/*.def LIBRARY). */

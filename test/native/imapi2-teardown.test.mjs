@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { binding } from './helpers.mjs';
-import { distIndex, lib, runChild, runs, settle, useScenario as scenarioFor, withDeadline } from './doubles.mjs';
+import { controlPath, distIndex, doubleModule, lib, runChild, runs, settle, useScenario as scenarioFor, withDeadline } from './doubles.mjs';
 
 const { double: skipDouble } = runs('WINOPS_IMAPI2_DOUBLE', 'IMAPI2', 'real Windows has IMAPI2');
 const useScenario = (imapi2) => scenarioFor('imapi2', imapi2);
@@ -26,7 +26,7 @@ test('double: the execution state is held while Write runs (stats), released aft
   assert.equal(during.executionStateFailures, before.executionStateFailures, 'and did not fail');
   assert.equal(during.executionStateHeld, 1, 'held while Write runs');
   readLog.release('imapi2:update:2');
-  const r = await settle(op);
+  const r = await withDeadline(settle(op), 'the burn after Update 2 was released');
   assert.ok(r.ok, String(r.error));
   const after = binding.imapi2.stats();
   assert.equal(after.executionStateHeld, 0, 'cleared once Write returned');
@@ -35,8 +35,8 @@ test('double: the execution state is held while Write runs (stats), released aft
 test('double: burn gives IBurnVerification the level asked for, before Write', { skip: skipDouble }, async () => {
   const readLog = useScenario(FAST);
   const winops = lib.createWinops({ backend: 'native' });
-  await winops.imapi2.burn(image(8), { verification: 'full' });
-  await winops.imapi2.burn(image(8));
+  await withDeadline(winops.imapi2.burn(image(8), { verification: 'full' }), "a burn with verification 'full'");
+  await withDeadline(winops.imapi2.burn(image(8)), 'a burn with the default verification');
   const calls = readLog().calls;
   const levels = calls.filter((c) => c.call === 'IBurnVerification::put_BurnVerificationLevel').map((c) => c.detail);
   assert.deepEqual(levels, ['full', 'quick']);
@@ -73,4 +73,46 @@ test('double: a worker terminated while its Write is held forever: the teardown 
   assert.match(r.output, /worker: in Write\n/);
   assert.match(r.output, /winops: teardown: imapi2: abandoned an IDiscFormat2Data::Write thread after \d+ ms/);
   assert.match(r.output, /terminated/);
+});
+
+test('double: a worker that alone loaded the addon is terminated while its Write is held: the abandoned thread goes on in the pinned DLL once the hold is released, and releases everything', { skip: skipDouble }, async () => {
+  // Node unloads an addon when the worker that alone loaded it ends (src/env.cc, Environment::~Environment), so
+  // here the child's main thread never loads it: after terminate() only the abandon's pin keeps the DLL mapped.
+  // Releasing Update 2 then sends the double into the addon's Update sink (our code) and Write returns into the
+  // addon's write thread; unpinned, that is a jump into unmapped memory and the child dies with an access
+  // violation. The child waits for the state (the double's objects all released, every Advise unadvised), never a time.
+  useScenario({ ...FAST, holdUpdates: [2] });
+  const r = await withDeadline(runChild(`
+    const { Worker } = require('node:worker_threads');
+    const control = require(${JSON.stringify(controlPath)});
+    const dll = ${JSON.stringify(doubleModule.imapi2)};
+    const worker = new Worker(${JSON.stringify(`
+      const { parentPort } = require('node:worker_threads');
+      const lib = require(${JSON.stringify(distIndex)});
+      const winops = lib.createWinops({ backend: 'native' });
+      let told = false;
+      winops.imapi2.burn(new Uint8Array(256 * 2048), { onProgress: () => {
+        if (!told) { told = true; parentPort.postMessage('in Write'); }
+      } }).catch((e) => parentPort.postMessage('rejected ' + e.message));
+    `)}, { eval: true });
+    worker.once('message', async (m) => {
+      console.log('worker: ' + m);
+      await worker.terminate();
+      console.log('terminated');
+      control.release(dll, 'imapi2:update:2');
+      for (;;) {
+        const log = JSON.parse(control.snapshot(dll));
+        const live = Object.values(log.live).reduce((a, b) => a + b, 0);
+        const advises = log.calls.filter((c) => c.call === 'IConnectionPoint::Advise').length;
+        const unadvises = log.calls.filter((c) => c.call === 'IConnectionPoint::Unadvise').length;
+        if (advises > 0 && unadvises === advises && live === 0) break;
+        await control.waitChange(dll, log.version, 2000);
+      }
+      console.log('the abandoned write thread released everything');
+      process.exit(7);
+    });
+  `, 60_000), 'the child whose worker alone loaded the addon', 90_000);
+  assert.match(r.output, /winops: teardown: imapi2: abandoned an IDiscFormat2Data::Write thread after \d+ ms/, r.output);
+  assert.match(r.output, /the abandoned write thread released everything\n/, r.output);
+  assert.equal(r.code, 7, r.output);
 });
