@@ -185,6 +185,12 @@ export interface ImapiScenario {
   readonly successCode?: Code;
   /** Update events (counted from 1) that are not sent until the test releases the gate 'imapi2:update:<n>'. */
   readonly holdUpdates?: readonly number[];
+  /**
+   * The IMAPI2 double only: one more Update reaches the sink after IConnectionPoint::Unadvise, from another thread,
+   * once the test releases 'imapi2:lateUpdate' (an event in flight when Unadvise returned). The fake accepts it and
+   * does nothing: it has no threads, so nothing of its own arrives late.
+   */
+  readonly lateUpdate?: boolean;
 }
 
 export interface AxeAssessmentScript {

@@ -184,6 +184,7 @@ const imapi2 = fields<ImapiScenario>({
   failAtUpdate: fields<NonNullable<ImapiScenario['failAtUpdate']>>({ update: count, code }),
   successCode: code,
   holdUpdates: arrayOf(num({ integer: true, min: 1 })),
+  lateUpdate: bool,
 });
 
 const assessmentScript = {

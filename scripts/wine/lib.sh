@@ -226,5 +226,14 @@ winops_failure_digest() {
       echo "(no failing-tests list: the run ended without its summary; its last lines:)"
       tail -n 30 "$log"
     fi
+    # A test file whose own process failed: the TAP copy has its exit code (e.g. 3221225477 = 0xC0000005, an
+    # access violation) and how long the process lived.
+    local tap="${log%.log}.tap"
+    if [ -f "$tap" ]; then
+      awk '/^not ok [0-9]+ - / { name = $0; sub(/^not ok [0-9]+ - /, "", name); inside = 1; d = ""; c = ""; next }
+           inside && /^  duration_ms:/ { d = $2 }
+           inside && /^  exitCode:/ { c = $2 }
+           inside && /^  \.\.\.$/ { if (c != "" && c != "~") printf "   test file process: %s exit code %s (0x%08X) after %s ms\n", name, c, (c < 0 ? c + 4294967296 : c), d; inside = 0 }' "$tap"
+    fi
   } >>"$out"
 }

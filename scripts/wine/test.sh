@@ -66,11 +66,16 @@ run_suite() {
   local exe="${host_exe[$host]:-}"
   [ -n "$exe" ] || { winops_log "unknown host $host"; exit 1; }
   local log="$WINOPS_CACHE/test-$host${label:+-$label}.log"
+  # The TAP copy (node.exe under Wine reads a Unix path as one on drive Z:) keeps what the spec reporter
+  # leaves out of a test file whose process failed: its exit code and signal (winops_failure_digest prints them).
+  rm -f "${log%.log}.tap"
   winops_log "== $host${label:+ ($label)}: $(basename "$exe") $(dirname "$exe" | xargs basename)"
   local t0; t0=$(winops_now)
   local rc=0
   timeout --kill-after=10 "${WINOPS_TEST_TIMEOUT:-600}" \
-    env "${envs[@]}" wine "$exe" --test --test-timeout="${WINOPS_TEST_CASE_TIMEOUT:-120000}" --test-reporter=spec "$@" >"$log" 2>&1 </dev/null || rc=$?
+    env "${envs[@]}" wine "$exe" --test --test-timeout="${WINOPS_TEST_CASE_TIMEOUT:-120000}" --test-reporter=spec \
+    --test-reporter-destination=stdout --test-reporter=tap --test-reporter-destination="${log%.log}.tap" \
+    "$@" >"$log" 2>&1 </dev/null || rc=$?
   cat "$log"
   # spec reporter summary lines: "ℹ pass N" / "ℹ fail N"
   local pass fail

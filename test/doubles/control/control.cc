@@ -8,6 +8,8 @@
 //   waitChange(module, seen, timeoutMs) a Promise of the log's version once it is past `seen` (or the timeout
 //                                      passed); waits on a thread of its own, so the event loop runs meanwhile
 //   release(module, gate)              releases a scenario hold of that double (e.g. "vss:doSnapshotSet")
+//   loaded(module)                     whether a module of that name is loaded in this process now; unlike the
+//                                      others it neither pins the module nor changes its reference count
 //
 // A double found here is pinned (GET_MODULE_HANDLE_EX_FLAG_PIN): its state must outlive a FreeLibrary by the
 // addon or COM (an inproc server may be unloaded) while a test still reads it.
@@ -144,7 +146,15 @@ Napi::Value WaitChange(const Napi::CallbackInfo& info) {
   return promise;
 }
 
+Napi::Value Loaded(const Napi::CallbackInfo& info) {
+  const std::wstring name = ModuleArg(info);
+  HMODULE m = nullptr;
+  const bool loaded = ::GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT, name.c_str(), &m) && m;
+  return Napi::Boolean::New(info.Env(), loaded);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("loaded", Napi::Function::New(env, Loaded, "loaded"));
   exports.Set("snapshot", Napi::Function::New(env, Snapshot, "snapshot"));
   exports.Set("waitChange", Napi::Function::New(env, WaitChange, "waitChange"));
   exports.Set("release", Napi::Function::New(env, Release, "release"));

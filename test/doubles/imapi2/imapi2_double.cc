@@ -21,6 +21,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/win.h"
@@ -76,6 +77,13 @@ struct Scenario {
   HRESULT failCode = E_FAIL;
   HRESULT successCode = S_OK;
   std::vector<long> holdUpdates;  // Updates not sent until the test releases "imapi2:update:<n>"
+  // One more Update after Unadvise, from a thread of the double's own, once the test releases "imapi2:lateUpdate".
+  // COM does not promise that no call reaches a sink after IConnectionPoint::Unadvise returns: a call already in
+  // flight on another thread (an event marshalled from the apartment the object lives in) still arrives, and the
+  // IConnectionPoint::Unadvise page (sdk-api ocidl) says only that Unadvise releases the saved pointer, nothing
+  // about calls in flight. The double plays that case (issue 11 item 16): the reference Unadvise would release is
+  // released after the late call returned, as a call in flight holds one of its own.
+  bool lateUpdate = false;
 };
 
 Scenario LoadScenario() {
@@ -90,6 +98,7 @@ Scenario LoadScenario() {
     sc.failCode = doubles::CodeOf(f->Get("code"), E_FAIL);
   }
   sc.successCode = doubles::CodeOf(s.Get("successCode"), S_OK);
+  sc.lateUpdate = s.Bool("lateUpdate", false);
   if (const Json* h = s.Get("holdUpdates"); h && h->type == Json::Type::kArray) {
     for (const Json& n : h->a) {
       if (n.IsNumber()) sc.holdUpdates.push_back(static_cast<long>(n.n));
@@ -535,9 +544,36 @@ class Writer {
       d = it->second;
       sinks_.erase(it);
     }
-    d->Release();
     Log::Get().Call("IConnectionPoint::Unadvise", "S_OK");
+    if (scenario_.lateUpdate) {
+      LateUpdate(d, format_);  // takes over the reference
+    } else {
+      d->Release();
+    }
     return S_OK;
+  }
+
+  // scenario lateUpdate: the Update in flight when Unadvise returned, delivered through Invoke (as the
+  // marshalled event would be) once the test releases the gate, with the writer as a null object (it may be
+  // gone by then). Logs {"call":"late Update","result":<what the sink answered>} after releasing the sink.
+  static void LateUpdate(IDispatch* sink, bool format) {
+    std::thread([sink, format] {
+      Log::Get().Hold("imapi2:lateUpdate", nullptr);
+      EventArgs* args = new EventArgs(format, Figures{});
+      VARIANT argv[2];
+      ::VariantInit(&argv[0]);
+      ::VariantInit(&argv[1]);
+      argv[0].vt = VT_DISPATCH;
+      argv[0].pdispVal = static_cast<IDispatch*>(args);
+      argv[1].vt = VT_DISPATCH;
+      argv[1].pdispVal = nullptr;
+      DISPPARAMS params{argv, nullptr, 2, 0};
+      const HRESULT hr = sink->Invoke(format ? kDispidDDiscFormat2DataEventsUpdate : kDispidDWriteEngine2EventsUpdate,
+                                      IID_NULL, LOCALE_USER_DEFAULT, DISPATCH_METHOD, &params, nullptr, nullptr, nullptr);
+      args->Release();
+      sink->Release();
+      Log::Get().Call("late Update", doubles::CodeName(hr));
+    }).detach();
   }
 
   HRESULT SetRecorder(IUnknown* r) {

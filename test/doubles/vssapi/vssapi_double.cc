@@ -898,9 +898,15 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID) {
   if (reason == DLL_PROCESS_ATTACH) {
     // Stay loaded for the life of the process: the simulated machine (shadow copies, the log) is
     // process-wide, and operation threads may outlive the caller's last reference to the DLL.
-    HMODULE self = nullptr;
-    ::GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
-                         reinterpret_cast<LPCWSTR>(&DllMain), &self);
+    // WINOPS_VSSAPI_DOUBLE_UNPINNED=1 leaves that to the caller: the test that the addon never
+    // unloads vssapi.dll (issue 11 item 8) needs the DLL to go when the addon's last reference does.
+    wchar_t unpinned[4] = {};
+    const DWORD n = ::GetEnvironmentVariableW(L"WINOPS_VSSAPI_DOUBLE_UNPINNED", unpinned, 4);
+    if (!(n == 1 && unpinned[0] == L'1')) {
+      HMODULE self = nullptr;
+      ::GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
+                           reinterpret_cast<LPCWSTR>(&DllMain), &self);
+    }
     ::DisableThreadLibraryCalls(instance);
   }
   return TRUE;
