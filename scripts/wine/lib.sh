@@ -237,3 +237,23 @@ winops_failure_digest() {
     fi
   } >>"$out"
 }
+
+# winops_unstarted_files <node --test log>: the test files whose own process Wine could not create (the test
+# runner's spawn failed: "Error: spawn UNKNOWN" from node:internal/test_runner/runner, reported at the file's
+# 1:1), one per line with forward slashes, but only when every failure of the run is such a file; otherwise
+# nothing. No code of such a file ran, so running it again is starting the test, not retrying it
+# (runChild in test/native/doubles.mjs does the same for a child that never started).
+winops_unstarted_files() {
+  awk '
+    function close_entry() {
+      if (cur == "") return
+      if (spawn && runner && cur ~ /:1:1$/) { f = cur; sub(/:1:1$/, "", f); gsub(/\\/, "/", f); files[++n] = f }
+      else other = 1
+    }
+    /^✖ failing tests:/ { list = 1; next }
+    !list { next }
+    /^test at / { close_entry(); cur = $3; spawn = 0; runner = 0; next }
+    /Error: spawn UNKNOWN/ { spawn = 1 }
+    /node:internal\/test_runner\/runner/ { runner = 1 }
+    END { close_entry(); if (!other) for (i = 1; i <= n; i++) print files[i] }' "$1"
+}

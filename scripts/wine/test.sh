@@ -72,19 +72,40 @@ run_suite() {
   winops_log "== $host${label:+ ($label)}: $(basename "$exe") $(dirname "$exe" | xargs basename)"
   local t0; t0=$(winops_now)
   local rc=0
-  timeout --kill-after=10 "${WINOPS_TEST_TIMEOUT:-600}" \
-    env "${envs[@]}" wine "$exe" --test --test-timeout="${WINOPS_TEST_CASE_TIMEOUT:-120000}" --test-reporter=spec \
-    --test-reporter-destination=stdout --test-reporter=tap --test-reporter-destination="${log%.log}.tap" \
-    "$@" >"$log" 2>&1 </dev/null || rc=$?
-  cat "$log"
+  # node_test <log> <files...>: one node --test run of those files in this host with this suite's environment.
+  node_test() {
+    local out="$1"; shift
+    timeout --kill-after=10 "${WINOPS_TEST_TIMEOUT:-600}" \
+      env "${envs[@]}" wine "$exe" --test --test-timeout="${WINOPS_TEST_CASE_TIMEOUT:-120000}" --test-reporter=spec \
+      --test-reporter-destination=stdout --test-reporter=tap --test-reporter-destination="${out%.log}.tap" \
+      "$@" >"$out" 2>&1 </dev/null
+  }
   # spec reporter summary lines: "ℹ pass N" / "ℹ fail N"
-  local pass fail
-  pass=$(awk 'NF == 3 && $2 == "pass" && $3 ~ /^[0-9]+$/ { n = $3 } END { print n + 0 }' "$log")
-  fail=$(awk 'NF == 3 && $2 == "fail" && $3 ~ /^[0-9]+$/ { n = $3 } END { print n + 0 }' "$log")
+  count() { awk -v k="$1" 'NF == 3 && $2 == k && $3 ~ /^[0-9]+$/ { n = $3 } END { print n + 0 }' "$2"; }
+  node_test "$log" "$@" || rc=$?
+  cat "$log"
+  local pass fail note=""
+  pass=$(count pass "$log") fail=$(count fail "$log")
   if [ "$rc" != 0 ] && [ "$fail" = 0 ]; then fail=1; fi  # crashed/hung without a summary
+  if [ "$rc" != 0 ]; then
+    # Every failure a test file whose process Wine could not create (spawn UNKNOWN, see winops_unstarted_files):
+    # those files run once more, and their results replace the failures. Said in the summary line.
+    local unstarted=()
+    mapfile -t unstarted < <(winops_unstarted_files "$log")
+    if [ "${#unstarted[@]}" -gt 0 ]; then
+      local relog="${log%.log}-restart.log" rrc=0
+      winops_log "$host${label:+ ($label)}: Wine could not create the process of ${unstarted[*]} (spawn UNKNOWN): starting it again"
+      node_test "$relog" "${unstarted[@]}" || rrc=$?
+      cat "$relog"
+      pass=$((pass + $(count pass "$relog"))) fail=$(count fail "$relog")
+      if [ "$rrc" != 0 ] && [ "$fail" = 0 ]; then fail=1; fi
+      note=", ${#unstarted[@]} file(s) started again after spawn UNKNOWN: ${unstarted[*]}"
+      rc=$rrc log="$relog"
+    fi
+  fi
   [ "$rc" = 0 ] || winops_failure_digest "$host${label:+ $label}${WINOPS_DIGEST_TAG:+ ($WINOPS_DIGEST_TAG)}" "$log"
   total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail))
-  summary+=("$host${label:+ $label} ($(basename "$exe")): $pass passed, $fail failed, exit $rc, $(winops_elapsed "$t0") s")
+  summary+=("$host${label:+ $label} ($(basename "$exe")): $pass passed, $fail failed, exit $rc, $(winops_elapsed "$t0") s$note")
   [ "$rc" = 0 ] || status=1
 }
 
