@@ -13,6 +13,16 @@ const { double: skipDouble } = runs('WINOPS_IMAPI2_DOUBLE', 'IMAPI2', 'real Wind
 const useScenario = (imapi2) => scenarioFor('imapi2', imapi2);
 const image = (sectors) => new Uint8Array(sectors * 2048);
 const FAST = { updateIntervalMs: 10, sectorsPerUpdate: 64 };
+// A worker's source that alone loads the addon and burns 256 sectors, posting 'in Write' at its first progress.
+const BURNING_WORKER = `
+  const { parentPort } = require('node:worker_threads');
+  const lib = require(${JSON.stringify(distIndex)});
+  const winops = lib.createWinops({ backend: 'native' });
+  let told = false;
+  winops.imapi2.burn(new Uint8Array(256 * 2048), { onProgress: () => {
+    if (!told) { told = true; parentPort.postMessage('in Write'); }
+  } }).catch((e) => parentPort.postMessage('rejected ' + e.message));
+`;
 
 test('double: the execution state is held while Write runs (stats), released after it', { skip: skipDouble }, async () => {
   const readLog = useScenario({ ...FAST, holdUpdates: [2] });
@@ -53,15 +63,7 @@ test('double: a worker terminated while its Write is held forever: the teardown 
   useScenario({ ...FAST, holdUpdates: [2] });
   const r = await withDeadline(runChild(`
     const { Worker } = require('node:worker_threads');
-    const worker = new Worker(${JSON.stringify(`
-      const { parentPort } = require('node:worker_threads');
-      const lib = require(${JSON.stringify(distIndex)});
-      const winops = lib.createWinops({ backend: 'native' });
-      let told = false;
-      winops.imapi2.burn(new Uint8Array(256 * 2048), { onProgress: () => {
-        if (!told) { told = true; parentPort.postMessage('in Write'); }
-      } }).catch((e) => parentPort.postMessage('rejected ' + e.message));
-    `)}, { eval: true });
+    const worker = new Worker(${JSON.stringify(BURNING_WORKER)}, { eval: true });
     worker.once('message', async (m) => {
       console.log('worker: ' + m);
       await worker.terminate();
@@ -86,15 +88,7 @@ test('double: a worker that alone loaded the addon is terminated while its Write
     const { Worker } = require('node:worker_threads');
     const control = require(${JSON.stringify(controlPath)});
     const dll = ${JSON.stringify(doubleModule.imapi2)};
-    const worker = new Worker(${JSON.stringify(`
-      const { parentPort } = require('node:worker_threads');
-      const lib = require(${JSON.stringify(distIndex)});
-      const winops = lib.createWinops({ backend: 'native' });
-      let told = false;
-      winops.imapi2.burn(new Uint8Array(256 * 2048), { onProgress: () => {
-        if (!told) { told = true; parentPort.postMessage('in Write'); }
-      } }).catch((e) => parentPort.postMessage('rejected ' + e.message));
-    `)}, { eval: true });
+    const worker = new Worker(${JSON.stringify(BURNING_WORKER)}, { eval: true });
     worker.once('message', async (m) => {
       console.log('worker: ' + m);
       await worker.terminate();
