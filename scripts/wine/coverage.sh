@@ -18,8 +18,8 @@
 # the DLL is unloaded inside node.exe: at process exit (a normal end, process.exit, an uncaught exception) and when
 # the last worker_thread holding the addon ends. The paths compiled in are Linux paths (/work/...), which Wine
 # resolves on drive Z:, so they land beside the .gcno files in the build directories. Counters are atomic (the
-# addon runs threads of its own) and concurrent processes (node --test runs files in parallel; tests spawn
-# children) merge into the same files under libgcov's file lock. A process ended by TerminateProcess (child.kill(),
+# addon runs threads of its own) and concurrent processes (tests spawn children; the suites run one test file at a
+# time) merge into the same files under libgcov's file lock. A process ended by TerminateProcess (child.kill(),
 # a hung test killed by its timeout) writes nothing: its lines count only if another process ran them.
 #
 # Exit status: test.sh's, else 1 when WINOPS_COVERAGE_MIN=PCT is set and the total is below it.

@@ -235,7 +235,74 @@ winops_failure_digest() {
            inside && /^  exitCode:/ { c = $2 }
            inside && /^  \.\.\.$/ { if (c != "" && c != "~") printf "   test file process: %s exit code %s (0x%08X) after %s ms\n", name, c, (c < 0 ? c + 4294967296 : c), d; inside = 0 }' "$tap"
     fi
+    # A test file that was about to hit the runner's per-file timeout: where every thread of it waited.
+    local hang="${log%.log}.hang.txt"
+    if [ -s "$hang" ]; then
+      echo "   backtraces of the node.exe processes when that file had run long (all of them: $hang):"
+      winops_backtrace_digest "$hang" | head -n 60 | cut -c1-400 | sed 's/^/   /'
+    fi
   } >>"$out"
+}
+
+# winops_hang_watch <out> <seconds> <pid>: while process <pid> (a `node --test` run under Wine) lives, looks every
+# 2 s for a test file's own process (a Wine process whose command line names a .test.mjs and is not the runner's:
+# "node.exe --test-timeout=N <file>") that has lived <seconds>. The first time one has, it writes every Wine
+# thread's backtrace (`winedbg --command "bt all"`: Wine's DLLs by name, the addon's and the doubles' by function
+# where they carry debug information) to <out>, headed by that command line: a file about to hit the runner's
+# per-file timeout says where each of its threads waits, which the test runner cannot (it only kills it; a test
+# file whose main thread is blocked reports nothing). Once per run; it decides nothing.
+winops_hang_watch() {
+  local out="$1" limit="$2" runner="$3" line pid age args
+  while kill -0 "$runner" 2>/dev/null; do
+    sleep 2
+    while read -r pid age args; do
+      case "$args" in *.test.mjs*) ;; *) continue ;; esac
+      case " $args " in *" --test "*) continue ;; esac
+      [ "$age" -ge "$limit" ] || continue
+      {
+        echo "hung test file process (Linux pid $pid, alive ${age} s): $args"
+        echo "all Wine processes' threads at $(date -u +%H:%M:%S):"
+        timeout 60 wine winedbg --command "bt all" </dev/null 2>&1
+      } >"$out"
+      winops_log "a test file has run ${age} s: every Wine thread's backtrace is in $out"
+      return 0
+    done < <(ps -eo pid=,etimes=,args= 2>/dev/null)
+  done
+}
+
+# winops_backtrace_digest <winedbg bt all output>: one line per thread of the node.exe processes, its innermost
+# frames first ("function@module" or "module+offset"); the main thread always, the others that are parked in
+# libuv's or the V8 platform's own wait counted, not listed, so that a CI report's tail can hold it.
+winops_backtrace_digest() {
+  awk '
+    function flush() {
+      if (head != "" && frames != "") {
+        if (idle) idles[proc]++; else print head ": " frames
+      }
+      head = ""; frames = ""; n = 0; idle = 0
+    }
+    /^hung test file process/ { print; next }
+    /^Backtracing for thread / {
+      flush()
+      exe = $0; sub(/^[^(]*\(/, "", exe); sub(/\):?$/, "", exe); sub(/^.*\\/, "", exe)
+      if (exe !~ /node\.exe$|electron-host\.exe$/) next
+      proc = "process " $7 " " exe; first = !(proc in idles); prev = ""
+      head = proc " thread " $4 (first ? " (main)" : ""); if (first) { idles[proc] = 0; order[++np] = proc }
+      next
+    }
+    head != "" && /^ *=?>?[0-9]+ 0x/ {
+      if (++n > 8) next
+      line = $0; sub(/^ *=?>?[0-9]+ 0x[0-9a-fA-F]+ /, "", line)
+      if (line ~ /^in /) { split(line, w, " "); name = w[2] substr(w[3], 2); sub(/\)$/, "", name) }
+      else {
+        name = line; sub(/[(+].*$/, "", name)
+        if (match(line, / in [A-Za-z0-9_.-]+ \(/)) name = name "@" substr(line, RSTART + 4, RLENGTH - 6)
+      }
+      if (prev ~ /^(GetQueuedCompletionStatusEx|SleepConditionVariableCS)@kernelbase$/ && name ~ /^node\+/ && !first) idle = 1
+      prev = name
+      frames = frames (frames == "" ? "" : " < ") name
+    }
+    END { flush(); for (i = 1; i <= np; i++) if (idles[order[i]]) print order[i] ": " idles[order[i]] " more thread(s) idle in the event loop or platform wait" }' "$1"
 }
 
 # winops_unstarted_files <node --test log>: the test files whose own process Wine could not create (the test

@@ -50,7 +50,7 @@ b_pass=0 b_fail=0 b_time=0 m_pass=0 m_fail=0 m_skip=0 m_time=0
 # 1. Bad input reaching live objects (node --test, spec reporter: "ℹ pass N" / "ℹ fail N").
 if [[ $parts == *" badinput "* ]]; then
 log="$WINOPS_CACHE/model-badinput.log" rc=0 t0=$(winops_now)
-timeout --kill-after=10 "${WINOPS_TEST_TIMEOUT:-3600}" env "${double_env[@]}" wine "$exe" --test --test-timeout="${WINOPS_TEST_CASE_TIMEOUT:-300000}" --test-reporter=spec \
+timeout --kill-after=10 "${WINOPS_TEST_TIMEOUT:-3600}" env "${double_env[@]}" wine "$exe" --test --test-concurrency=1 --test-timeout="${WINOPS_TEST_CASE_TIMEOUT:-300000}" --test-reporter=spec \
   test/native/badinput.test.mjs >"$log" 2>&1 </dev/null || rc=$?
 cat "$log"
 b_pass=$(awk 'NF == 3 && $2 == "pass" && $3 ~ /^[0-9]+$/ { n = $3 } END { print n + 0 }' "$log")

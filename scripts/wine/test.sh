@@ -73,12 +73,24 @@ run_suite() {
   local t0; t0=$(winops_now)
   local rc=0
   # node_test <log> <files...>: one node --test run of those files in this host with this suite's environment.
+  # One test file at a time, whatever the machine's CPU count (the runner's default is one less than the CPUs
+  # Wine reports: 1 on the 2-core machines these suites are measured on, more on a bigger one). A test file still
+  # running 20 s before the runner's per-file timeout gets every Wine thread's backtrace written beside the log
+  # (winops_hang_watch); the failure digest prints it.
   node_test() {
     local out="$1"; shift
+    local case_ms="${WINOPS_TEST_CASE_TIMEOUT:-120000}" hang="${out%.log}.hang.txt" run watcher nrc=0
+    rm -f "$hang"
     timeout --kill-after=10 "${WINOPS_TEST_TIMEOUT:-600}" \
-      env "${envs[@]}" wine "$exe" --test --test-timeout="${WINOPS_TEST_CASE_TIMEOUT:-120000}" --test-reporter=spec \
+      env "${envs[@]}" wine "$exe" --test --test-concurrency=1 --test-timeout="$case_ms" --test-reporter=spec \
       --test-reporter-destination=stdout --test-reporter=tap --test-reporter-destination="${out%.log}.tap" \
-      "$@" >"$out" 2>&1 </dev/null
+      "$@" >"$out" 2>&1 </dev/null &
+    run=$!
+    winops_hang_watch "$hang" "$((case_ms / 1000 > 40 ? case_ms / 1000 - 20 : case_ms / 2000))" "$run" &
+    watcher=$!
+    wait "$run" || nrc=$?
+    wait "$watcher" 2>/dev/null
+    return "$nrc"
   }
   # spec reporter summary lines: "ℹ pass N" / "ℹ fail N"
   count() { awk -v k="$1" 'NF == 3 && $2 == k && $3 ~ /^[0-9]+$/ { n = $3 } END { print n + 0 }' "$2"; }
