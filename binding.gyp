@@ -44,6 +44,7 @@
         "native/vss/async.cc",
         "native/vss/backend.cc",
         "native/vss/com_security.cc",
+        "native/vss/inventory.cc",
         "native/vss/mta_worker.cc",
         "native/vss/probe.cc",
         "native/vss/state.cc",

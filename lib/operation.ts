@@ -19,8 +19,11 @@ export interface CancelOutcomeBase {
    * - `already-cancelled`: it had been cancelled before (IVssAsync::Cancel returned VSS_S_ASYNC_CANCELLED).
    * - `already-finished`: it had completed, or completed anyway; its promise resolves normally.
    * - `not-started`: the signal was aborted before the operation started; no Windows call was made.
+   * - `in-background`: the Windows call under way has no cancel (IVssBackupComponents::Query, DeleteSnapshots):
+   *   winops stopped waiting for it, and it goes on, on its own thread, to its end; the operation's `finished`
+   *   promise says when it has returned and everything is released. Whether it did its work is not known.
    */
-  readonly status: 'cancelled' | 'already-cancelled' | 'already-finished' | 'not-started';
+  readonly status: 'cancelled' | 'already-cancelled' | 'already-finished' | 'not-started' | 'in-background';
 }
 
 /**

@@ -5,6 +5,8 @@ import { releaseOnClose, releaseWhenCollected } from './finalize';
 import { hresultError, StateError, toWinopsError, VssError, type VssComSecurity } from './errors';
 export type { VssComSecurity } from './errors';
 import { checkCheckpoint, checkWritersOption, toWriterStatus, VssWriterError, type VssWriterCheckpoint, type VssWriterStatus } from './vss-writers';
+import { checkTarget, deleteShadowCopiesCall, runInventory, toShadowCopy, type DeleteShadowCopiesOptions, type ListShadowCopiesOptions, type ShadowCopy, type ShadowCopyTarget, type VssInventoryOperation } from './vss-inventory';
+export { VSS_VOLSNAP_ATTR, VssDeleteError, type DeleteShadowCopiesOptions, type ListShadowCopiesOptions, type ShadowCopy, type ShadowCopyTarget, type VssInventoryOperation, type VssSnapshotAttribute } from './vss-inventory';
 export { VSS_WRITER_STATES, VssWriterError, type VssWriterCheckpoint, type VssWriterState, type VssWriterStatus } from './vss-writers';
 import {
   AbortError,
@@ -37,7 +39,9 @@ export type VssStep =
   | 'setBackupState'
   | 'prepareForBackup'
   | 'doSnapshotSet'
-  | 'getSnapshotProperties';
+  | 'getSnapshotProperties'
+  | 'querySnapshots'
+  | 'deleteSnapshots';
 
 /** What cancelling a snapshot set (or one IVssAsync) did. */
 export interface VssCancelOutcome extends CancelOutcomeBase {
@@ -295,6 +299,24 @@ export class VssBackupComponents implements AsyncDisposable {
       throw new TypeError(`VssBackupComponents.getSnapshotProperties: snapshotId must be a non-empty string, got ${describeValue(snapshotId)}`);
     }
     return vssCall('IVssBackupComponents::GetSnapshotProperties', () => this.#vss.getSnapshotProperties(this.#h('GetSnapshotProperties'), snapshotId));
+  }
+
+  /**
+   * Query(GUID_NULL, VSS_OBJECT_NONE, VSS_OBJECT_SNAPSHOT): the shadow copies of the context setContext gave (the
+   * docs: Query "must be preceded by calls to InitializeForBackup and SetContext"). Synchronous in Windows: no cancel.
+   */
+  async query(): Promise<ShadowCopy[]> {
+    const rows = await vssCall('IVssBackupComponents::Query', () => this.#vss.querySnapshots(this.#h('Query')));
+    return rows.map(toShadowCopy);
+  }
+
+  /** DeleteSnapshots on one copy or one set: { deleted }, or a VssDeleteError. Synchronous in Windows: no cancel. */
+  deleteSnapshots(target: ShadowCopyTarget, options: { readonly force?: boolean } = {}): Promise<{ deleted: number }> {
+    const fn = 'VssBackupComponents.deleteSnapshots';
+    const which = checkTarget(target, fn);
+    if (typeof options !== 'object' || options === null) throw new TypeError(`${fn}: options must be an object, got ${describeValue(options)}`);
+    if (options.force !== undefined && typeof options.force !== 'boolean') throw new TypeError(`${fn}: options.force must be true or false, got ${describeValue(options.force)}`);
+    return deleteShadowCopiesCall(this.#vss, this.#h('DeleteSnapshots'), which, options.force ?? false);
   }
 
   abortBackup(): Promise<void> {
@@ -599,6 +621,45 @@ export class Vss {
     if (opts.onStep !== undefined && typeof opts.onStep !== 'function') throw new TypeError(`${fn}: options.onStep must be a function, got ${describeValue(opts.onStep)}`);
     const config: FlowConfig = { context: VSS_CTX.BACKUP, backupType: VSS_BT.COPY, persistent: false, withWriters: true, onStep: opts.onStep, writers: 'report', listOnly: true };
     return new SnapshotSetFlow<VssWriterStatus[]>(this.#backend, [], config, opts).operation;
+  }
+
+  /**
+   * The shadow copies on the machine, as `vssadmin list shadows` shows them: CreateVssBackupComponents,
+   * InitializeForBackup, SetContext (default VSS_CTX_ALL: every copy; another context lists only its own copies),
+   * Query, each VSS_SNAPSHOT_PROP converted and freed, release. Query has no cancel: a cancel or timeout while it
+   * runs rejects at once with an AbortError whose outcome is 'in-background', and `operation.finished` resolves
+   * when Query has returned and the components are released. Needs an elevated process on Windows
+   * (E_ACCESSDENIED otherwise).
+   */
+  listShadowCopies(options?: ListShadowCopiesOptions): VssInventoryOperation<ShadowCopy[]> {
+    const fn = 'vss.listShadowCopies';
+    const opts = checkOptions<ListShadowCopiesOptions>(options, fn);
+    const context = resolveEnum(VSS_CTX, (opts.context ?? 'ALL') as keyof typeof VSS_CTX | number, fn, 'options.context');
+    return runInventory(this.#backend, fn, context, opts, {
+      step: 'querySnapshots',
+      run: async (vss, h) => {
+        const rows = await vssCall('IVssBackupComponents::Query', () => vss.querySnapshots(h));
+        return rows.map(toShadowCopy);
+      },
+    });
+  }
+
+  /**
+   * Deletes one shadow copy (`{ snapshotId }`) or every copy of a set (`{ setId }`): CreateVssBackupComponents,
+   * InitializeForBackup, SetContext(VSS_CTX_ALL), DeleteSnapshots, release. Resolves with how many were deleted;
+   * rejects with a {@link VssDeleteError} (how many went before it stopped, and the first that did not) when
+   * DeleteSnapshots fails, VSS_E_OBJECT_NOT_FOUND when the id names no shadow copy. DeleteSnapshots has no cancel:
+   * a cancel or timeout while it runs gives 'in-background' (see listShadowCopies).
+   */
+  deleteShadowCopies(target: ShadowCopyTarget, options?: DeleteShadowCopiesOptions): VssInventoryOperation<{ deleted: number }> {
+    const fn = 'vss.deleteShadowCopies';
+    const which = checkTarget(target, fn);
+    const opts = checkOptions<DeleteShadowCopiesOptions>(options, fn);
+    if (opts.force !== undefined && typeof opts.force !== 'boolean') throw new TypeError(`${fn}: options.force must be true or false, got ${describeValue(opts.force)}`);
+    return runInventory(this.#backend, fn, VSS_CTX.ALL, opts, {
+      step: 'deleteSnapshots',
+      run: (vss, h) => deleteShadowCopiesCall(vss, h, which, opts.force ?? false),
+    });
   }
 }
 

@@ -150,15 +150,36 @@ export interface VssWriterStatusRaw {
   readonly applicationMessage?: string;
 }
 
+/** One shadow copy as VSS_SNAPSHOT_PROP describes it (vss.h), from GetSnapshotProperties or Query's IVssEnumObject. */
 export interface VssSnapshotProperties {
   readonly snapshotId: string;
   readonly snapshotSetId: string;
   readonly originalVolumeName: string;
   readonly snapshotDeviceObject: string;
   readonly originatingMachine: string;
+  /** m_pwszServiceMachine: the machine running the VSS service that made it ('' when VSS left it null). */
+  readonly serviceMachine: string;
+  /** m_pwszExposedName / m_pwszExposedPath: where the copy is exposed (a drive letter, a mount folder, a share), '' when it is not. */
+  readonly exposedName: string;
+  readonly exposedPath: string;
+  /** m_ProviderId: the provider that made it. */
+  readonly providerId: string;
   readonly createdAt: Date;
+  /** m_lSnapshotsCount: how many shadow copies its set has. */
   readonly snapshotCount: number;
+  /** m_lSnapshotAttributes: the VSS_VOLSNAP_ATTR_* bits (the context it was made in is among them). */
   readonly context: number;
+  /** m_eStatus: a VSS_SNAPSHOT_STATE (vss.h; 12 = VSS_SS_CREATED, what a completed copy reports). */
+  readonly state: number;
+}
+
+/** VssBackend.deleteSnapshots: DeleteSnapshots' HRESULT and its two out-values, whatever the HRESULT. */
+export interface VssDeleteResultRaw {
+  readonly hr: number;
+  /** *plDeletedSnapshots. */
+  readonly deleted: number;
+  /** *pNondeletedSnapshotID: "the identifier of the first shadow copy that could not be deleted", or GUID_NULL. */
+  readonly nonDeleted: string;
 }
 
 /**
@@ -200,6 +221,19 @@ export interface VssBackend {
   abortBackup(components: Handle): Promise<void>;
   /** DeleteSnapshots(setId, VSS_OBJECT_SNAPSHOT_SET, force). Returns the number deleted. */
   deleteSnapshotSet(components: Handle, snapshotSetId: string): Promise<number>;
+  /**
+   * Query(GUID_NULL, VSS_OBJECT_NONE, VSS_OBJECT_SNAPSHOT) in the context SetContext gave, then IVssEnumObject::Next
+   * one at a time until it fetches none; each VSS_SNAPSHOT_PROP converted and freed (VssFreeSnapshotProperties), the
+   * enumerator released. S_FALSE from Query (what Microsoft's vshadow sample takes for "no shadow copies") is an
+   * empty list. Synchronous in Windows: no IVssAsync, no cancel.
+   */
+  querySnapshots(components: Handle): Promise<VssSnapshotProperties[]>;
+  /**
+   * DeleteSnapshots(id, VSS_OBJECT_SNAPSHOT or VSS_OBJECT_SNAPSHOT_SET, force). Resolves with the HRESULT and the
+   * out-values whatever the HRESULT is: a failure after some copies went is a partial result, not only an error.
+   * Synchronous in Windows: no IVssAsync, no cancel.
+   */
+  deleteSnapshots(components: Handle, id: string, kind: 'snapshot' | 'set', force: boolean): Promise<VssDeleteResultRaw>;
   /** IVssBackupComponents::Release. Non-persistent snapshots go away with it. */
   releaseBackupComponents(components: Handle): Promise<void>;
 

@@ -40,7 +40,41 @@ export type VssSyncCall =
   | 'getSnapshotProperties'
   | 'getWriterStatus'
   | 'abortBackup'
-  | 'deleteSnapshotSet';
+  | 'deleteSnapshotSet'
+  | 'querySnapshots'
+  | 'deleteSnapshots';
+
+/** The synchronous VSS calls a scenario can hold until the test releases 'vss:<call>' (VssScenario.holdCalls). */
+export type VssHeldCall = 'querySnapshots' | 'deleteSnapshots';
+
+/**
+ * A shadow copy that exists before the program starts (left by an earlier backup, or made by another program):
+ * Query lists it, DeleteSnapshots removes it.
+ */
+export interface VssShadowCopyScript {
+  /** GUIDs without braces, lower case. */
+  readonly snapshotId: string;
+  readonly snapshotSetId: string;
+  /** The original volume, as 'C:\\' or '\\\\?\\Volume{...}\\'. */
+  readonly volume: string;
+  /** Default '\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy<n>', n counting from 100. */
+  readonly deviceObject?: string;
+  /** Default 'FAKEHOST' (the fake) / the double's machine name 'WINOPSDOUBLE'. */
+  readonly originatingMachine?: string;
+  /** ISO 8601. Default 2026-01-01T00:00:00Z. */
+  readonly createdAt?: string;
+  /**
+   * m_lSnapshotAttributes: the VSS_VOLSNAP_ATTR_* bits. Default 0x1d (VSS_CTX_CLIENT_ACCESSIBLE: what
+   * `vssadmin create shadow` and System Restore leave). Query in a context other than VSS_CTX_ALL lists a copy when
+   * its low five bits (the context's bits) equal the context: our reading of "only information about shadow copies
+   * with the current context" (the docs give an example, not a rule).
+   */
+  readonly attributes?: number;
+  /** m_ProviderId. Default b5946137-7b9f-4925-af80-51abd60b20d5 (the Microsoft Software Shadow Copy provider). */
+  readonly providerId?: string;
+  /** m_pwszExposedName. Default '' (not exposed). */
+  readonly exposedName?: string;
+}
 
 export interface VssStepScript {
   /** How long the IVssAsync stays pending. Default 20 (gatherWriterMetadata, prepareForBackup, backupComplete), 50 (doSnapshotSet). */
@@ -98,6 +132,21 @@ export interface VssScenario {
   readonly steps?: Partial<Record<VssAsyncStep, VssStepScript>>;
   /** A synchronous call fails with this code. */
   readonly failCall?: Partial<Record<VssSyncCall, Code>>;
+  /** Shadow copies that exist from the start (see VssShadowCopyScript). Default none. */
+  readonly shadowCopies?: readonly VssShadowCopyScript[];
+  /**
+   * Shadow copies DeleteSnapshots cannot delete, by snapshot id, with the code it then returns (e.g.
+   * 'VSS_E_PROVIDER_VETO'). Deleting a set goes through its copies in order and stops at the first of these, as the
+   * docs say: "If an error occurs ... DeleteSnapshots will return immediately; no attempt will be made to delete any
+   * remaining shadow copies", with that copy's id in pNondeletedSnapshotID.
+   */
+  readonly undeletable?: Readonly<Record<string, Code>>;
+  /**
+   * Synchronous calls that, once made, do not return until the test releases 'vss:<call>'. Windows gives
+   * Query and DeleteSnapshots no cancel: this is how a test shows that a deadline stops waiting while the call goes
+   * on ('in-background').
+   */
+  readonly holdCalls?: readonly VssHeldCall[];
   /**
    * What CoInitializeSecurity returns when the first components object is created (default 'S_OK'). 'RPC_E_TOO_LATE'
    * models a host that used COM before VSS (Electron, another addon, an MI session): the set is still made, and

@@ -7,7 +7,7 @@
  *   scenario.vss.steps.doSnapshotSett: unknown key (did you mean doSnapshotSet? known: gatherWriterMetadata, ...)
  * Unknown keys and values of the wrong type are a TypeError; numbers out of range and unknown code names a RangeError.
  */
-import type { AxeAssessmentScript, AxeScenario, ImapiScenario, MiScenario, Scenario, VssScenario, VssStepScript, VssWriterEvent, VssWriterScript } from '../../types/scenario';
+import type { AxeAssessmentScript, AxeScenario, ImapiScenario, MiScenario, Scenario, VssHeldCall, VssScenario, VssShadowCopyScript, VssStepScript, VssWriterEvent, VssWriterScript } from '../../types/scenario';
 import { MI_RESULTS } from '../codes';
 import { resolveCode } from './core';
 
@@ -139,6 +139,20 @@ const oneOf = (values: readonly string[]): Check => (v, path) => {
 
 const writerEvents: readonly VssWriterEvent[] = ['prepareBackup', 'prepareSnapshot', 'freeze', 'thaw', 'postSnapshot', 'backupComplete'];
 
+const heldCalls: readonly VssHeldCall[] = ['querySnapshots', 'deleteSnapshots'];
+
+/** A GUID without braces (the form winops gives ids in), any case. */
+const guid: Check = (v, path) => {
+  if (typeof v !== 'string') typeError(path, 'a GUID string', v);
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v as string)) throw new RangeError(`${path}: must be a GUID such as 01234567-89ab-cdef-0123-456789abcdef (no braces), got ${describe(v)}`);
+};
+
+/** An ISO 8601 date-time that Date can read. */
+const isoDate: Check = (v, path) => {
+  if (typeof v !== 'string') typeError(path, 'an ISO 8601 date string', v);
+  if (Number.isNaN(Date.parse(v as string))) throw new RangeError(`${path}: must be an ISO 8601 date such as 2026-01-01T00:00:00Z, got ${describe(v)}`);
+};
+
 const step = fields<VssStepScript>({ durationMs: ms, fail: code, cancelLatencyMs: ms, hold: bool });
 
 const vss = fields<VssScenario>({
@@ -150,7 +164,11 @@ const vss = fields<VssScenario>({
   failCall: fields<NonNullable<VssScenario['failCall']>>({
     createBackupComponents: code, initializeForBackup: code, setContext: code, setBackupState: code, startSnapshotSet: code,
     addToSnapshotSet: code, getSnapshotProperties: code, getWriterStatus: code, abortBackup: code, deleteSnapshotSet: code,
+    querySnapshots: code, deleteSnapshots: code,
   }),
+  shadowCopies: arrayOf(fields<VssShadowCopyScript>({ snapshotId: guid, snapshotSetId: guid, volume: str, deviceObject: str, originatingMachine: str, createdAt: isoDate, attributes: count, providerId: guid, exposedName: str })),
+  undeletable: recordOf(code),
+  holdCalls: arrayOf(oneOf(heldCalls)),
   comSecurity: code,
   wow64: bool,
 });
@@ -210,6 +228,9 @@ function required(s: Scenario, path: string): void {
     if (g.count === undefined) throw new TypeError(`${p}.count: missing (how many instances to make)`);
     if (g.properties === undefined) throw new TypeError(`${p}.properties: missing (the row the instances are made from)`);
   }
+  s.vss?.shadowCopies?.forEach((c, i) => {
+    for (const k of ['snapshotId', 'snapshotSetId', 'volume'] as const) if (c[k] === undefined) throw new TypeError(`${path}.vss.shadowCopies[${i}].${k}: missing`);
+  });
   s.vss?.writers?.forEach((w, i) => {
     for (const k of ['name', 'writerId', 'instanceId'] as const) if (w[k] === undefined) throw new TypeError(`${path}.vss.writers[${i}].${k}: missing`);
   });

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Handle, VssBackend, VssBackupState, VssComSecurityRaw, VssSnapshotProperties, VssWriterInfo, VssWriterStatusRaw } from '../../types/backend';
+import type { Handle, VssBackend, VssBackupState, VssComSecurityRaw, VssDeleteResultRaw, VssSnapshotProperties, VssWriterInfo, VssWriterStatusRaw } from '../../types/backend';
 import type { VssAsyncStep, VssScenario, VssSyncCall, VssWriterEvent, VssWriterScript } from '../../types/scenario';
 import { FakeCore, hresultOf, rawError, resolveCode } from './core';
+import { deleteFrom, FAKE_MACHINE, type FakeShadowCopy, GUID_NULL, inContext, MICROSOFT_SOFTWARE_PROVIDER, seedShadowCopies, toProperties } from './vss-inventory';
+export type { FakeShadowCopy } from './vss-inventory';
 
 const S_OK = 0;
 const VSS_S_ASYNC_PENDING = 0x00042309;
@@ -12,16 +14,6 @@ const INFINITE = 0xffffffff;
 /** native/vss/wow64.cc's text for an x86 process on x64 Windows. */
 const WOW64_MESSAGE =
   'this process is x86 on x64 Windows (WOW64), and VSS does not support requesters running under WOW64: run a native build of Node.js or Electron (e.g. x64 on x64 Windows)';
-
-/** A shadow copy that exists on the simulated machine. */
-export interface FakeShadowCopy {
-  readonly snapshotId: string;
-  readonly snapshotSetId: string;
-  readonly volume: string;
-  readonly deviceObject: string;
-  readonly persistent: boolean;
-  readonly createdAt: Date;
-}
 
 /** VSS_WRITER_STATE values (vss.h) the simulated writers go through. */
 const WS_STABLE = 1;
@@ -102,7 +94,7 @@ export class FakeVss implements VssBackend {
   readonly #scenario: VssScenario;
   readonly #components = new Map<Handle, Components>();
   readonly #asyncs = new Map<Handle, AsyncOp>();
-  readonly #shadowCopies: FakeShadowCopy[] = [];
+  readonly #shadowCopies: FakeShadowCopy[];
   readonly #leftovers: string[] = [];
   #snapshotInProgress = false;
   #deviceCounter = 0;
@@ -110,6 +102,7 @@ export class FakeVss implements VssBackend {
   constructor(core: FakeCore, scenario: VssScenario) {
     this.#core = core;
     this.#scenario = scenario;
+    this.#shadowCopies = seedShadowCopies(scenario);
   }
 
   /** Shadow copies that exist now. */
@@ -381,6 +374,10 @@ export class FakeVss implements VssBackend {
           deviceObject: `\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy${++this.#deviceCounter}`,
           persistent,
           createdAt: new Date(this.#core.clock.now()),
+          attributes: c.context,
+          originatingMachine: FAKE_MACHINE,
+          providerId: MICROSOFT_SOFTWARE_PROVIDER,
+          exposedName: '',
         };
         c.created.push(copy);
         this.#shadowCopies.push(copy);
@@ -398,23 +395,50 @@ export class FakeVss implements VssBackend {
 
   async getSnapshotProperties(h: Handle, snapshotId: string): Promise<VssSnapshotProperties> {
     const call = 'IVssBackupComponents::GetSnapshotProperties';
-    const c = this.#get(h, call);
+    this.#get(h, call);
     this.#sync('getSnapshotProperties', call, h, snapshotId);
     const copy = this.#shadowCopies.find((s) => s.snapshotId === snapshotId);
     if (!copy) {
       this.#core.calls[this.#core.calls.length - 1]!.result = 'VSS_E_OBJECT_NOT_FOUND';
       throw rawError(call, 'VSS_E_OBJECT_NOT_FOUND');
     }
-    return {
-      snapshotId: copy.snapshotId,
-      snapshotSetId: copy.snapshotSetId,
-      originalVolumeName: copy.volume,
-      snapshotDeviceObject: copy.deviceObject,
-      originatingMachine: 'FAKEHOST',
-      createdAt: copy.createdAt,
-      snapshotCount: c.volumes.size,
-      context: c.context,
-    };
+    return toProperties(copy, this.#shadowCopies);
+  }
+
+  /** A call of VssScenario.holdCalls waits for the test's release of 'vss:<call>' (a synchronous Windows call that does not return). */
+  async #held(call: 'querySnapshots' | 'deleteSnapshots'): Promise<void> {
+    if (!this.#scenario.holdCalls?.includes(call)) return;
+    await new Promise<void>((resolve) => this.#core.hold('vss', `vss:${call}`, resolve));
+  }
+
+  async querySnapshots(h: Handle): Promise<VssSnapshotProperties[]> {
+    const call = 'IVssBackupComponents::Query';
+    const c = this.#get(h, call);
+    this.#sync('querySnapshots', call, h);
+    // "must be preceded by calls to IVssBackupComponents::InitializeForBackup and IVssBackupComponents::SetContext"
+    if (!c.initialized) this.#badState(call, 'before InitializeForBackup');
+    if (!c.contextSet) this.#badState(call, 'before SetContext');
+    await this.#held('querySnapshots');
+    return this.#shadowCopies.filter((s) => inContext(s, c.context)).map((s) => toProperties(s, this.#shadowCopies));
+  }
+
+  async deleteSnapshots(h: Handle, id: string, kind: 'snapshot' | 'set', force: boolean): Promise<VssDeleteResultRaw> {
+    const call = 'IVssBackupComponents::DeleteSnapshots';
+    const c = this.#get(h, call);
+    const rec = this.#core.record('vss', call, h, `${kind} ${id}${force ? ' force' : ''}`);
+    // One Windows call (DeleteSnapshots) behind deleteSnapshotSet and deleteSnapshots: either failCall fails both,
+    // as in the vssapi.dll double, which cannot tell them apart.
+    const fail = this.#scenario.failCall?.deleteSnapshots ?? this.#scenario.failCall?.deleteSnapshotSet;
+    if (fail !== undefined) {
+      const r = resolveCode(fail);
+      rec.result = r.code;
+      return { hr: r.hresult ?? 0, deleted: 0, nonDeleted: GUID_NULL };
+    }
+    if (!c.initialized) this.#badState(call, 'before InitializeForBackup');
+    await this.#held('deleteSnapshots');
+    const { code, ...result } = deleteFrom(this.#shadowCopies, id, kind, this.#scenario.undeletable);
+    rec.result = code;
+    return result;
   }
 
   async backupComplete(h: Handle): Promise<Handle> {
@@ -440,7 +464,7 @@ export class FakeVss implements VssBackend {
   async deleteSnapshotSet(h: Handle, snapshotSetId: string): Promise<number> {
     const call = 'IVssBackupComponents::DeleteSnapshots';
     this.#get(h, call);
-    this.#sync('deleteSnapshotSet', call, h, snapshotSetId);
+    this.#sync(this.#scenario.failCall?.deleteSnapshotSet === undefined ? 'deleteSnapshots' : 'deleteSnapshotSet', call, h, snapshotSetId);
     const doomed = this.#shadowCopies.filter((s) => s.snapshotSetId === snapshotSetId);
     if (doomed.length === 0) {
       this.#core.calls[this.#core.calls.length - 1]!.result = 'VSS_E_OBJECT_NOT_FOUND';

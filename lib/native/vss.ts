@@ -1,4 +1,4 @@
-import type { Handle, OpenHandle, RawError, VssBackend, VssBackupState, VssComSecurityRaw, VssSnapshotProperties, VssWriterInfo, VssWriterStatusRaw } from '../../types/backend';
+import type { Handle, OpenHandle, RawError, VssBackend, VssBackupState, VssComSecurityRaw, VssDeleteResultRaw, VssSnapshotProperties, VssWriterInfo, VssWriterStatusRaw } from '../../types/backend';
 import { shutdownOnExit } from './exit';
 
 /**
@@ -115,6 +115,14 @@ export class NativeVssBackend implements VssBackend {
 
   deleteSnapshotSet(components: Handle, snapshotSetId: string): Promise<number> {
     return call(() => this.#n.deleteSnapshotSet(components, snapshotSetId));
+  }
+
+  querySnapshots(components: Handle): Promise<VssSnapshotProperties[]> {
+    return call(() => this.#n.querySnapshots(components));
+  }
+
+  deleteSnapshots(components: Handle, id: string, kind: 'snapshot' | 'set', force: boolean): Promise<VssDeleteResultRaw> {
+    return call(() => this.#n.deleteSnapshots(components, id, kind, force));
   }
 
   releaseBackupComponents(components: Handle): Promise<void> {

@@ -13,6 +13,7 @@
 #include "common/hresult.h"
 #include "common/utf.h"
 #include "vss/com_security.h"
+#include "vss/inventory.h"
 #include "vss/js_util.h"
 #include "vss/state.h"
 #include "vss/vss_api.h"
@@ -24,22 +25,12 @@ namespace {
 
 // ------------------------------------------------------------------------------------ JS arguments
 
-std::wstring StringArg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* what) {
-  return args::WideString(args::At(info, i), std::string(fn) + ": " + what);
-}
-
 uint32_t Uint32Arg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* what) {
   return args::Uint32(args::At(info, i), std::string(fn) + ": " + what);
 }
 
 bool BoolProp(const Napi::Object& o, const char* name) {
   return args::Boolean(o.Get(name), std::string("setBackupState: state.") + name, false);
-}
-
-Napi::Value RejectArg(Napi::Env env, HRESULT hr, const char* call) {
-  auto d = Napi::Promise::Deferred::New(env);
-  d.Reject(ToJsError(env, CaptureHResult(hr, call)).Value());
-  return d.Promise();
 }
 
 // ------------------------------------------------------------------------------------ JS functions
@@ -137,52 +128,6 @@ Napi::Value JsAddToSnapshotSet(const Napi::CallbackInfo& info) {
   });
 }
 
-struct SnapshotProps {
-  std::string snapshotId, snapshotSetId, originalVolumeName, snapshotDeviceObject,
-      originatingMachine;
-  double createdAt = 0;
-  LONG count = 0;
-  LONG attributes = 0;
-};
-
-std::string Narrow(const wchar_t* s) { return s ? WideToUtf8(s) : std::string(); }
-
-Napi::Value JsGetSnapshotProperties(const Napi::CallbackInfo& info) {
-  const char* call = "IVssBackupComponents::GetSnapshotProperties";
-  const Handle h = HandleArg(info, 0, "getSnapshotProperties");
-  GUID id;
-  if (!ParseGuid(WideToUtf8(StringArg(info, 1, "getSnapshotProperties", "snapshotId")), &id)) {
-    return RejectArg(info.Env(), E_INVALIDARG, call);
-  }
-  return StateOf(info).OnComponents(info.Env(), h, call, [id, call](Components& c) -> Finish {
-    VSS_SNAPSHOT_PROP p{};
-    Check(c.backup->GetSnapshotProperties(id, &p), call, c.api->module.Get());
-    SnapshotProps r;
-    r.snapshotId = GuidToString(p.m_SnapshotId);
-    r.snapshotSetId = GuidToString(p.m_SnapshotSetId);
-    r.originalVolumeName = Narrow(p.m_pwszOriginalVolumeName);
-    r.snapshotDeviceObject = Narrow(p.m_pwszSnapshotDeviceObject);
-    r.originatingMachine = Narrow(p.m_pwszOriginatingMachine);
-    r.createdAt = TimestampToJsTime(p.m_tsCreationTimestamp);
-    r.count = p.m_lSnapshotsCount;
-    r.attributes = p.m_lSnapshotAttributes;
-    c.api->FreeSnapshotProperties(&p);
-    return [r](Napi::Env env) -> Napi::Value {
-      Napi::Object o = Napi::Object::New(env);
-      o.Set("snapshotId", r.snapshotId);
-      o.Set("snapshotSetId", r.snapshotSetId);
-      o.Set("originalVolumeName", r.originalVolumeName);
-      o.Set("snapshotDeviceObject", r.snapshotDeviceObject);
-      o.Set("originatingMachine", r.originatingMachine);
-      o.Set("createdAt", Napi::Date::New(env, r.createdAt));
-      o.Set("snapshotCount", static_cast<double>(r.count));
-      // VSS_SNAPSHOT_PROP.m_lSnapshotAttributes: the VSS_VOLSNAP_ATTR_* bits the context is made of.
-      o.Set("context", static_cast<double>(static_cast<uint32_t>(r.attributes)));
-      return o;
-    };
-  });
-}
-
 Napi::Value JsAbortBackup(const Napi::CallbackInfo& info) {
   const Handle h = HandleArg(info, 0, "abortBackup");
   return StateOf(info).OnComponents(info.Env(), h, "IVssBackupComponents::AbortBackup",
@@ -190,24 +135,6 @@ Napi::Value JsAbortBackup(const Napi::CallbackInfo& info) {
     Check(c.backup->AbortBackup(), "IVssBackupComponents::AbortBackup", c.api->module.Get());
     c.finished = true;
     return Undefined;
-  });
-}
-
-Napi::Value JsDeleteSnapshotSet(const Napi::CallbackInfo& info) {
-  const char* call = "IVssBackupComponents::DeleteSnapshots";
-  const Handle h = HandleArg(info, 0, "deleteSnapshotSet");
-  GUID id;
-  if (!ParseGuid(WideToUtf8(StringArg(info, 1, "deleteSnapshotSet", "snapshotSetId")), &id)) {
-    return RejectArg(info.Env(), E_INVALIDARG, call);
-  }
-  return StateOf(info).OnComponents(info.Env(), h, call, [id, call](Components& c) -> Finish {
-    LONG deleted = 0;
-    VSS_ID nondeleted = GUID_NULL;
-    Check(c.backup->DeleteSnapshots(id, VSS_OBJECT_SNAPSHOT_SET, TRUE, &deleted, &nondeleted),
-          call, c.api->module.Get());
-    return [deleted](Napi::Env env) -> Napi::Value {
-      return Napi::Number::New(env, static_cast<double>(deleted));
-    };
   });
 }
 
@@ -312,6 +239,8 @@ Napi::Object CreateBinding(Napi::Env env) {
   fn("backupComplete", JsBackupComplete);
   fn("abortBackup", JsAbortBackup);
   fn("deleteSnapshotSet", JsDeleteSnapshotSet);
+  fn("querySnapshots", JsQuerySnapshots);
+  fn("deleteSnapshots", JsDeleteSnapshots);
   fn("releaseBackupComponents", JsReleaseBackupComponents);
   fn("asyncWait", JsAsyncWait);
   fn("asyncWaitStatus", JsAsyncWaitStatus);

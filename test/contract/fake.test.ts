@@ -2,6 +2,7 @@ import { createFakeBackend } from '../../lib/fake/index';
 import { inspectFake, subjectOf, type BackendFactory } from './harness';
 import { vssContract } from './vss.contract';
 import { vssWritersContract } from './vss-writers.contract';
+import { vssInventoryContract } from './vss-inventory.contract';
 import { miContract } from './mi.contract';
 import { imapiContract } from './imapi2.contract';
 import { axeContract } from './axe.contract';
@@ -13,6 +14,7 @@ const fake: BackendFactory = (scenario) => {
 
 vssContract('fake', fake);
 vssWritersContract('fake', fake);
+vssInventoryContract('fake', fake);
 miContract('fake', fake);
 imapiContract('fake', fake);
 axeContract('fake', fake);

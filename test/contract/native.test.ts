@@ -5,6 +5,7 @@ import { describe } from 'vitest';
 import { nativeBackendFactory, nativeDoublesAvailability } from '../native-subject';
 import { vssContract } from './vss.contract';
 import { vssWritersContract } from './vss-writers.contract';
+import { vssInventoryContract } from './vss-inventory.contract';
 import { miContract } from './mi.contract';
 import { imapiContract } from './imapi2.contract';
 import { axeContract } from './axe.contract';
@@ -15,6 +16,7 @@ const title = availability.available ? 'native + doubles' : `native + doubles (s
 describe.skipIf(!availability.available)(title, () => {
   vssContract('native + doubles', nativeBackendFactory('vss'));
   vssWritersContract('native + doubles', nativeBackendFactory('vss'));
+  vssInventoryContract('native + doubles', nativeBackendFactory('vss'));
   miContract('native + doubles', nativeBackendFactory('mi'));
   imapiContract('native + doubles', nativeBackendFactory('imapi2'));
   axeContract('native + doubles', nativeBackendFactory('axe'));

@@ -99,6 +99,16 @@ struct StepScript {
 using vssdouble::WriterRun;
 using vssdouble::WriterScript;
 
+HRESULT CodeOrViolation(const Json* code, const std::string& where) {
+  const HRESULT hr = doubles::CodeOf(code, E_FAIL);
+  if (code && code->IsString() && hr == E_FAIL && code->s != "E_FAIL") {
+    Log::Get().Violation("scenario: unknown code " + code->s + " at " + where);
+  }
+  return hr;
+}
+
+#include "vssapi/inventory_script.h"
+
 struct Scenario {
   std::vector<std::string> volumes;
   std::vector<std::string> unsupported;
@@ -106,6 +116,7 @@ struct Scenario {
   bool writerStatusEx = true;  // the components object answers QueryInterface for IVssBackupComponentsEx3
   StepScript steps[kStepCount];
   std::vector<std::pair<std::string, HRESULT>> failCall;
+  InventoryScript inventory;  // shadowCopies, undeletable, holdCalls (inventory_script.h)
 
   HRESULT FailOf(const char* syncCall) const {
     for (const auto& [name, hr] : failCall) {
@@ -114,14 +125,6 @@ struct Scenario {
     return S_OK;
   }
 };
-
-HRESULT CodeOrViolation(const Json* code, const std::string& where) {
-  const HRESULT hr = doubles::CodeOf(code, E_FAIL);
-  if (code && code->IsString() && hr == E_FAIL && code->s != "E_FAIL") {
-    Log::Get().Violation("scenario: unknown code " + code->s + " at " + where);
-  }
-  return hr;
-}
 
 std::shared_ptr<const Scenario> LoadScenario() {
   auto s = std::make_shared<Scenario>();
@@ -177,6 +180,7 @@ std::shared_ptr<const Scenario> LoadScenario() {
   if (const Json* fc = vss.Get("failCall"); fc && fc->type == Json::Type::kObject) {
     for (const auto& [name, code] : fc->o) s->failCall.emplace_back(name, CodeOrViolation(&code, "failCall." + name));
   }
+  s->inventory = LoadInventoryScript(vss);
   return s;
 }
 
@@ -193,6 +197,9 @@ struct ShadowCopy {
   bool persistent;
   LONGLONG created;
   LONG attributes;
+  std::string originatingMachine = "WINEHOST";
+  GUID providerId = GUID_NULL;
+  std::string exposedName;
 };
 
 std::vector<std::shared_ptr<ShadowCopy>> g_copies;
@@ -211,11 +218,14 @@ void RemoveCopy(const ShadowCopy* c) {
   Log::Get().Live("shadowCopy", -1);
 }
 
+#include "vssapi/inventory_calls.h"
+
 // The state of one IVssBackupComponents; outlives the COM object while its operations run.
 struct CompState {
   std::shared_ptr<const Scenario> scenario;
   bool initialized = false;
   LONG context = 0;
+  bool contextSet = false;
   enum { kNo, kRunning, kDone } gathered = kNo, prepared = kNo;
   enum { kSnapNo, kSnapRunning, kSnapDone, kSnapFailed, kSnapCancelled } snapshot = kSnapNo;
   bool hasSet = false;
@@ -308,6 +318,7 @@ void EndOp(AsyncOp& op, AsyncOp::State end) {
           copy->persistent = persistent;
           copy->created = now;
           copy->attributes = c.context == kContextAll ? 0 : c.context;
+          ParseGuidText(kSoftwareProvider, &copy->providerId);
           c.created.push_back(copy);
           AddCopy(copy);
         }
@@ -513,6 +524,7 @@ class BackupComponentsImpl final : public doubles::ComObject<BackupComponentsImp
     if (!c_->initialized) return BadState(call, "before InitializeForBackup");
     if (c_->hasSet) return BadState(call, "after StartSnapshotSet");
     c_->context = context;
+    c_->contextSet = true;
     return Ok(call, std::to_string(static_cast<unsigned long>(context)));
   }
 
@@ -685,19 +697,7 @@ class BackupComponentsImpl final : public doubles::ComObject<BackupComponentsImp
     if (HRESULT f = Fail("getSnapshotProperties", call, GuidText(SnapshotId))) return f;
     auto it = std::find_if(g_copies.begin(), g_copies.end(), [&](const auto& x) { return x->snapshotId == SnapshotId; });
     if (it == g_copies.end()) return Result(call, VSS_E_OBJECT_NOT_FOUND, GuidText(SnapshotId));
-    const ShadowCopy& s = **it;
-    *p = VSS_SNAPSHOT_PROP{};
-    p->m_SnapshotId = s.snapshotId;
-    p->m_SnapshotSetId = s.setId;
-    p->m_lSnapshotsCount = static_cast<LONG>(c_->volumes.size());
-    p->m_pwszSnapshotDeviceObject = TaskString(s.deviceObject);
-    p->m_pwszOriginalVolumeName = TaskString(s.volume);
-    p->m_pwszOriginatingMachine = TaskString("WINEHOST");
-    p->m_pwszServiceMachine = TaskString("WINEHOST");
-    p->m_lSnapshotAttributes = s.attributes;
-    p->m_tsCreationTimestamp = s.created;
-    p->m_eStatus = VSS_SS_CREATED;
-    Log::Get().Live("VSS_SNAPSHOT_PROP", +1);
+    FillProp(**it, p);
     return Ok(call, GuidText(SnapshotId));
   }
 
@@ -722,23 +722,58 @@ class BackupComponentsImpl final : public doubles::ComObject<BackupComponentsImp
     return Ok(call);
   }
 
-  HRESULT STDMETHODCALLTYPE DeleteSnapshots(VSS_ID id, VSS_OBJECT_TYPE type, WINBOOL, LONG* plDeleted,
+  // Synchronous, no IVssAsync and no cancel. The scenario's holdCalls "deleteSnapshots" keeps it from returning
+  // until the test releases vss:deleteSnapshots (the caller's thread waits, as it would on a slow provider).
+  HRESULT STDMETHODCALLTYPE DeleteSnapshots(VSS_ID id, VSS_OBJECT_TYPE type, WINBOOL force, LONG* plDeleted,
                                             VSS_ID* pNondeleted) override {
     const char* call = "IVssBackupComponents::DeleteSnapshots";
     if (!plDeleted || !pNondeleted) return E_INVALIDARG;
     *plDeleted = 0;
     *pNondeleted = GUID_NULL;
-    std::lock_guard<std::mutex> lock(g_mu);
-    if (HRESULT f = Fail("deleteSnapshotSet", call, GuidText(id))) return f;
-    if (type != VSS_OBJECT_SNAPSHOT_SET && type != VSS_OBJECT_SNAPSHOT) return Result(call, E_INVALIDARG, GuidText(id));
-    std::vector<ShadowCopy*> doomed;
-    for (const auto& x : g_copies) {
-      if ((type == VSS_OBJECT_SNAPSHOT_SET ? x->setId : x->snapshotId) == id) doomed.push_back(x.get());
+    const std::string detail = std::string(type == VSS_OBJECT_SNAPSHOT_SET ? "set " : "snapshot ") + GuidText(id) +
+                               (force ? " force" : "");
+    {
+      std::lock_guard<std::mutex> lock(g_mu);
+      // One DeleteSnapshots for both of the fake's calls (deleteSnapshotSet, deleteSnapshots): either failCall fails it.
+      if (HRESULT f = Fail("deleteSnapshotSet", call, detail)) return f;
+      if (HRESULT f = Fail("deleteSnapshots", call, detail)) return f;
+      if (type != VSS_OBJECT_SNAPSHOT_SET && type != VSS_OBJECT_SNAPSHOT) return Result(call, E_INVALIDARG, detail);
+      if (!c_->initialized) return BadState(call, "before InitializeForBackup");
     }
-    if (doomed.empty()) return Result(call, VSS_E_OBJECT_NOT_FOUND, GuidText(id));
-    for (ShadowCopy* x : doomed) RemoveCopy(x);
-    *plDeleted = static_cast<LONG>(doomed.size());
-    return Ok(call, GuidText(id));
+    if (c_->scenario->inventory.holdDelete) Log::Get().Hold("vss:deleteSnapshots", nullptr);
+    std::lock_guard<std::mutex> lock(g_mu);
+    return Result(call, DeleteCopies(c_->scenario->inventory, id, type, plDeleted, pNondeleted), detail);
+  }
+
+  // "must be preceded by calls to IVssBackupComponents::InitializeForBackup and IVssBackupComponents::SetContext";
+  // QueriedObjectId "must be GUID_NULL", eQueriedObjectType "must be VSS_OBJECT_NONE", eReturnedObjectsType
+  // VSS_OBJECT_SNAPSHOT or VSS_OBJECT_PROVIDER (the double has no providers: E_NOTIMPL for that). Synchronous; the
+  // scenario's holdCalls "querySnapshots" keeps it from returning until the test releases vss:querySnapshots.
+  HRESULT STDMETHODCALLTYPE Query(VSS_ID queried, VSS_OBJECT_TYPE queriedType, VSS_OBJECT_TYPE returned,
+                                  IVssEnumObject** ppEnum) override {
+    const char* call = "IVssBackupComponents::Query";
+    if (!ppEnum) return Result(call, E_INVALIDARG);
+    *ppEnum = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(g_mu);
+      if (HRESULT f = Fail("querySnapshots", call)) return f;
+      if (!c_->initialized) return BadState(call, "before InitializeForBackup");
+      if (!c_->contextSet) return BadState(call, "before SetContext");
+      if (queried != GUID_NULL || queriedType != VSS_OBJECT_NONE) {
+        Log::Get().Violation(std::string(call) + ": QueriedObjectId must be GUID_NULL and eQueriedObjectType VSS_OBJECT_NONE");
+        return Result(call, E_INVALIDARG);
+      }
+      if (returned == VSS_OBJECT_PROVIDER) return Result(call, E_NOTIMPL, "providers");
+      if (returned != VSS_OBJECT_SNAPSHOT) return Result(call, E_INVALIDARG);
+    }
+    if (c_->scenario->inventory.holdQuery) Log::Get().Hold("vss:querySnapshots", nullptr);
+    std::lock_guard<std::mutex> lock(g_mu);
+    std::vector<ShadowCopy> rows;
+    for (const auto& x : g_copies) {
+      if (InContext(*x, c_->context)) rows.push_back(*x);
+    }
+    *ppEnum = new EnumObjectImpl(std::move(rows));
+    return Ok(call, std::to_string(static_cast<unsigned long>(c_->context)));
   }
 
   // ---- not part of the scripted flow: recorded, E_NOTIMPL
@@ -769,7 +804,6 @@ class BackupComponentsImpl final : public doubles::ComObject<BackupComponentsImp
   WINOPS_NOTIMPL(PostRestore(IVssAsync**), "PostRestore")
   WINOPS_NOTIMPL(ImportSnapshots(IVssAsync**), "ImportSnapshots")
   WINOPS_NOTIMPL(BreakSnapshotSet(VSS_ID), "BreakSnapshotSet")
-  WINOPS_NOTIMPL(Query(VSS_ID, VSS_OBJECT_TYPE, VSS_OBJECT_TYPE, IVssEnumObject**), "Query")
   WINOPS_NOTIMPL(IsVolumeSupported(VSS_ID, VSS_PWSZ, WINBOOL*), "IsVolumeSupported")
   WINOPS_NOTIMPL(DisableWriterClasses(const VSS_ID*, UINT), "DisableWriterClasses")
   WINOPS_NOTIMPL(EnableWriterClasses(const VSS_ID*, UINT), "EnableWriterClasses")
@@ -877,6 +911,10 @@ extern "C" HRESULT STDAPICALLTYPE CreateVssBackupComponentsInternal(IVssBackupCo
   if (fail != S_OK) {
     Log::Get().Call("CreateVssBackupComponents", VssAsyncImpl::Name(fail));
     return fail;
+  }
+  {
+    std::lock_guard<std::mutex> lock(g_mu);
+    SeedCopies(scenario->inventory);
   }
   *ppBackup = new BackupComponentsImpl(std::move(scenario));
   Log::Get().Call("CreateVssBackupComponents", "S_OK");
