@@ -15,6 +15,7 @@ import { burnCommand, recordersCommand } from './commands/imapi2';
 import { invokeCommand, queryCommand, watchCommand } from './commands/mi';
 import { snapshotCommand, type SnapshotFlags } from './commands/snapshot';
 import { writersCommand } from './commands/vss-writers';
+import { shadowsDeleteCommand, shadowsListCommand, type ShadowsDeleteFlags, type ShadowsListFlags } from './commands/vss-shadows';
 import { writeFakeReport } from './backend';
 import { CliContext, type GlobalFlags } from './context';
 import { EXIT, UsageError } from './exit';
@@ -148,6 +149,35 @@ function buildProgram(io: CliIo, command: readonly string[], setHandler: (h: Han
     )
     .option('-t, --timeout <duration>', 'cancel after this long, e.g. 30s')
     .action((opts: Parameters<typeof writersCommand>[1]) => setHandler((ctx) => writersCommand(ctx, opts), false));
+
+  const shadows = program
+    .command('shadows')
+    .summary('list or delete the shadow copies on the machine, like vssadmin list / delete shadows');
+  shadows
+    .command('list')
+    .summary('one line per shadow copy: id, volume, creation time, set, attributes, device')
+    .description(
+      'Lists the shadow copies of a VSS context (IVssBackupComponents::Query), every context by default (VSS_CTX_ALL, ' +
+        'what vssadmin list shadows shows). Query has no cancel: after --timeout or Ctrl+C winops stops waiting and ' +
+        'exits while Query may still run. Needs an elevated prompt.',
+    )
+    .option('--context <context>', 'only the copies made in this context: backup, client-accessible, app-rollback, ... (default all)')
+    .option('-t, --timeout <duration>', 'stop waiting after this long, e.g. 30s')
+    .action((opts: ShadowsListFlags) => setHandler((ctx) => shadowsListCommand(ctx, opts), false));
+  shadows
+    .command('delete')
+    .summary('delete one shadow copy (--snapshot) or every copy of a set (--set)')
+    .description(
+      'Deletes with IVssBackupComponents::DeleteSnapshots, which deletes a set\'s copies one after another and stops at ' +
+        'the first it cannot delete: then exit 1, and the error says how many went and which one stayed. ' +
+        'DeleteSnapshots has no cancel: after --timeout or Ctrl+C winops stops waiting and exits while Windows may ' +
+        'finish the deletion. Needs an elevated prompt.',
+    )
+    .option('--snapshot <id>', 'the shadow copy id, e.g. {01234567-89ab-cdef-0123-456789abcdef}')
+    .option('--set <id>', 'the snapshot set id: every shadow copy of the set')
+    .option('--force', "DeleteSnapshots' bForceDelete: the provider does everything possible to delete")
+    .option('-t, --timeout <duration>', 'stop waiting after this long, e.g. 30s')
+    .action((opts: ShadowsDeleteFlags) => setHandler((ctx) => shadowsDeleteCommand(ctx, opts), false));
 
   sessionOptions(
     program

@@ -303,13 +303,62 @@ describe.concurrent('assess', () => {
   });
 });
 
+describe.concurrent('shadows', () => {
+  const SET = '7d3c1b2a-0f4e-4c6d-9a8b-1e2f3a4b5c6d';
+  const A = '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9';
+  const B = '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a';
+  const two = { snapshotSetId: SET, originatingMachine: 'BACKUPHOST', createdAt: '2026-11-30T08:15:00Z' };
+
+  it('shadows list: one line per shadow copy (id, volume, time, set, attributes, device); --json records', async () => {
+    const s = scenario('shadows-two', { vss: { shadowCopies: [{ ...two, snapshotId: A, volume: 'C:\\' }, { ...two, snapshotId: B, volume: 'D:\\', attributes: 0x9 }] } });
+    const r = await runCli(['--scenario', s, 'shadows', 'list']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      `{${A}}\tC:\\\t2026-11-30T08:15:00.000Z\tset {${SET}} (2)\tpersistent,clientAccessible,noAutoRelease,noWriters\t\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy100\n` +
+        `{${B}}\tD:\\\t2026-11-30T08:15:00.000Z\tset {${SET}} (2)\tpersistent,noAutoRelease\t\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy101\n`,
+    );
+    expect(r.stderr).toMatch(/\(2 shadow copies\)/);
+    const app = await runCli(['--scenario', s, '--json', 'shadows', 'list', '--context', 'app-rollback']);
+    expect(app.code).toBe(0);
+    expect(jsonLines(app.stdout).filter((l) => l.type === 'shadowCopy').map((l) => l.snapshotId)).toEqual([B]);
+  });
+
+  it('shadows delete --snapshot deletes one; --set stops at an undeletable copy: exit 1 naming it and the count', async () => {
+    const s = scenario('shadows-delete', { vss: { shadowCopies: [{ ...two, snapshotId: A, volume: 'C:\\' }, { ...two, snapshotId: B, volume: 'D:\\' }], undeletable: { [B]: 'VSS_E_PROVIDER_VETO' } } });
+    const one = await runCli(['--scenario', s, 'shadows', 'delete', '--snapshot', `{${A}}`]);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toBe('deleted 1 shadow copy\n');
+    const set = await runCli(['--scenario', s, 'shadows', 'delete', '--set', SET, '--force']);
+    expect(set.code).toBe(1);
+    expect(set.stderr).toMatch(/VSS_E_PROVIDER_VETO/);
+    expect(set.stderr).toContain(`1 shadow copy deleted before it stopped; ${B} was not deleted`);
+  });
+
+  it('shadows delete: usage errors (exit 2) for no target, two targets and a malformed id', async () => {
+    for (const args of [[], ['--snapshot', A, '--set', SET], ['--snapshot', 'nope']]) {
+      const r = await runCli([...FAKE, 'shadows', 'delete', ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+    }
+    const bad = await runCli([...FAKE, 'shadows', 'delete', '--snapshot', 'nope']);
+    expect(bad.stderr).toMatch(/--snapshot: must be a GUID/);
+  });
+
+  it('shadows list --timeout while Query is held: exit 124, outcome in-background, and the CLI says Query goes on', async () => {
+    const s = scenario('shadows-held', { vss: { holdCalls: ['querySnapshots'] } });
+    const r = await runCli(['--scenario', s, 'shadows', 'list', '--timeout', '200ms']);
+    expect(r.code).toBe(124);
+    expect(r.stderr).toMatch(/outcome: vss: status=in-background step=querySnapshots/);
+    expect(r.stderr).toMatch(/IVssBackupComponents::Query has no cancel: it was still running when winops stopped waiting/);
+  });
+});
+
 describe.concurrent('snapshot', () => {
   it('--keep: prints each volume and device path, leaves persistent copies; exit 0', async () => {
     const report = join(tmp.dir, 'keep-report.json');
     const r = await runCli([...FAKE, 'snapshot', 'C:', 'd:\\', '--keep'], { env: { WINOPS_FAKE_REPORT: report } });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^C:\\\t\\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy\d+\nD:\\\t\\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy\d+\n$/);
-    expect(r.stderr).toMatch(/stay on the system[\s\S]*vssadmin delete shadows \/Shadow=\{/);
+    expect(r.stderr).toMatch(/stay on the system; to delete them:\n  winops shadows delete --set [0-9a-f-]{36}\n/);
     const rep = readReport(report);
     expect(rep.shadowCopies).toHaveLength(2);
     expect(rep.openHandles).toEqual([]);

@@ -85,7 +85,7 @@ async function release(ctx: CliContext, set: SnapshotSet): Promise<void> {
     return;
   }
   ctx.out.note(`winops: the shadow copies of set ${set.id} stay on the system; to delete them:`);
-  for (const s of set.snapshots) ctx.out.note(`  vssadmin delete shadows /Shadow={${s.snapshotId.replace(/^\{|\}$/g, '')}}`);
+  ctx.out.note(`  winops shadows delete --set ${set.id}`);
 }
 
 export async function snapshotCommand(ctx: CliContext, volumes: string[], flags: SnapshotFlags, command: readonly string[]): Promise<number> {
