@@ -74,6 +74,17 @@ describe('scenario validation: values', () => {
     expect(make({ axe: { manifests: { j: { name: 'J' } } } })).toThrow(/scenario\.axe\.manifests\.j\.assessments: missing/);
   });
 
+  it('shadow-copy inventory keys: GUIDs, ISO dates, known held calls, the required ids', () => {
+    const id = '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9';
+    expect(make({ vss: { shadowCopies: [{ snapshotId: 'x', snapshotSetId: id, volume: 'C:\\' }] } })).toThrow(/scenario\.vss\.shadowCopies\[0\]\.snapshotId: must be a GUID/);
+    expect(make({ vss: { shadowCopies: [{ snapshotId: id, snapshotSetId: id, volume: 'C:\\', createdAt: 'yesterday' }] } })).toThrow(/scenario\.vss\.shadowCopies\[0\]\.createdAt: must be an ISO 8601 date/);
+    expect(make({ vss: { shadowCopies: [{ snapshotId: id, snapshotSetId: id }] } })).toThrow(/scenario\.vss\.shadowCopies\[0\]\.volume: missing/);
+    expect(make({ vss: { shadowCopies: [{ snapshotId: id, snapshotSetId: id, volume: 'C:\\', atributes: 1 }] } })).toThrow(/shadowCopies\[0\]\.atributes: unknown key \(did you mean attributes\?/);
+    expect(make({ vss: { holdCalls: ['query'] } })).toThrow(/scenario\.vss\.holdCalls\[0\]: must be one of querySnapshots, deleteSnapshots/);
+    expect(make({ vss: { undeletable: { [id]: 'VSS_E_NOPE' } } })).toThrow(/scenario\.vss\.undeletable\[".*"\]: names an unknown code/);
+    expect(createFakeBackend({ vss: { shadowCopies: [{ snapshotId: id, snapshotSetId: id, volume: 'C:\\' }], undeletable: { [id]: 'VSS_E_PROVIDER_VETO' }, holdCalls: ['deleteSnapshots'] } }).name).toBe('fake');
+  });
+
   it('codes: a known name or an integer', () => {
     expect(make({ imapi2: { successCode: 'S_IMAPI_NOPE' } })).toThrow(new RangeError('createFakeBackend: scenario.imapi2.successCode: names an unknown code "S_IMAPI_NOPE"'));
     expect(make({ vss: { failCall: { setContext: true } } })).toThrow(/scenario\.vss\.failCall\.setContext: must be a code name or a number/);
