@@ -233,7 +233,7 @@ function cases(prefix, arg, table, run, extra = {}) {
 
 // ------------------------------------------------------------------------------------- the addon: VSS
 
-const VSS_HANDLE_FNS = ['initializeForBackup', 'gatherWriterMetadata', 'getWriters', 'startSnapshotSet', 'prepareForBackup', 'doSnapshotSet', 'backupComplete', 'abortBackup', 'releaseBackupComponents'];
+const VSS_HANDLE_FNS = ['initializeForBackup', 'gatherWriterMetadata', 'getWriters', 'startSnapshotSet', 'prepareForBackup', 'doSnapshotSet', 'backupComplete', 'abortBackup', 'querySnapshots', 'releaseBackupComponents'];
 const VSS_ASYNC_FNS = ['asyncQueryStatus', 'asyncCancel', 'asyncRelease'];
 const STATE = { selectComponents: false, backupBootableSystemState: false, backupType: 5, partialFileSupport: false };
 const GUID = '{6B0E4D6F-1C31-4E0B-9C2E-000000000001}';
@@ -266,6 +266,9 @@ function vssExports() {
   for (const [fn, arg] of [['getSnapshotProperties', 'snapshotId'], ['deleteSnapshotSet', 'snapshotSetId']]) {
     list.push(...cases(`vss.${fn}(unknown, ${arg})`, arg, [...STRINGS, ['not a GUID', 'not-a-guid', 'odd'], ['a GUID nobody has', GUID, 'odd']], ({ addon }, v) => call(addon.vss, fn, H, v)));
   }
+  list.push(...cases('vss.deleteSnapshots(unknown, id)', 'id', [...STRINGS, ['not a GUID', 'not-a-guid', 'odd'], ['a GUID nobody has', GUID, 'odd']], ({ addon }, v) => call(addon.vss, 'deleteSnapshots', H, v, 'set', false)));
+  list.push(...cases('vss.deleteSnapshots(unknown, GUID, kind)', 'kind', [...STRINGS, ['a kind that is not one', 'volume', 'invalid']], ({ addon }, v) => call(addon.vss, 'deleteSnapshots', H, GUID, v, false)));
+  list.push(...cases('vss.deleteSnapshots(unknown, GUID, "set", force)', 'force', [...BOOLEANS, ['missing', MISSING, 'odd']], ({ addon }, v) => call(addon.vss, 'deleteSnapshots', H, GUID, 'set', v)));
   list.push({ label: 'vss.createBackupComponents("junk", 1): extra arguments are ignored', kind: 'odd', run: ({ addon }) => addon.vss.createBackupComponents('junk', 1), cleanup: (h, { addon }) => addon.vss.releaseBackupComponents(h) });
   list.push({ label: 'vss.openHandles(junk)', kind: 'ok', run: ({ addon }) => addon.vss.openHandles(throwingProxy, 1) });
   list.push({ label: 'vss.stats(junk)', kind: 'ok', run: ({ addon }) => addon.vss.stats(throwingProxy) });
@@ -296,6 +299,8 @@ function vssLive() {
   list.push({ label: 'setup: two components, one with a snapshot set started, one with a pending GatherWriterMetadata', kind: 'ok', run: setup });
   list.push(...cases('vss.addToSnapshotSet(live, volume)', 'volume', STRINGS, ({ addon, c }, v) => call(addon.vss, 'addToSnapshotSet', c, v)));
   list.push(...cases('vss.getSnapshotProperties(live, snapshotId)', 'snapshotId', [...STRINGS, ['a GUID nobody has', GUID, 'odd']], ({ addon, c }, v) => call(addon.vss, 'getSnapshotProperties', c, v)));
+  list.push(...cases('vss.deleteSnapshots(live, id)', 'id', [...STRINGS, ['a GUID nobody has', GUID, 'odd']], ({ addon, c }, v) => call(addon.vss, 'deleteSnapshots', c, v, 'snapshot', true)));
+  list.push({ label: 'vss.querySnapshots(live): a list after SetContext', kind: 'ok', run: ({ addon, c }) => addon.vss.querySnapshots(c) });
   list.push(...cases('vss.setBackupState(live, state.backupType)', 'backupType', INT32, ({ addon, c2 }, v) => addon.vss.setBackupState(c2, withProp(STATE, 'backupType', v))));
   // INFINITE (2^32-1) is a valid timeout and would wait for the 60 s step: not a bad input.
   list.push(...cases('vss.asyncWait(pending, timeoutMs)', 'timeoutMs', UINT32, ({ addon, pending }, v) => call(addon.vss, 'asyncWait', pending, v)));
