@@ -8,7 +8,8 @@
 // -deletesnapshots.md (sequential deletion, return at the first error, pNondeletedSnapshotID), vss/ne-vss-
 // vss_volume_snapshot_attributes.md and vss.h (the attribute bits).
 import type { Backend, Handle, VssBackend, VssSnapshotProperties } from '../types/backend';
-import { hresultError, toWinopsError, VssError, type WinopsError } from './errors';
+import { hresultError, VssError, type WinopsError } from './errors';
+import { vssCall } from './vss-call';
 import { AbortError, CancelScope, deferred, describeValue, Operation, type OperationOptions } from './operation';
 import type { VssCancelOutcome, VssContextName, VssStep } from './vss';
 
@@ -138,17 +139,6 @@ export function toShadowCopy(p: VssSnapshotProperties): ShadowCopy {
   };
 }
 
-function call<T>(winCall: string, fn: () => Promise<T>): Promise<T> {
-  let p: Promise<T>;
-  try {
-    p = fn();
-  } catch (e) {
-    return Promise.reject(toWinopsError('vss', e, winCall));
-  }
-  return p.catch((e: unknown) => {
-    throw toWinopsError('vss', e, winCall);
-  });
-}
 
 type Step = 'createBackupComponents' | 'initializeForBackup' | 'setContext' | 'querySnapshots' | 'deleteSnapshots';
 
@@ -187,16 +177,16 @@ export function runInventory<T>(
     step = 'createBackupComponents';
     let h: Handle;
     try {
-      h = await call('CreateVssBackupComponents', () => vss.createBackupComponents());
+      h = await vssCall('CreateVssBackupComponents', () => vss.createBackupComponents());
     } catch (e) {
       finished.resolve();
       throw e;
     }
-    const release = (): Promise<void> => call('IVssBackupComponents::Release', () => vss.releaseBackupComponents(h)).catch(() => undefined);
+    const release = (): Promise<void> => vssCall('IVssBackupComponents::Release', () => vss.releaseBackupComponents(h)).catch(() => undefined);
     try {
       const steps: [Step, () => Promise<void>][] = [
-        ['initializeForBackup', () => call('IVssBackupComponents::InitializeForBackup', () => vss.initializeForBackup(h))],
-        ['setContext', () => call('IVssBackupComponents::SetContext', () => vss.setContext(h, context))],
+        ['initializeForBackup', () => vssCall('IVssBackupComponents::InitializeForBackup', () => vss.initializeForBackup(h))],
+        ['setContext', () => vssCall('IVssBackupComponents::SetContext', () => vss.setContext(h, context))],
       ];
       for (const [name, fnStep] of steps) {
         if (scope.aborted) throw abortError(make('cancelled'));
@@ -250,7 +240,7 @@ export function runInventory<T>(
 /** DeleteSnapshots' raw answer as the public result, or a VssDeleteError. */
 export async function deleteShadowCopiesCall(vss: VssBackend, h: Handle, target: { id: string; kind: 'snapshot' | 'set' }, force: boolean): Promise<{ deleted: number }> {
   const winCall = 'IVssBackupComponents::DeleteSnapshots';
-  const r = await call(winCall, () => vss.deleteSnapshots(h, target.id, target.kind, force));
+  const r = await vssCall(winCall, () => vss.deleteSnapshots(h, target.id, target.kind, force));
   const hr = r.hr >>> 0;
   if (hr >= 0x80000000) {
     throw new VssDeleteError(hresultError('vss', hr, winCall), r.deleted, r.nonDeleted === GUID_NULL ? undefined : r.nonDeleted);

@@ -1,6 +1,7 @@
 import type { Backend, Handle, VssBackend, VssComSecurityRaw, VssSnapshotProperties, VssWriterInfo } from '../types/backend';
 import { VSS_BT, VSS_CTX } from '../types/backend';
 import { codeOf } from './codes';
+import { vssCall } from './vss-call';
 import { releaseOnClose, releaseWhenCollected } from './finalize';
 import { hresultError, StateError, toWinopsError, VssError, type VssComSecurity } from './errors';
 export type { VssComSecurity } from './errors';
@@ -59,17 +60,6 @@ export interface VssCancelOutcome extends CancelOutcomeBase {
 /** The state of an IVssAsync, from QueryStatus. */
 export type VssAsyncStatus = 'pending' | 'finished' | 'cancelled';
 
-function vssCall<T>(call: string, fn: () => Promise<T>): Promise<T> {
-  let p: Promise<T>;
-  try {
-    p = fn();
-  } catch (e) {
-    return Promise.reject(toWinopsError('vss', e, call));
-  }
-  return p.catch((e: unknown) => {
-    throw toWinopsError('vss', e, call);
-  });
-}
 
 function codeName(hr: number): string {
   return codeOf(hr);
