@@ -75,7 +75,8 @@ export interface ListShadowCopiesOptions extends OperationOptions {
 
 export interface DeleteShadowCopiesOptions extends OperationOptions {
   /**
-   * DeleteSnapshots' bForceDelete: "the provider will do everything possible to delete the shadow copy or copies".
+   * DeleteSnapshots' bForceDelete: "the provider will do everything possible to delete the shadow copy or shadow
+   * copies in a shadow copy set".
    * The docs do not say what that overcomes. Default false (what Microsoft's vshadow sample passes).
    */
   readonly force?: boolean;
@@ -107,7 +108,8 @@ export class VssDeleteError extends VssError {
  */
 export type VssInventoryOperation<T> = Operation<T, VssCancelOutcome> & { readonly step: VssStep | undefined; readonly finished: Promise<void> };
 
-const GUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
+const HEX_GUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const GUID = new RegExp(`^(?:\\{(${HEX_GUID})\\}|(${HEX_GUID}))$`, 'i');
 const GUID_NULL = '00000000-0000-0000-0000-000000000000';
 
 /** A GUID argument: with or without braces, any case; returned lower case without braces. */
@@ -115,7 +117,7 @@ export function checkGuid(value: unknown, fn: string, arg: string): string {
   if (typeof value !== 'string') throw new TypeError(`${fn}: ${arg} must be a GUID string, got ${describeValue(value)}`);
   const m = GUID.exec(value);
   if (!m) throw new RangeError(`${fn}: ${arg} must be a GUID such as 01234567-89ab-cdef-0123-456789abcdef, got ${describeValue(value)}`);
-  return m[1]!.toLowerCase();
+  return (m[1] ?? m[2])!.toLowerCase();
 }
 
 export function toShadowCopy(p: VssSnapshotProperties): ShadowCopy {
@@ -159,8 +161,6 @@ export function runInventory<T>(
   outcome.promise.catch(() => undefined);
   const finished = deferred<void>();
   let step: Step | undefined;
-  let state: 'running' | 'fulfilled' | 'rejected' = 'running';
-  let error: unknown;
   const make = (status: VssCancelOutcome['status']): VssCancelOutcome => ({ family: 'vss', status, step, hresult: undefined, code: undefined, backupAborted: false });
   const abortError = (o: VssCancelOutcome): AbortError<VssCancelOutcome> => {
     outcome.resolve(o);
@@ -173,10 +173,11 @@ export function runInventory<T>(
       finished.resolve();
       throw abortError(make('not-started'));
     }
-    const vss = backend().vss;
-    step = 'createBackupComponents';
+    let vss: VssBackend;
     let h: Handle;
     try {
+      vss = backend().vss;  // BackendUnavailableError where there is no backend
+      step = 'createBackupComponents';
       h = await vssCall('CreateVssBackupComponents', () => vss.createBackupComponents());
     } catch (e) {
       finished.resolve();
@@ -195,7 +196,7 @@ export function runInventory<T>(
       }
       if (scope.aborted) throw abortError(make('cancelled'));
       step = main.step;
-      const work = main.run(vss, h).then((v) => ({ v }), (e: unknown) => ({ e }));
+      const work = Promise.resolve().then(() => main.run(vss, h)).then((v) => ({ v }), (e: unknown) => ({ e }));
       const cancelled = new Promise<'cancelled'>((resolve) => scope.onAbort(() => resolve('cancelled')));
       const first = await Promise.race([work, cancelled]);
       if (first === 'cancelled') {
@@ -213,22 +214,21 @@ export function runInventory<T>(
     }
   };
 
+  // What a cancel() gets once the operation has ended another way (an AbortError settled it already): a result
+  // stands ('already-finished'), an error is the answer. A promise settles once, so the first of these wins.
   const result = run().then(
     (v) => {
-      state = 'fulfilled';
       scope.dispose();
+      outcome.resolve(make('already-finished'));
       return v;
     },
     (e: unknown) => {
-      state = 'rejected';
-      error = e;
       scope.dispose();
+      outcome.reject(e);
       throw e;
     },
   );
   const op = new Operation<T, VssCancelOutcome>(result, (reason) => {
-    if (state === 'fulfilled') outcome.resolve(make('already-finished'));
-    else if (state === 'rejected' && !(error instanceof AbortError)) outcome.reject(error);
     scope.abort(reason);
     return outcome.promise;
   }) as VssInventoryOperation<T>;

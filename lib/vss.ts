@@ -304,7 +304,7 @@ export class VssBackupComponents implements AsyncDisposable {
   deleteSnapshots(target: ShadowCopyTarget, options: { readonly force?: boolean } = {}): Promise<{ deleted: number }> {
     const fn = 'VssBackupComponents.deleteSnapshots';
     const which = checkTarget(target, fn);
-    if (typeof options !== 'object' || options === null) throw new TypeError(`${fn}: options must be an object, got ${describeValue(options)}`);
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`${fn}: options must be an object, got ${describeValue(options)}`);
     if (options.force !== undefined && typeof options.force !== 'boolean') throw new TypeError(`${fn}: options.force must be true or false, got ${describeValue(options.force)}`);
     return deleteShadowCopiesCall(this.#vss, this.#h('DeleteSnapshots'), which, options.force ?? false);
   }

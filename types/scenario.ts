@@ -59,9 +59,9 @@ export interface VssShadowCopyScript {
   readonly volume: string;
   /** Default '\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy<n>', n counting from 100. */
   readonly deviceObject?: string;
-  /** Default 'FAKEHOST' (the fake) / the double's machine name 'WINOPSDOUBLE'. */
+  /** Default 'FAKEHOST' (the fake) / 'WINEHOST' (the vssapi.dll double). */
   readonly originatingMachine?: string;
-  /** ISO 8601. Default 2026-01-01T00:00:00Z. */
+  /** A UTC date-time to the second, 'YYYY-MM-DDTHH:MM:SSZ'. Default 2026-01-01T00:00:00Z. */
   readonly createdAt?: string;
   /**
    * m_lSnapshotAttributes: the VSS_VOLSNAP_ATTR_* bits. Default 0x1d (VSS_CTX_CLIENT_ACCESSIBLE: what
@@ -132,7 +132,12 @@ export interface VssScenario {
   readonly steps?: Partial<Record<VssAsyncStep, VssStepScript>>;
   /** A synchronous call fails with this code. */
   readonly failCall?: Partial<Record<VssSyncCall, Code>>;
-  /** Shadow copies that exist from the start (see VssShadowCopyScript). Default none. */
+  /**
+   * Shadow copies that exist from the start (see VssShadowCopyScript). Default none. The fake has them from
+   * createFakeBackend on; the vssapi.dll double puts each on its machine at the first CreateVssBackupComponents whose
+   * scenario names it, once per process (a copy deleted stays deleted in later scenarios of that process, and the
+   * default device numbers count on): give each test copies of its own ids, and deviceObject where it matters.
+   */
   readonly shadowCopies?: readonly VssShadowCopyScript[];
   /**
    * Shadow copies DeleteSnapshots cannot delete, by snapshot id, with the code it then returns (e.g.

@@ -147,10 +147,24 @@ const guid: Check = (v, path) => {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v as string)) throw new RangeError(`${path}: must be a GUID such as 01234567-89ab-cdef-0123-456789abcdef (no braces), got ${describe(v)}`);
 };
 
-/** An ISO 8601 date-time that Date can read. */
+/** A UTC date-time to the second, 'YYYY-MM-DDTHH:MM:SSZ' (the one form the fake and the doubles read alike). */
 const isoDate: Check = (v, path) => {
-  if (typeof v !== 'string') typeError(path, 'an ISO 8601 date string', v);
-  if (Number.isNaN(Date.parse(v as string))) throw new RangeError(`${path}: must be an ISO 8601 date such as 2026-01-01T00:00:00Z, got ${describe(v)}`);
+  if (typeof v !== 'string') typeError(path, 'a date string such as 2026-01-01T00:00:00Z', v);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(v as string) || Number.isNaN(Date.parse(v as string))) {
+    throw new RangeError(`${path}: must be a UTC date-time such as 2026-01-01T00:00:00Z (to the second, with Z), got ${describe(v)}`);
+  }
+};
+
+/** An unsigned 32-bit integer (a bit mask). */
+const uint32: Check = (v, path) => {
+  count(v, path);
+  if ((v as number) > 0xffffffff) throw new RangeError(`${path}: must be at most 0xffffffff, got ${v as number}`);
+};
+
+/** An object whose keys are GUIDs (snapshot ids), each value checked. */
+const guidRecordOf = (check: Check): Check => (v, path) => {
+  recordOf(check)(v, path);
+  for (const key of Object.keys(v as object)) guid(key, `${join(path, key)} (the key)`);
 };
 
 const step = fields<VssStepScript>({ durationMs: ms, fail: code, cancelLatencyMs: ms, hold: bool });
@@ -166,8 +180,8 @@ const vss = fields<VssScenario>({
     addToSnapshotSet: code, getSnapshotProperties: code, getWriterStatus: code, abortBackup: code, deleteSnapshotSet: code,
     querySnapshots: code, deleteSnapshots: code,
   }),
-  shadowCopies: arrayOf(fields<VssShadowCopyScript>({ snapshotId: guid, snapshotSetId: guid, volume: str, deviceObject: str, originatingMachine: str, createdAt: isoDate, attributes: count, providerId: guid, exposedName: str })),
-  undeletable: recordOf(code),
+  shadowCopies: arrayOf(fields<VssShadowCopyScript>({ snapshotId: guid, snapshotSetId: guid, volume: str, deviceObject: str, originatingMachine: str, createdAt: isoDate, attributes: uint32, providerId: guid, exposedName: str })),
+  undeletable: guidRecordOf(code),
   holdCalls: arrayOf(oneOf(heldCalls)),
   comSecurity: code,
   wow64: bool,

@@ -1,6 +1,6 @@
 // The fake's shadow-copy store and the two inventory calls on it (IVssBackupComponents::Query and DeleteSnapshots),
 // as the Windows docs describe them (sdk-api vsbackup/nf-vsbackup-ivssbackupcomponents-query.md and
-// -deletesnapshots.md). The vssapi.dll double (test/doubles/vssapi/inventory.cc) follows the same reading.
+// -deletesnapshots.md). The vssapi.dll double (test/doubles/vssapi/inventory_calls.h) follows the same reading.
 import type { VssDeleteResultRaw, VssSnapshotProperties } from '../../types/backend';
 import type { VssScenario } from '../../types/scenario';
 import { hresultOf, resolveCode } from './core';
@@ -25,7 +25,11 @@ export interface FakeShadowCopy {
 export const MICROSOFT_SOFTWARE_PROVIDER = 'b5946137-7b9f-4925-af80-51abd60b20d5';
 export const FAKE_MACHINE = 'FAKEHOST';
 export const GUID_NULL = '00000000-0000-0000-0000-000000000000';
-/** VSS_SNAPSHOT_STATE VSS_SS_CREATED (vss.h): "Query only returns information about completed shadow copies". */
+/**
+ * VSS_SNAPSHOT_STATE VSS_SS_CREATED (vss.h) for every copy. Query's remarks: "Because Query returns only information on
+ * completed shadow copies, the only shadow copy state it can disclose is VSS_SS_COMPLETED", a name vss.h does not
+ * have; its completed state is VSS_SS_CREATED (12).
+ */
 const VSS_SS_CREATED = 12;
 const VSS_CTX_ALL = 0xffffffff;
 /** VSS_VOLSNAP_ATTR_PERSISTENT | _NO_AUTORECOVERY | _CLIENT_ACCESSIBLE | _NO_AUTO_RELEASE | _NO_WRITERS: the bits a context is made of. */
@@ -86,7 +90,8 @@ export function toProperties(copy: FakeShadowCopy, store: readonly FakeShadowCop
  * be made to delete any remaining shadow copies. The VSS_ID of the undeleted shadow copy is returned in
  * pNondeletedSnapshotID"; an id that names nothing is VSS_E_OBJECT_NOT_FOUND ("The specified shadow copy does not
  * exist"). A copy in `undeletable` fails with its code. bForceDelete ("the provider will do everything possible to
- * delete the shadow copy or copies") changes nothing here: the docs do not say what it overcomes.
+ * delete the shadow copy or shadow copies in a shadow copy set") changes nothing here: the docs do not say what it
+ * overcomes.
  */
 export function deleteFrom(store: FakeShadowCopy[], id: string, kind: 'snapshot' | 'set', undeletable: VssScenario['undeletable']): VssDeleteResultRaw & { code: string } {
   const wanted = id.toLowerCase();

@@ -434,7 +434,12 @@ export class FakeVss implements VssBackend {
       rec.result = r.code;
       return { hr: r.hresult ?? 0, deleted: 0, nonDeleted: GUID_NULL };
     }
-    if (!c.initialized) this.#badState(call, 'before InitializeForBackup');
+    // Every HRESULT is an answer here, as the native backend resolves with it: VSS_E_BAD_STATE too.
+    if (!c.initialized) {
+      this.#core.violation(`${call}: before InitializeForBackup`);
+      rec.result = 'VSS_E_BAD_STATE';
+      return { hr: hresultOf('VSS_E_BAD_STATE'), deleted: 0, nonDeleted: GUID_NULL };
+    }
     await this.#held('deleteSnapshots');
     const { code, ...result } = deleteFrom(this.#shadowCopies, id, kind, this.#scenario.undeletable);
     rec.result = code;
@@ -464,14 +469,14 @@ export class FakeVss implements VssBackend {
   async deleteSnapshotSet(h: Handle, snapshotSetId: string): Promise<number> {
     const call = 'IVssBackupComponents::DeleteSnapshots';
     this.#get(h, call);
-    this.#sync(this.#scenario.failCall?.deleteSnapshotSet === undefined ? 'deleteSnapshots' : 'deleteSnapshotSet', call, h, snapshotSetId);
-    const doomed = this.#shadowCopies.filter((s) => s.snapshotSetId === snapshotSetId);
-    if (doomed.length === 0) {
-      this.#core.calls[this.#core.calls.length - 1]!.result = 'VSS_E_OBJECT_NOT_FOUND';
-      throw rawError(call, 'VSS_E_OBJECT_NOT_FOUND');
-    }
-    for (const copy of doomed) this.#removeCopy(copy);
-    return doomed.length;
+    // The same DeleteSnapshots as deleteSnapshots (the double cannot tell them apart): the same failCall keys
+    // (deleteSnapshots first), the same hold and the same undeletable copies.
+    this.#sync(this.#scenario.failCall?.deleteSnapshots !== undefined ? 'deleteSnapshots' : 'deleteSnapshotSet', call, h, `set ${snapshotSetId} force`);
+    await this.#held('deleteSnapshots');
+    const { code, ...r } = deleteFrom(this.#shadowCopies, snapshotSetId, 'set', this.#scenario.undeletable);
+    this.#core.calls[this.#core.calls.length - 1]!.result = code;
+    if (r.hr !== 0) throw rawError(call, code);
+    return r.deleted;
   }
 
   #removeCopy(copy: FakeShadowCopy): void {

@@ -34,9 +34,24 @@ struct SnapshotProps {
 
 std::string Narrow(const wchar_t* s) { return s ? WideToUtf8(s) : std::string(); }
 
-// Copies the fields, then frees the strings: "The callers must use CoTaskMemFree for every string value in the
-// VSS_SNAPSHOT_PROP ... or the utility function VssFreeSnapshotProperties can be used" (IVssEnumObject::Next).
+// Frees one VSS_SNAPSHOT_PROP's strings when it goes out of scope, however the scope is left: "The callers must use
+// CoTaskMemFree for every string value in the VSS_SNAPSHOT_PROP ... or the utility function VssFreeSnapshotProperties
+// can be used" (IVssEnumObject::Next).
+class PropGuard {
+ public:
+  PropGuard(const VssApi& api, VSS_SNAPSHOT_PROP* p) : api_(api), p_(p) {}
+  ~PropGuard() { api_.FreeSnapshotProperties(p_); }
+  PropGuard(const PropGuard&) = delete;
+  PropGuard& operator=(const PropGuard&) = delete;
+
+ private:
+  const VssApi& api_;
+  VSS_SNAPSHOT_PROP* p_;
+};
+
+// Copies the fields out; the strings are freed on the way out, also when a copy throws.
 SnapshotProps TakeProps(const VssApi& api, VSS_SNAPSHOT_PROP* p) {
+  PropGuard freed(api, p);
   SnapshotProps r;
   r.snapshotId = GuidToString(p->m_SnapshotId);
   r.snapshotSetId = GuidToString(p->m_SnapshotSetId);
@@ -51,8 +66,15 @@ SnapshotProps TakeProps(const VssApi& api, VSS_SNAPSHOT_PROP* p) {
   r.count = p->m_lSnapshotsCount;
   r.attributes = p->m_lSnapshotAttributes;
   r.state = static_cast<int32_t>(p->m_eStatus);
-  api.FreeSnapshotProperties(p);
   return r;
+}
+
+// A VSS_PROVIDER_PROP's strings (an entry that is not a snapshot: never asked for, freed all the same).
+void FreeProviderProp(VSS_PROVIDER_PROP* p) {
+  ::CoTaskMemFree(p->m_pwszProviderName);
+  ::CoTaskMemFree(p->m_pwszProviderVersion);
+  p->m_pwszProviderName = nullptr;
+  p->m_pwszProviderVersion = nullptr;
 }
 
 Napi::Object ToJs(Napi::Env env, const SnapshotProps& r) {
@@ -109,11 +131,17 @@ Napi::Value JsQuerySnapshots(const Napi::CallbackInfo& info) {
     while (hr == S_OK && list) {
       VSS_OBJECT_PROP prop{};
       ULONG fetched = 0;
-      const HRESULT next = Check(list->Next(1, &prop, &fetched), "IVssEnumObject::Next", c.api->module.Get());
-      if (fetched == 0) break;
-      // Only snapshots were asked for (VSS_OBJECT_SNAPSHOT); the union holds a VSS_SNAPSHOT_PROP then.
-      if (prop.Type == VSS_OBJECT_SNAPSHOT) rows.push_back(TakeProps(*c.api, &prop.Obj.Snap));
-      if (next != S_OK) break;
+      const HRESULT next = list->Next(1, &prop, &fetched);
+      // What Next returned is ours to free before anything else, also when it reports an error with it.
+      if (fetched > 0) {
+        if (prop.Type == VSS_OBJECT_SNAPSHOT) {
+          rows.push_back(TakeProps(*c.api, &prop.Obj.Snap));
+        } else if (prop.Type == VSS_OBJECT_PROVIDER) {
+          FreeProviderProp(&prop.Obj.Prov);
+        }
+      }
+      Check(next, "IVssEnumObject::Next", c.api->module.Get());
+      if (next != S_OK || fetched == 0) break;
     }
     return [rows = std::move(rows)](Napi::Env env) -> Napi::Value {
       Napi::Array a = Napi::Array::New(env, rows.size());

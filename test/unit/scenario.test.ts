@@ -77,9 +77,12 @@ describe('scenario validation: values', () => {
   it('shadow-copy inventory keys: GUIDs, ISO dates, known held calls, the required ids', () => {
     const id = '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9';
     expect(make({ vss: { shadowCopies: [{ snapshotId: 'x', snapshotSetId: id, volume: 'C:\\' }] } })).toThrow(/scenario\.vss\.shadowCopies\[0\]\.snapshotId: must be a GUID/);
-    expect(make({ vss: { shadowCopies: [{ snapshotId: id, snapshotSetId: id, volume: 'C:\\', createdAt: 'yesterday' }] } })).toThrow(/scenario\.vss\.shadowCopies\[0\]\.createdAt: must be an ISO 8601 date/);
+    expect(make({ vss: { shadowCopies: [{ snapshotId: id, snapshotSetId: id, volume: 'C:\\', createdAt: 'yesterday' }] } })).toThrow(/scenario\.vss\.shadowCopies\[0\]\.createdAt: must be a UTC date-time/);
     expect(make({ vss: { shadowCopies: [{ snapshotId: id, snapshotSetId: id }] } })).toThrow(/scenario\.vss\.shadowCopies\[0\]\.volume: missing/);
     expect(make({ vss: { shadowCopies: [{ snapshotId: id, snapshotSetId: id, volume: 'C:\\', atributes: 1 }] } })).toThrow(/shadowCopies\[0\]\.atributes: unknown key \(did you mean attributes\?/);
+    expect(make({ vss: { shadowCopies: [{ snapshotId: id, snapshotSetId: id, volume: 'C:\\', createdAt: '2026-01-01T00:00:00+01:00' }] } })).toThrow(/to the second, with Z/);
+    expect(make({ vss: { shadowCopies: [{ snapshotId: id, snapshotSetId: id, volume: 'C:\\', attributes: 2 ** 32 }] } })).toThrow(/attributes: must be at most 0xffffffff/);
+    expect(make({ vss: { undeletable: { 'not-an-id': 'VSS_E_PROVIDER_VETO' } } })).toThrow(/undeletable\["not-an-id"\] \(the key\): must be a GUID/);
     expect(make({ vss: { holdCalls: ['query'] } })).toThrow(/scenario\.vss\.holdCalls\[0\]: must be one of querySnapshots, deleteSnapshots/);
     expect(make({ vss: { undeletable: { [id]: 'VSS_E_NOPE' } } })).toThrow(/scenario\.vss\.undeletable\[".*"\]: names an unknown code/);
     expect(createFakeBackend({ vss: { shadowCopies: [{ snapshotId: id, snapshotSetId: id, volume: 'C:\\' }], undeletable: { [id]: 'VSS_E_PROVIDER_VETO' }, holdCalls: ['deleteSnapshots'] } }).name).toBe('fake');

@@ -42,10 +42,16 @@ function inBackgroundNote(ctx: CliContext, error: unknown, call: string): void {
 
 export async function shadowsListCommand(ctx: CliContext, flags: ShadowsListFlags): Promise<number> {
   const timeout = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout');
-  const op = ctx.winops().vss.listShadowCopies({
-    ...(flags.context !== undefined ? { context: flags.context as never } : {}),
-    ...(timeout !== undefined ? { timeout } : {}),
-  });
+  let op;
+  try {
+    op = ctx.winops().vss.listShadowCopies({
+      ...(flags.context !== undefined ? { context: flags.context as never } : {}),
+      ...(timeout !== undefined ? { timeout } : {}),
+    });
+  } catch (e) {
+    if (e instanceof RangeError || e instanceof TypeError) throw new UsageError(`--context: ${e.message.replace(/^.*?must/, 'must')}`);
+    throw e;
+  }
   let list: ShadowCopy[];
   try {
     list = await ctx.run(op, { waitingFor: 'IVssBackupComponents::Query to return' });

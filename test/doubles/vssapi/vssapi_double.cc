@@ -734,9 +734,10 @@ class BackupComponentsImpl final : public doubles::ComObject<BackupComponentsImp
                                (force ? " force" : "");
     {
       std::lock_guard<std::mutex> lock(g_mu);
-      // One DeleteSnapshots for both of the fake's calls (deleteSnapshotSet, deleteSnapshots): either failCall fails it.
-      if (HRESULT f = Fail("deleteSnapshotSet", call, detail)) return f;
+      // One DeleteSnapshots for both of the fake's calls (deleteSnapshotSet, deleteSnapshots): either failCall fails it,
+      // deleteSnapshots' first (as the fake).
       if (HRESULT f = Fail("deleteSnapshots", call, detail)) return f;
+      if (HRESULT f = Fail("deleteSnapshotSet", call, detail)) return f;
       if (type != VSS_OBJECT_SNAPSHOT_SET && type != VSS_OBJECT_SNAPSHOT) return Result(call, E_INVALIDARG, detail);
       if (!c_->initialized) return BadState(call, "before InitializeForBackup");
     }
