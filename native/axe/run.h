@@ -5,7 +5,6 @@
 #include "axe/engine.h"
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -18,6 +17,7 @@
 #include <utility>
 
 #include "common/instance.h"
+#include "common/monitor.h"
 
 namespace winops::axe {
 
@@ -91,8 +91,7 @@ struct Run {
   // holds a reference to the threadsafe function of its own and posts each result through it, in
   // order with the events; it is joined in Finalize (or by the teardown hook, within its bound).
   std::thread callThread;
-  std::mutex callMutex;
-  std::condition_variable callCv;
+  Monitor call;  // calls and callsClosed (common/monitor.h)
   std::deque<EngineCallRequest> calls;
   bool callsClosed = false;
   std::shared_ptr<AddonState> state;
@@ -102,21 +101,17 @@ struct Run {
 
   // JS thread. False when the queue is closed (the job ended).
   bool Enqueue(EngineCallRequest request) {
-    {
-      std::lock_guard<std::mutex> lock(callMutex);
-      if (callsClosed) return false;
-      calls.push_back(std::move(request));
-    }
-    callCv.notify_one();
+    Monitor::Lock lock(call);
+    if (callsClosed) return false;
+    calls.push_back(std::move(request));
+    call.NotifyOne();
     return true;
   }
 
   void CloseCalls() {
-    {
-      std::lock_guard<std::mutex> lock(callMutex);
-      callsClosed = true;
-    }
-    callCv.notify_one();
+    Monitor::Lock lock(call);
+    callsClosed = true;
+    call.NotifyOne();
   }
 
   // The call thread.
@@ -124,8 +119,8 @@ struct Run {
     for (;;) {
       EngineCallRequest request;
       {
-        std::unique_lock<std::mutex> lock(callMutex);
-        callCv.wait(lock, [&] { return callsClosed || !calls.empty(); });
+        Monitor::Lock lock(call);
+        call.Wait(lock, [&] { return callsClosed || !calls.empty(); });
         if (calls.empty()) break;
         request = std::move(calls.front());
         calls.pop_front();

@@ -9,8 +9,6 @@
 // once the assessment process is terminated); the docs give no bound for it, nor for the engine's destructor.
 #include "axe/run.h"
 
-#include <chrono>
-#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -24,8 +22,7 @@ namespace winops::axe {
 namespace {
 
 struct Done {
-  std::mutex mutex;
-  std::condition_variable cv;
+  Monitor monitor;  // common/monitor.h
   bool done = false;
 };
 
@@ -58,11 +55,9 @@ void TeardownHook(void* arg) {
     ender = std::thread([run, done] {
       run->Shutdown();
       run->JoinCallThread();  // before Node closes the threadsafe function it posts to
-      {
-        std::lock_guard<std::mutex> lock(done->mutex);
-        done->done = true;
-      }
-      done->cv.notify_all();
+      Monitor::Lock lock(done->monitor);
+      done->done = true;
+      done->monitor.NotifyAll();
     });
   } catch (const std::system_error&) {
     // No thread to bound the wait with: end the run here, unbounded, as before the bound existed.
@@ -72,8 +67,8 @@ void TeardownHook(void* arg) {
   }
   bool ended;
   {
-    std::unique_lock<std::mutex> lock(done->mutex);
-    ended = done->cv.wait_for(lock, std::chrono::milliseconds(TeardownRemainingMs(start)), [&] { return done->done; });
+    Monitor::Lock lock(done->monitor);
+    ended = done->monitor.WaitFor(lock, static_cast<DWORD>(TeardownRemainingMs(start)), [&] { return done->done; });
   }
   if (ended) {
     ender.join();

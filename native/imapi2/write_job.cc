@@ -1,6 +1,5 @@
 #include "imapi2/write_job.h"
 
-#include <chrono>
 #include <cstring>
 #include <utility>
 
@@ -41,15 +40,13 @@ void WriteJob::RecordSourceFailure(HResultError e) {
 void WriteJob::Stop() {
   cancelRequested = true;
   if (reported) ::SetEvent(reported.Get());
-  {
-    std::lock_guard<std::mutex> lock(readMutex);
-    stopping = true;
-  }
-  readCv.notify_all();
+  Monitor::Lock lock(read);
+  stopping = true;
+  read.NotifyAll();
 }
 
 HRESULT WriteJob::Pull(uint64_t offset, ULONG length, BYTE* dst) {
-  std::unique_lock<std::mutex> lock(readMutex);
+  Monitor::Lock lock(read);
   if (stopping) return E_ABORT;
   const uint64_t seq = ++readSeq;
   readReady = false;
@@ -60,9 +57,9 @@ HRESULT WriteJob::Pull(uint64_t offset, ULONG length, BYTE* dst) {
   e->offset = offset;
   e->length = length;
   e->seq = seq;
-  lock.unlock();
+  lock.Unlock();
   Post(std::move(e));
-  lock.lock();
+  lock.Relock();
   // A cancel is carried out by CancelWrite in the next Update, but no Update comes while IMAPI waits
   // for this read: a source that never answers would make the cancel (and the write) wait forever.
   // Once a cancel is requested, the source gets kCancelReadGraceMs to answer; then the read fails and
@@ -71,17 +68,17 @@ HRESULT WriteJob::Pull(uint64_t offset, ULONG length, BYTE* dst) {
   bool abandoned = false;
   while (!answered()) {
     if (cancelRequested) {
-      abandoned = !readCv.wait_for(lock, std::chrono::milliseconds(kCancelReadGraceMs), answered);
+      abandoned = !read.WaitFor(lock, static_cast<DWORD>(kCancelReadGraceMs), answered);
       break;
     }
-    readCv.wait(lock, [&] { return answered() || cancelRequested.load(); });
+    read.Wait(lock, [&] { return answered() || cancelRequested.load(); });
   }
   if (abandoned) {
     HResultError f;
     f.hresult = static_cast<uint32_t>(abi::kE_IMAPI_REQUEST_CANCELLED);
     f.call = "IStream::Read";
     f.systemMessage = "the write was cancelled while it waited for the source's data";
-    lock.unlock();
+    lock.Unlock();
     RecordSourceFailure(std::move(f));
     return E_ABORT;
   }
@@ -90,7 +87,7 @@ HRESULT WriteJob::Pull(uint64_t offset, ULONG length, BYTE* dst) {
     f.hresult = static_cast<uint32_t>(E_ABORT);
     f.call = "IStream::Read";
     f.systemMessage = "the JavaScript environment is shutting down";
-    lock.unlock();
+    lock.Unlock();
     RecordSourceFailure(std::move(f));
     return E_ABORT;
   }
@@ -102,7 +99,7 @@ HRESULT WriteJob::Pull(uint64_t offset, ULONG length, BYTE* dst) {
                                 : "the source delivered " + std::to_string(readData.size()) +
                                       " bytes at offset " + std::to_string(offset) + ", not " +
                                       std::to_string(length);
-    lock.unlock();
+    lock.Unlock();
     RecordSourceFailure(std::move(f));
     return E_FAIL;
   }
@@ -111,22 +108,18 @@ HRESULT WriteJob::Pull(uint64_t offset, ULONG length, BYTE* dst) {
 }
 
 void WriteJob::RequestCancel() {
-  {
-    std::lock_guard<std::mutex> lock(readMutex);
-    cancelRequested = true;
-  }
-  readCv.notify_all();
+  Monitor::Lock lock(read);
+  cancelRequested = true;
+  read.NotifyAll();
 }
 
 void WriteJob::Deliver(uint64_t seq, std::optional<std::string> error, std::vector<uint8_t> data) {
-  {
-    std::lock_guard<std::mutex> lock(readMutex);
-    if (seq != readSeq || readReady) return;  // stale or repeated delivery
-    readError = std::move(error);
-    readData = std::move(data);
-    readReady = true;
-  }
-  readCv.notify_all();
+  Monitor::Lock lock(read);
+  if (seq != readSeq || readReady) return;  // stale or repeated delivery
+  readError = std::move(error);
+  readData = std::move(data);
+  readReady = true;
+  read.NotifyAll();
 }
 
 }  // namespace winops::imapi2

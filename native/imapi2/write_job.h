@@ -6,7 +6,6 @@
 #include <napi.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -16,6 +15,7 @@
 
 #include "common/handles.h"
 #include "common/hresult.h"
+#include "common/monitor.h"
 #include "common/win.h"
 
 namespace winops::imapi2 {
@@ -90,8 +90,7 @@ struct WriteJob {
   std::atomic<bool> stopping{false};  // env teardown
 
   // 'pull' reads: one outstanding request at a time (IStream::Read is serialised).
-  std::mutex readMutex;
-  std::condition_variable readCv;
+  Monitor read;  // readSeq, readReady, readData, readError, stopping (common/monitor.h)
   uint64_t readSeq = 0;
   bool readReady = false;
   std::vector<uint8_t> readData;

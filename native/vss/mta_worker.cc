@@ -15,23 +15,19 @@ MtaWorker::~MtaWorker() {
 }
 
 bool MtaWorker::Post(std::function<void()> task) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stop_) return false;
-    queue_.push_back(std::move(task));
-  }
-  cv_.notify_one();
+  Monitor::Lock lock(m_);
+  if (stop_) return false;
+  queue_.push_back(std::move(task));
+  m_.NotifyOne();
   return true;
 }
 
 void MtaWorker::Stop(std::function<void()> afterExit) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stop_) return;
-    stop_ = true;
-    afterExit_ = std::move(afterExit);
-  }
-  cv_.notify_one();
+  Monitor::Lock lock(m_);
+  if (stop_) return;
+  stop_ = true;
+  afterExit_ = std::move(afterExit);
+  m_.NotifyOne();
 }
 
 void MtaWorker::Join() {
@@ -78,8 +74,8 @@ void MtaWorker::Run() {
     for (;;) {
       std::function<void()> task;
       {
-        std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+        Monitor::Lock lock(m_);
+        m_.Wait(lock, [this] { return stop_ || !queue_.empty(); });
         if (queue_.empty()) {
           afterExit = std::move(afterExit_);
           break;

@@ -4,13 +4,12 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <thread>
 
+#include "common/monitor.h"
 #include "common/win.h"
 
 namespace winops::vss {
@@ -45,8 +44,7 @@ class MtaWorker {
  private:
   void Run();
 
-  std::mutex mu_;
-  std::condition_variable cv_;
+  Monitor m_;  // the queue, afterExit_ and stop_ (common/monitor.h: not winpthreads' condition variable)
   std::deque<std::function<void()>> queue_;
   std::function<void()> afterExit_;
   bool stop_ = false;
