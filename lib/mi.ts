@@ -427,7 +427,7 @@ export class MiStream implements AsyncIterable<MiInstance> {
   }
 }
 
-/** An open MI session. close() (or `await using`) cancels what is still running and closes the session. */
+/** An open MI session. close() (or `await using`, on Node 24 and in TypeScript) cancels what is still running and closes the session. */
 export class MiSession implements AsyncDisposable {
   readonly #mi: MiBackend;
   readonly #handle: Handle;

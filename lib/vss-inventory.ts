@@ -109,7 +109,7 @@ export class VssDeleteError extends VssError {
 export type VssInventoryOperation<T> = Operation<T, VssCancelOutcome> & { readonly step: VssStep | undefined; readonly finished: Promise<void> };
 
 const HEX_GUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const GUID = new RegExp(`^(?:\\{(${HEX_GUID})\\}|(${HEX_GUID}))$`, 'i');
+export const GUID = new RegExp(`^(?:\\{(${HEX_GUID})\\}|(${HEX_GUID}))$`, 'i');
 const GUID_NULL = '00000000-0000-0000-0000-000000000000';
 
 /** A GUID argument: with or without braces, any case; returned lower case without braces. */
@@ -235,6 +235,18 @@ export function runInventory<T>(
   Object.defineProperty(op, 'step', { get: () => step, enumerable: true });
   Object.defineProperty(op, 'finished', { value: finished.promise, enumerable: false });
   return op;
+}
+
+/** An optional `force` option: true or false. */
+export function checkForce(value: unknown, fn: string, arg: string): boolean {
+  if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${fn}: ${arg} must be true or false, got ${describeValue(value)}`);
+  return value ?? false;
+}
+
+/** Query's rows as the public ShadowCopy objects. */
+export async function queryShadowCopiesCall(vss: VssBackend, h: Handle): Promise<ShadowCopy[]> {
+  const rows = await vssCall('IVssBackupComponents::Query', () => vss.querySnapshots(h));
+  return rows.map(toShadowCopy);
 }
 
 /** DeleteSnapshots' raw answer as the public result, or a VssDeleteError. */

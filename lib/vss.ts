@@ -3,10 +3,10 @@ import { VSS_BT, VSS_CTX } from '../types/backend';
 import { codeOf } from './codes';
 import { vssCall } from './vss-call';
 import { releaseOnClose, releaseWhenCollected } from './finalize';
-import { hresultError, StateError, toWinopsError, VssError, type VssComSecurity } from './errors';
+import { hresultError, StateError, VssError, type VssComSecurity } from './errors';
 export type { VssComSecurity } from './errors';
 import { checkCheckpoint, checkWritersOption, toWriterStatus, VssWriterError, type VssWriterCheckpoint, type VssWriterStatus } from './vss-writers';
-import { checkTarget, deleteShadowCopiesCall, runInventory, toShadowCopy, type DeleteShadowCopiesOptions, type ListShadowCopiesOptions, type ShadowCopy, type ShadowCopyTarget, type VssInventoryOperation } from './vss-inventory';
+import { checkForce, checkTarget, deleteShadowCopiesCall, GUID, queryShadowCopiesCall, runInventory, type DeleteShadowCopiesOptions, type ListShadowCopiesOptions, type ShadowCopy, type ShadowCopyTarget, type VssInventoryOperation } from './vss-inventory';
 export { VSS_VOLSNAP_ATTR, VssDeleteError, type DeleteShadowCopiesOptions, type ListShadowCopiesOptions, type ShadowCopy, type ShadowCopyTarget, type VssInventoryOperation, type VssSnapshotAttribute } from './vss-inventory';
 export { VSS_WRITER_STATES, VssWriterError, type VssWriterCheckpoint, type VssWriterState, type VssWriterStatus } from './vss-writers';
 import {
@@ -59,7 +59,6 @@ export interface VssCancelOutcome extends CancelOutcomeBase {
 
 /** The state of an IVssAsync, from QueryStatus. */
 export type VssAsyncStatus = 'pending' | 'finished' | 'cancelled';
-
 
 function codeName(hr: number): string {
   return codeOf(hr);
@@ -295,9 +294,8 @@ export class VssBackupComponents implements AsyncDisposable {
    * Query(GUID_NULL, VSS_OBJECT_NONE, VSS_OBJECT_SNAPSHOT): the shadow copies of the context setContext gave (the
    * docs: Query "must be preceded by calls to InitializeForBackup and SetContext"). Synchronous in Windows: no cancel.
    */
-  async query(): Promise<ShadowCopy[]> {
-    const rows = await vssCall('IVssBackupComponents::Query', () => this.#vss.querySnapshots(this.#h('Query')));
-    return rows.map(toShadowCopy);
+  query(): Promise<ShadowCopy[]> {
+    return queryShadowCopiesCall(this.#vss, this.#h('Query'));
   }
 
   /** DeleteSnapshots on one copy or one set: { deleted }, or a VssDeleteError. Synchronous in Windows: no cancel. */
@@ -305,8 +303,8 @@ export class VssBackupComponents implements AsyncDisposable {
     const fn = 'VssBackupComponents.deleteSnapshots';
     const which = checkTarget(target, fn);
     if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`${fn}: options must be an object, got ${describeValue(options)}`);
-    if (options.force !== undefined && typeof options.force !== 'boolean') throw new TypeError(`${fn}: options.force must be true or false, got ${describeValue(options.force)}`);
-    return deleteShadowCopiesCall(this.#vss, this.#h('DeleteSnapshots'), which, options.force ?? false);
+    const force = checkForce(options.force, fn, 'options.force');
+    return deleteShadowCopiesCall(this.#vss, this.#h('DeleteSnapshots'), which, force);
   }
 
   abortBackup(): Promise<void> {
@@ -332,8 +330,6 @@ export class VssBackupComponents implements AsyncDisposable {
   }
 }
 
-/** A GUID as VSS prints snapshot and snapshot-set ids, with or without braces. */
-const GUID = /^(\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 function resolveEnum<E extends Record<string, number>>(table: E, value: keyof E | number, fn: string, arg: string): number {
   if (typeof value === 'number') {
@@ -377,7 +373,7 @@ export interface Snapshot {
 }
 
 /**
- * A shadow-copy set that exists until you close it. close() (or `await using`) runs BackupComplete and releases the
+ * A shadow-copy set that exists until you close it. close() (or `await using`, on Node 24 and in TypeScript) runs BackupComplete and releases the
  * components; for the default backup context that deletes the shadow copies, for a persistent context (keep: true)
  * they stay, and {@link SnapshotSet.delete} removes them.
  */
@@ -627,10 +623,7 @@ export class Vss {
     const context = resolveEnum(VSS_CTX, (opts.context ?? 'ALL') as keyof typeof VSS_CTX | number, fn, 'options.context');
     return runInventory(this.#backend, fn, context, opts, {
       step: 'querySnapshots',
-      run: async (vss, h) => {
-        const rows = await vssCall('IVssBackupComponents::Query', () => vss.querySnapshots(h));
-        return rows.map(toShadowCopy);
-      },
+      run: queryShadowCopiesCall,
     });
   }
 
@@ -645,10 +638,10 @@ export class Vss {
     const fn = 'vss.deleteShadowCopies';
     const which = checkTarget(target, fn);
     const opts = checkOptions<DeleteShadowCopiesOptions>(options, fn);
-    if (opts.force !== undefined && typeof opts.force !== 'boolean') throw new TypeError(`${fn}: options.force must be true or false, got ${describeValue(opts.force)}`);
+    const force = checkForce(opts.force, fn, 'options.force');
     return runInventory(this.#backend, fn, VSS_CTX.ALL, opts, {
       step: 'deleteSnapshots',
-      run: (vss, h) => deleteShadowCopiesCall(vss, h, which, opts.force ?? false),
+      run: (vss, h) => deleteShadowCopiesCall(vss, h, which, force),
     });
   }
 }

@@ -472,9 +472,10 @@ export class FakeVss implements VssBackend {
     // The same DeleteSnapshots as deleteSnapshots (the double cannot tell them apart): the same failCall keys
     // (deleteSnapshots first), the same hold and the same undeletable copies.
     this.#sync(this.#scenario.failCall?.deleteSnapshots !== undefined ? 'deleteSnapshots' : 'deleteSnapshotSet', call, h, `set ${snapshotSetId} force`);
+    const rec = this.#core.calls[this.#core.calls.length - 1]!;  // this call's record, before a hold lets others in
     await this.#held('deleteSnapshots');
     const { code, ...r } = deleteFrom(this.#shadowCopies, snapshotSetId, 'set', this.#scenario.undeletable);
-    this.#core.calls[this.#core.calls.length - 1]!.result = code;
+    rec.result = code;
     if (r.hr !== 0) throw rawError(call, code);
     return r.deleted;
   }

@@ -32,6 +32,11 @@ export function shadowLine(c: ShadowCopy): string {
   ].join('\t');
 }
 
+/** The library's TypeError/RangeError for a bad option value, as the usage error of the CLI option it came from. */
+function asUsageError(e: unknown, option: string): unknown {
+  return e instanceof RangeError || e instanceof TypeError ? new UsageError(`${option}: ${e.message.replace(/^.*?must/, 'must')}`) : e;
+}
+
 /** Said after a deadline or Ctrl+C stopped the waiting for a call that Windows gives no cancel. */
 function inBackgroundNote(ctx: CliContext, error: unknown, call: string): void {
   const status = (error as { outcome?: { status?: string } }).outcome?.status;
@@ -49,8 +54,7 @@ export async function shadowsListCommand(ctx: CliContext, flags: ShadowsListFlag
       ...(timeout !== undefined ? { timeout } : {}),
     });
   } catch (e) {
-    if (e instanceof RangeError || e instanceof TypeError) throw new UsageError(`--context: ${e.message.replace(/^.*?must/, 'must')}`);
-    throw e;
+    throw asUsageError(e, '--context');
   }
   let list: ShadowCopy[];
   try {
@@ -75,9 +79,7 @@ export async function shadowsDeleteCommand(ctx: CliContext, flags: ShadowsDelete
   try {
     op = ctx.winops().vss.deleteShadowCopies(target, { force: flags.force ?? false, ...(timeout !== undefined ? { timeout } : {}) });
   } catch (e) {
-    // A malformed id: the library's RangeError names the argument; here it is the option.
-    if (e instanceof RangeError || e instanceof TypeError) throw new UsageError(`${flags.snapshot !== undefined ? '--snapshot' : '--set'}: ${e.message.replace(/^.*?must/, 'must')}`);
-    throw e;
+    throw asUsageError(e, flags.snapshot !== undefined ? '--snapshot' : '--set');  // a malformed id
   }
   let r: { deleted: number };
   try {
